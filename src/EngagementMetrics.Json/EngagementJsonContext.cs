@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace EngagementMetrics.Json;
+
+/// <summary>Source-generated serialization metadata for every response document (trimming- and AOT-safe).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(KoreV1Response<KoreDailyPoint>))]
+[JsonSerializable(typeof(KoreV1Response<KoreHourlyPoint>))]
+[JsonSerializable(typeof(KoreV2Response<KoreDailyPoint>))]
+[JsonSerializable(typeof(KoreV2Response<KoreHourlyPoint>))]
+public sealed partial class EngagementJsonContext : JsonSerializerContext;

@@ -1,0 +1,75 @@
+using EngagementMetrics.Events;
+
+namespace EngagementMetrics;
+
+/// <summary>Base type of every error EngagementMetrics raises on purpose.</summary>
+public abstract class EngagementException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    protected EngagementException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// A query or request parameter is missing or invalid (an unknown zone, a reversed period, ...).
+/// Nothing was computed or stored. HTTP layers map it to 400.
+/// </summary>
+public sealed class EngagementValidationException : EngagementException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="parameterName">The parameter at fault, as the caller named it (<c>start_date</c>, <c>--time-zone</c>).</param>
+    /// <param name="value">The offending value, or <see langword="null"/> when it was missing.</param>
+    /// <param name="message">What is wrong; should name the parameter and the value.</param>
+    public EngagementValidationException(string parameterName, string? value, string message)
+        : base(message)
+    {
+        ParameterName = parameterName;
+        Value = value;
+    }
+
+    /// <summary>The parameter at fault, as the caller named it.</summary>
+    public string ParameterName { get; }
+
+    /// <summary>The offending value, or <see langword="null"/> when it was missing.</summary>
+    public string? Value { get; }
+}
+
+/// <summary>The bot has no events in the store (HTTP layers map it to 404).</summary>
+public sealed class BotNotFoundException : EngagementException
+{
+    /// <summary>Creates the exception.</summary>
+    public BotNotFoundException(string botId)
+        : base($"bot '{botId}' was not found")
+    {
+        BotId = botId;
+    }
+
+    /// <summary>The bot that was asked for.</summary>
+    public string BotId { get; }
+}
+
+/// <summary>
+/// A strict append was refused because at least one event was invalid; nothing of the batch was stored.
+/// </summary>
+public sealed class EventBatchRejectedException : EngagementException
+{
+    /// <summary>Creates the exception.</summary>
+    public EventBatchRejectedException(IReadOnlyList<EventError> errors)
+        : base(BuildMessage(errors))
+    {
+        Errors = errors;
+    }
+
+    /// <summary>Every invalid event, in batch order.</summary>
+    public IReadOnlyList<EventError> Errors { get; }
+
+    private static string BuildMessage(IReadOnlyList<EventError> errors)
+    {
+        var first = errors.Count > 0 ? errors[0].ToString() : "no details";
+        return errors.Count <= 1
+            ? $"batch rejected, nothing stored: {first}"
+            : $"batch rejected, nothing stored: {first} (and {errors.Count - 1} more)";
+    }
+}

@@ -1,0 +1,215 @@
+using System.Buffers;
+using EngagementMetrics.Queries;
+using EngagementMetrics.Storage;
+using Microsoft.Extensions.Options;
+
+namespace EngagementMetrics.Engine;
+
+/// <summary>
+/// Answers engagement questions from an <see cref="IInteractionStore"/>: unique, new and returning users per local
+/// bucket, exactly as the semantics define them, in any time zone.
+/// </summary>
+/// <remarks>
+/// Thread-safe: one instance serves concurrent queries (register it as a singleton). Each query reads one consistent
+/// snapshot of the bot, in one pass over its time-ordered activity, without allocating per event.
+/// </remarks>
+public sealed class EngagementEngine
+{
+    private readonly IInteractionStore _store;
+    private readonly EngagementMetricsOptions _options;
+
+    /// <summary>Creates an engine over a store.</summary>
+    public EngagementEngine(IInteractionStore store, IOptions<EngagementMetricsOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _options = options.Value;
+    }
+
+    /// <summary>Creates an engine over a store with default options.</summary>
+    public EngagementEngine(IInteractionStore store)
+        : this(store, Options.Create(new EngagementMetricsOptions()))
+    {
+    }
+
+    /// <summary>Computes an engagement trend.</summary>
+    /// <param name="query">The question.</param>
+    /// <param name="cancellationToken">Cancels the scan.</param>
+    /// <returns>Every bucket of the period and the summary.</returns>
+    /// <exception cref="EngagementValidationException">The bot id is empty, the period is reversed or longer than <see cref="EngagementMetricsOptions.MaxPeriodDays"/>.</exception>
+    /// <exception cref="BotNotFoundException">The store holds no event of the bot.</exception>
+    public async ValueTask<EngagementTrend> GetTrendAsync(TrendQuery query, CancellationToken cancellationToken = default)
+    {
+        Validate(query);
+        var plan = BucketPlan.Create(query);
+        var snapshot = await _store.OpenSnapshotAsync(query.BotId, cancellationToken).ConfigureAwait(false)
+            ?? throw new BotNotFoundException(query.BotId);
+        await using (snapshot.ConfigureAwait(false))
+        {
+            var firstSeen = await snapshot.GetFirstSeenAsync(cancellationToken).ConfigureAwait(false);
+            using var accumulator = new TrendAccumulator(plan, snapshot.UserCount, firstSeen);
+            var channelAllowed = ChannelMask(query, snapshot);
+            var conversationAllowed = await ConversationMaskAsync(query, snapshot, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var allowNone = query.ConversationType == ConversationTypeFilter.All && query.ConversationStatus == ConversationStatusFilter.All;
+                await foreach (var batch in snapshot.ScanAsync(plan.ScanFromUtcTicks, plan.ScanToUtcTicks, cancellationToken).ConfigureAwait(false))
+                {
+                    if (channelAllowed is null && conversationAllowed is null)
+                    {
+                        accumulator.Add(batch, default(PassAllFilter));
+                    }
+                    else if (conversationAllowed is null)
+                    {
+                        accumulator.Add(batch, new ChannelFilter(channelAllowed!));
+                    }
+                    else if (channelAllowed is null)
+                    {
+                        accumulator.Add(batch, new ConversationFilter(conversationAllowed, allowNone));
+                    }
+                    else
+                    {
+                        accumulator.Add(batch, new ChannelAndConversationFilter(channelAllowed, conversationAllowed, allowNone));
+                    }
+                }
+            }
+            finally
+            {
+                if (conversationAllowed is not null)
+                {
+                    ArrayPool<bool>.Shared.Return(conversationAllowed);
+                }
+            }
+
+            return BuildResult(query, plan, accumulator);
+        }
+    }
+
+    private void Validate(TrendQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (string.IsNullOrWhiteSpace(query.BotId))
+        {
+            throw new EngagementValidationException("botId", query.BotId, "botId is required");
+        }
+
+        ArgumentNullException.ThrowIfNull(query.TimeZone, nameof(query.TimeZone));
+        if (query.EndDate < query.StartDate)
+        {
+            throw new EngagementValidationException(
+                "end_date",
+                query.EndDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                $"end_date {query.EndDate:yyyy-MM-dd} is before start_date {query.StartDate:yyyy-MM-dd}");
+        }
+
+        if (query.Days > _options.MaxPeriodDays)
+        {
+            throw new EngagementValidationException(
+                "end_date",
+                query.EndDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                $"the period {query.StartDate:yyyy-MM-dd} to {query.EndDate:yyyy-MM-dd} is {query.Days} days; at most {_options.MaxPeriodDays} are allowed");
+        }
+
+        if (query.StartDate.Year < 2 || query.EndDate.Year > 9998)
+        {
+            throw new EngagementValidationException("start_date", query.StartDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), "dates must lie between years 2 and 9998");
+        }
+
+        if (!Enum.IsDefined(query.Aggregation) || !Enum.IsDefined(query.ConversationType) || !Enum.IsDefined(query.ConversationStatus))
+        {
+            throw new EngagementValidationException("aggregation_type", query.Aggregation.ToString(), "unknown aggregation or filter value");
+        }
+    }
+
+    private static bool[]? ChannelMask(TrendQuery query, IActivitySnapshot snapshot)
+    {
+        if (query.Channels is not { Count: > 0 } wanted)
+        {
+            return null;
+        }
+
+        var channels = snapshot.Channels;
+        var mask = new bool[Math.Max(1, channels.Count)];
+        for (var i = 0; i < channels.Count; i++)
+        {
+            foreach (var name in wanted)
+            {
+                if (string.Equals(channels[i], name, StringComparison.OrdinalIgnoreCase))
+                {
+                    mask[i] = true;
+                    break;
+                }
+            }
+        }
+
+        return mask;
+    }
+
+    private static async ValueTask<bool[]?> ConversationMaskAsync(TrendQuery query, IActivitySnapshot snapshot, CancellationToken cancellationToken)
+    {
+        if (query.ConversationType == ConversationTypeFilter.All && query.ConversationStatus == ConversationStatusFilter.All)
+        {
+            return null;
+        }
+
+        var count = snapshot.ConversationCount;
+        var facts = ArrayPool<ConversationFacts>.Shared.Rent(Math.Max(1, count));
+        var mask = ArrayPool<bool>.Shared.Rent(Math.Max(1, count));
+        try
+        {
+            await snapshot.CopyConversationFactsAsync(facts.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < count; i++)
+            {
+                var f = facts[i];
+                var interactive = (f & ConversationFacts.Interactive) != 0;
+                var closed = (f & ConversationFacts.Closed) != 0;
+                mask[i] = query.ConversationType switch
+                {
+                    ConversationTypeFilter.Interactive => interactive,
+                    ConversationTypeFilter.NonInteractive => !interactive,
+                    _ => true,
+                } && query.ConversationStatus switch
+                {
+                    ConversationStatusFilter.Active => !closed,
+                    ConversationStatusFilter.Closed => closed,
+                    _ => true,
+                };
+            }
+        }
+        catch
+        {
+            ArrayPool<bool>.Shared.Return(mask);
+            throw;
+        }
+        finally
+        {
+            ArrayPool<ConversationFacts>.Shared.Return(facts);
+        }
+
+        return mask;
+    }
+
+    private static EngagementTrend BuildResult(TrendQuery query, BucketPlan plan, TrendAccumulator accumulator)
+    {
+        var buckets = new TrendBucket[plan.BucketCount];
+        for (var b = 0; b < buckets.Length; b++)
+        {
+            var unique = accumulator.Unique[b];
+            var fresh = accumulator.New[b];
+            buckets[b] = new TrendBucket(plan.BucketLocalStart[b], unique, fresh, unique - fresh);
+        }
+
+        var days = query.Days;
+        var periodUnique = accumulator.PeriodUnique;
+        var periodNew = accumulator.PeriodNew;
+        var returning = periodUnique - periodNew;
+        var summary = new TrendSummary(
+            periodUnique,
+            periodNew,
+            returning,
+            PerDayAverage.Compute(periodUnique, days),
+            PerDayAverage.Compute(periodNew, days),
+            PerDayAverage.Compute(returning, days));
+        return new EngagementTrend(query, buckets, summary);
+    }
+}

@@ -1,0 +1,96 @@
+namespace EngagementMetrics.Storage;
+
+/// <summary>Facts about one conversation, as of a snapshot.</summary>
+[Flags]
+public enum ConversationFacts : byte
+{
+    /// <summary>Non interactive and active.</summary>
+    None = 0,
+
+    /// <summary>The conversation holds at least one <c>message_in</c> or <c>action_in</c>.</summary>
+    Interactive = 1,
+
+    /// <summary>The store holds a <c>conversation_closed</c> event for it.</summary>
+    Closed = 2,
+}
+
+/// <summary>
+/// A consistent, read-only view of one bot's user activity, in the columnar shape the engine consumes.
+/// Users, channels and conversations are numbered densely from 0 (ordinals) for this snapshot.
+/// </summary>
+/// <remarks>
+/// Everything a snapshot returns describes the same moment: a batch appended after the snapshot was opened is
+/// invisible to it. A snapshot is not meant to be shared between threads; open one per query and dispose it.
+/// </remarks>
+public interface IActivitySnapshot : IAsyncDisposable
+{
+    /// <summary>The bot.</summary>
+    string BotId { get; }
+
+    /// <summary>The account that owns the bot.</summary>
+    string AccountId { get; }
+
+    /// <summary>Number of distinct users; user ordinals are 0 to <c>UserCount - 1</c>.</summary>
+    int UserCount { get; }
+
+    /// <summary>Number of distinct conversations; conversation ordinals are 0 to <c>ConversationCount - 1</c>.</summary>
+    int ConversationCount { get; }
+
+    /// <summary>Channel names (lower case) by channel ordinal.</summary>
+    IReadOnlyList<string> Channels { get; }
+
+    /// <summary>
+    /// For each user ordinal, the UTC ticks (<see cref="DateTime.Ticks"/>) of the user's earliest user-activity event
+    /// with this bot, over the whole history, ignoring every filter.
+    /// </summary>
+    ValueTask<ReadOnlyMemory<long>> GetFirstSeenAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Writes the facts of every conversation, by ordinal, into <paramref name="destination"/>.</summary>
+    /// <param name="destination">At least <see cref="ConversationCount"/> long.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    ValueTask CopyConversationFactsAsync(Memory<ConversationFacts> destination, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Streams the user-activity events with <paramref name="fromUtcTicks"/> &lt;= timestamp &lt; <paramref name="toUtcTicks"/>
+    /// in timestamp order (ties in any order), as columnar batches.
+    /// </summary>
+    /// <remarks>A batch's memory is valid until the next batch is requested; do not keep it.</remarks>
+    IAsyncEnumerable<ActivityBatch> ScanAsync(long fromUtcTicks, long toUtcTicks, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// A run of user-activity events in columns: all four columns have <see cref="Count"/> elements and index <c>i</c>
+/// of each describes the same event.
+/// </summary>
+public readonly struct ActivityBatch
+{
+    /// <summary>Creates a batch over existing columns.</summary>
+    /// <exception cref="ArgumentException">The columns differ in length.</exception>
+    public ActivityBatch(ReadOnlyMemory<long> utcTicks, ReadOnlyMemory<int> users, ReadOnlyMemory<int> channels, ReadOnlyMemory<int> conversations)
+    {
+        if (users.Length != utcTicks.Length || channels.Length != utcTicks.Length || conversations.Length != utcTicks.Length)
+        {
+            throw new ArgumentException("All columns of an activity batch must have the same length.");
+        }
+
+        UtcTicks = utcTicks;
+        Users = users;
+        Channels = channels;
+        Conversations = conversations;
+    }
+
+    /// <summary>Event timestamps as UTC <see cref="DateTime.Ticks"/>, non-decreasing.</summary>
+    public ReadOnlyMemory<long> UtcTicks { get; }
+
+    /// <summary>User ordinals.</summary>
+    public ReadOnlyMemory<int> Users { get; }
+
+    /// <summary>Channel ordinals (index into <see cref="IActivitySnapshot.Channels"/>).</summary>
+    public ReadOnlyMemory<int> Channels { get; }
+
+    /// <summary>Conversation ordinals, or -1 for an event without a conversation.</summary>
+    public ReadOnlyMemory<int> Conversations { get; }
+
+    /// <summary>Number of events.</summary>
+    public int Count => UtcTicks.Length;
+}
