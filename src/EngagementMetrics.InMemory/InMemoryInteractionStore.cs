@@ -22,6 +22,9 @@ public sealed class InMemoryStoreOptions
 /// <para><b>Late events.</b> Events arriving in time order are appended in place. An event older than the newest stored
 /// one is merged: the chunks from its position onward are rewritten (copy-on-write, so open snapshots keep the old
 /// ones). A batch of late events therefore costs time proportional to how far back it reaches.</para>
+/// <para><b>Accounts.</b> A bot belongs to the account its first stored event names (<c>default</c> when it names
+/// none). A later event that omits <c>accountId</c> belongs to the bot's account; one that names another account is
+/// rejected (field <c>accountId</c>).</para>
 /// <para><b>Memory.</b> About 20 bytes per user-activity event, plus the ids of users, conversations and events.</para>
 /// </remarks>
 public sealed class InMemoryInteractionStore : IInteractionStore
@@ -92,8 +95,8 @@ public sealed class InMemoryInteractionStore : IInteractionStore
                 }
 
                 var evt = events[i];
-                var account = evt.EffectiveAccountId;
                 var owner = _bots.TryGetValue(evt.BotId, out var existing) ? existing.AccountId : newBotAccounts.GetValueOrDefault(evt.BotId);
+                var account = evt.AccountId is { Length: > 0 } named ? named : owner ?? InteractionEvent.DefaultAccountId;
                 if (owner is null)
                 {
                     newBotAccounts[evt.BotId] = account;

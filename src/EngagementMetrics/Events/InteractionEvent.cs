@@ -19,7 +19,10 @@ public sealed record InteractionEvent
     /// <summary>Optional id; when present, ingest is idempotent on (<see cref="BotId"/>, <see cref="EventId"/>).</summary>
     public string? EventId { get; init; }
 
-    /// <summary>Owner account of the bot; <see langword="null"/> means <see cref="DefaultAccountId"/>.</summary>
+    /// <summary>
+    /// Owner account of the bot. <see langword="null"/> means the bot's existing account, or <see cref="DefaultAccountId"/>
+    /// for a bot's first event. Naming another account than the bot's makes the event invalid.
+    /// </summary>
     public string? AccountId { get; init; }
 
     /// <summary>The bot (app, stream) the event belongs to. Required.</summary>
@@ -54,9 +57,6 @@ public sealed record InteractionEvent
 
     /// <summary>On <see cref="InteractionKind.TagHit"/>: the tag's name.</summary>
     public string? Tag { get; init; }
-
-    /// <summary>The account, with the default applied.</summary>
-    public string EffectiveAccountId => string.IsNullOrEmpty(AccountId) ? DefaultAccountId : AccountId;
 
     /// <summary>The channel, with the default applied and folded to lower case (channels compare case-insensitively).</summary>
     public string NormalizedChannel => string.IsNullOrEmpty(Channel) ? DefaultChannel : Channel.ToLowerInvariant();
