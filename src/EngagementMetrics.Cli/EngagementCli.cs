@@ -1,0 +1,170 @@
+using System.CommandLine;
+using EngagementMetrics.Engine;
+using EngagementMetrics.Events;
+using EngagementMetrics.InMemory;
+using EngagementMetrics.Json;
+using EngagementMetrics.Queries;
+using EngagementMetrics.Storage;
+
+namespace EngagementMetrics.Cli;
+
+/// <summary>The <c>engagement</c> command line. Exit codes: 0 success, 2 bad input, 1 unexpected failure.</summary>
+internal static class EngagementCli
+{
+    public const int Ok = 0;
+    public const int Failure = 1;
+    public const int BadInput = 2;
+
+    private static readonly TrendAggregation[] KoreAggregations = [TrendAggregation.Hourly, TrendAggregation.Daily];
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("Engagement metrics for bot and chat backends: unique, new and returning users, in any time zone.");
+        root.Add(TrendCommand(stdout, stderr));
+        root.Add(DemoCommand(stdout, stderr));
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            await stderr.WriteLineAsync($"error: {parse.Errors[0].Message}");
+            return BadInput;
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+
+    private static Command TrendCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var events = new Option<FileInfo>("--events") { Description = "JSON Lines file of interaction events.", Required = true };
+        var bot = new Option<string>("--bot") { Description = "Bot (stream) id.", Required = true };
+        var start = new Option<string>("--start-date") { Description = "First local date, YYYY-MM-DD.", Required = true };
+        var end = new Option<string>("--end-date") { Description = "Last local date, YYYY-MM-DD (inclusive).", Required = true };
+        var aggregation = new Option<string?>("--aggregation-type") { Description = "hourly (default) or daily." };
+        var zone = new Option<string?>("--time-zone") { Description = "IANA or Windows zone, UTC, or an offset such as +05:30. Default UTC." };
+        var channels = new Option<string?>("--channels") { Description = "Comma-separated channels; empty or All means every channel." };
+        var type = new Option<string?>("--conversation-type") { Description = "all (default), interactive or \"non interactive\"." };
+        var status = new Option<string?>("--conversation-status") { Description = "all (default), active or closed." };
+        var format = new Option<string?>("--format") { Description = "v2 (default) or v1: the Kore.ai document version." };
+        var lenient = new Option<bool>("--lenient") { Description = "Skip bad lines of the events file (a warning each) instead of refusing the file." };
+
+        var command = new Command("trend", "Prints the Kore.ai user engagement trend document for a bot and period.")
+        {
+            events, bot, start, end, aggregation, zone, channels, type, status, format, lenient,
+        };
+        command.SetAction((parse, cancellationToken) => GuardAsync(stderr, async () =>
+        {
+            var version = (parse.GetValue(format) ?? "v2").Trim().ToLowerInvariant() switch
+            {
+                "v2" => 2,
+                "v1" => 1,
+                var other => throw new EngagementValidationException("--format", other, $"invalid --format '{parse.GetValue(format)}': expected v2 or v1"),
+            };
+            var query = new TrendQuery
+            {
+                BotId = parse.GetValue(bot)!,
+                StartDate = EngagementParameters.ParseDate(parse.GetValue(start), "--start-date"),
+                EndDate = EngagementParameters.ParseDate(parse.GetValue(end), "--end-date"),
+                Aggregation = EngagementParameters.ParseAggregation(parse.GetValue(aggregation), "--aggregation-type", KoreAggregations),
+                TimeZone = EngagementParameters.ParseTimeZone(parse.GetValue(zone), "--time-zone"),
+                Channels = EngagementParameters.ParseChannels(parse.GetValue(channels), "--channels"),
+                ConversationType = EngagementParameters.ParseConversationType(parse.GetValue(type), "--conversation-type"),
+                ConversationStatus = EngagementParameters.ParseConversationStatus(parse.GetValue(status), "--conversation-status"),
+            };
+
+            var file = parse.GetValue(events)!;
+            var store = await LoadAsync(file, parse.GetValue(lenient), stderr, cancellationToken);
+            EngagementTrend trend;
+            try
+            {
+                trend = await new EngagementEngine(store).GetTrendAsync(query, cancellationToken);
+            }
+            catch (BotNotFoundException)
+            {
+                throw new EngagementValidationException("--bot", query.BotId, $"invalid --bot '{query.BotId}': {file.Name} has no event of that bot");
+            }
+            catch (EngagementValidationException ex) when (ex.ParameterName is "end_date" or "start_date")
+            {
+                throw new EngagementValidationException("--" + ex.ParameterName.Replace('_', '-'), ex.Value, ex.Message.Replace(ex.ParameterName, "--" + ex.ParameterName.Replace('_', '-'), StringComparison.Ordinal));
+            }
+
+            await stdout.WriteLineAsync(version == 2 ? KoreTrendJson.SerializeV2(trend) : KoreTrendJson.SerializeV1(trend));
+            return Ok;
+        }));
+        return command;
+    }
+
+    private static Command DemoCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var seed = new Option<int>("--seed") { Description = "Seed of the synthetic history.", DefaultValueFactory = _ => 2025 };
+        var command = new Command("demo", "Generates a realistic synthetic bot history and shows its engagement trend as a table and as JSON.") { seed };
+        command.SetAction((parse, cancellationToken) => GuardAsync(stderr, () => Demo.RunAsync(parse.GetValue(seed), stdout, cancellationToken)));
+        return command;
+    }
+
+    /// <summary>Reads a JSON Lines file into a fresh in-memory store, strictly or leniently.</summary>
+    internal static async Task<IInteractionStore> LoadAsync(FileInfo file, bool lenient, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (!file.Exists)
+        {
+            throw new EngagementValidationException("--events", file.FullName, $"invalid --events '{file.FullName}': file not found");
+        }
+
+        EventReadResult read;
+        await using (var stream = file.OpenRead())
+        {
+            read = await EventJsonReader.ReadJsonLinesAsync(stream, cancellationToken);
+        }
+
+        if (read.Errors.Count > 0)
+        {
+            if (!lenient)
+            {
+                var more = read.Errors.Count > 1 ? $" (and {read.Errors.Count - 1} more bad lines; --lenient skips them)" : " (--lenient skips bad lines)";
+                throw new EngagementValidationException("--events", file.FullName, $"invalid --events {file.Name} {read.Errors[0]}{more}");
+            }
+
+            foreach (var error in read.Errors)
+            {
+                await stderr.WriteLineAsync($"warning: {file.Name} {error}: line skipped");
+            }
+        }
+
+        var store = new InMemoryInteractionStore();
+        var result = await store.AppendAsync(read.Events, AppendMode.Lenient, cancellationToken);
+        foreach (var error in result.Rejected)
+        {
+            var line = read.Positions[error.Index];
+            if (!lenient)
+            {
+                throw new EngagementValidationException("--events", file.FullName, $"invalid --events {file.Name} line {line}: {error.Field}: {error.Message}");
+            }
+
+            await stderr.WriteLineAsync($"warning: {file.Name} line {line}: {error.Field}: {error.Message}: line skipped");
+        }
+
+        return store;
+    }
+
+    private static async Task<int> GuardAsync(TextWriter stderr, Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (EngagementValidationException ex)
+        {
+            await stderr.WriteLineAsync($"error: {ex.Message}");
+            return BadInput;
+        }
+        catch (IOException ex)
+        {
+            await stderr.WriteLineAsync($"error: {ex.Message}");
+            return BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            await stderr.WriteLineAsync("error: cancelled");
+            return Failure;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using EngagementMetrics.Cli;
+
+return await EngagementCli.RunAsync(args, Console.Out, Console.Error);
