@@ -273,7 +273,7 @@ internal sealed class BotLog
         }
 
         var start = _chunks[k];
-        var prefix = UpperBound(start.Ticks, start.Count, first);
+        var prefix = SortedTicks.Search(start.Ticks, start.Count, first, strictlyAbove: true);
         var tail = new List<Row>();
         for (var c = k; c < _chunks.Count; c++)
         {
@@ -311,26 +311,6 @@ internal sealed class BotLog
 
         _chunks.RemoveRange(k, _chunks.Count - k);
         _chunks.AddRange(rebuilt);
-    }
-
-    // First index whose tick is greater than the value.
-    private static int UpperBound(long[] ticks, int count, long value)
-    {
-        int lo = 0, hi = count;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (ticks[mid] <= value)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
     }
 
     private static int[] NewSequenceArray(int length)

@@ -45,20 +45,27 @@ internal sealed class InMemoryActivitySnapshot(BotState state) : IActivitySnapsh
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     /// <summary>Yields each chunk's slice within the range; completes synchronously (no allocation per batch).</summary>
-    private sealed class ChunkScan(BotState state, long from, long to, CancellationToken cancellationToken)
+    private sealed class ChunkScan(BotState state, long from, long to, CancellationToken scanToken)
         : IAsyncEnumerable<ActivityBatch>, IAsyncEnumerator<ActivityBatch>
     {
+        private CancellationToken _enumeratorToken;
         private int _chunk = -1;
         private bool _started;
 
         public ActivityBatch Current { get; private set; }
 
-        public IAsyncEnumerator<ActivityBatch> GetAsyncEnumerator(CancellationToken token = default) =>
-            !_started ? this : new ChunkScan(state, from, to, token).GetAsyncEnumerator(token);
+        public IAsyncEnumerator<ActivityBatch> GetAsyncEnumerator(CancellationToken token = default)
+        {
+            // The first enumeration reuses this object; both the scan's token and the enumerator's token cancel it.
+            var scan = _started ? new ChunkScan(state, from, to, scanToken) : this;
+            scan._enumeratorToken = token;
+            return scan;
+        }
 
         public ValueTask<bool> MoveNextAsync()
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            scanToken.ThrowIfCancellationRequested();
+            _enumeratorToken.ThrowIfCancellationRequested();
             if (!_started)
             {
                 _started = true;
@@ -79,8 +86,8 @@ internal sealed class InMemoryActivitySnapshot(BotState state) : IActivitySnapsh
                     break;
                 }
 
-                var start = LowerBound(chunk.Ticks, count, from);
-                var end = LowerBound(chunk.Ticks, count, to);
+                var start = SortedTicks.Search(chunk.Ticks, count, from);
+                var end = SortedTicks.Search(chunk.Ticks, count, to);
                 if (start == end)
                 {
                     continue;
@@ -120,25 +127,6 @@ internal sealed class InMemoryActivitySnapshot(BotState state) : IActivitySnapsh
             }
 
             return answer;
-        }
-
-        private static int LowerBound(long[] ticks, int count, long value)
-        {
-            int lo = 0, hi = count;
-            while (lo < hi)
-            {
-                var mid = (lo + hi) >>> 1;
-                if (ticks[mid] < value)
-                {
-                    lo = mid + 1;
-                }
-                else
-                {
-                    hi = mid;
-                }
-            }
-
-            return lo;
         }
     }
 }

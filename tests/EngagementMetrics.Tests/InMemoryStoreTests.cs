@@ -136,4 +136,19 @@ public class InMemoryStoreTests
         observed.Should().OnlyContain(n => n % 10 == 0);
         (await engine.GetTrendAsync(query)).Summary.UniqueUsers.Should().Be(2001);
     }
+
+    [Fact]
+    public async Task Scan_HonoursTheScanTokenAndTheEnumeratorToken()
+    {
+        var store = new InMemoryInteractionStore();
+        await store.AppendAsync([Event("a", "2025-01-01T00:00:00Z")]);
+        await using var snapshot = await store.OpenSnapshotAsync(Bot);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        var viaScan = async () => { await foreach (var _ in snapshot!.ScanAsync(long.MinValue, long.MaxValue, cancelled.Token)) { } };
+        var viaEnumerator = async () => { await foreach (var _ in snapshot!.ScanAsync(long.MinValue, long.MaxValue).WithCancellation(cancelled.Token)) { } };
+        await viaScan.Should().ThrowAsync<OperationCanceledException>();
+        await viaEnumerator.Should().ThrowAsync<OperationCanceledException>();
+    }
 }
