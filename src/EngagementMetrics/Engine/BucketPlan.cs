@@ -56,15 +56,13 @@ internal sealed class BucketPlan
     public long ScanToUtcTicks { get; }
 
     /// <summary>The bucket a UTC instant falls in, or -1 outside the period (binary search; not for the hot loop).</summary>
-    public int BucketOf(long utcTicks)
+    public int BucketOf(long utcTicks) => RunBucket[RunOf(utcTicks)];
+
+    /// <summary>The index of the run holding a UTC instant (binary search).</summary>
+    public int RunOf(long utcTicks)
     {
         var index = Array.BinarySearch(RunStart, utcTicks);
-        if (index < 0)
-        {
-            index = ~index - 1;
-        }
-
-        return RunBucket[index];
+        return index < 0 ? ~index - 1 : index;
     }
 
     public static BucketPlan Create(TrendQuery query)

@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using EngagementMetrics.Storage;
 
 namespace EngagementMetrics.Engine;
@@ -10,10 +8,12 @@ namespace EngagementMetrics.Engine;
 /// per bucket and for the whole period.
 /// </summary>
 /// <remarks>
-/// <para>Per-user state is one pooled <c>int</c> (the last bucket the user was counted in), so a user is counted once per
-/// bucket without any set or dictionary; buckets never decrease along time-ordered input (see
-/// <see cref="BucketPlan.Monotonic"/>). A user is new in bucket B when their first-seen instant is at or after B's first
-/// instant: first seen is never later than the event being counted, so that is exactly "first seen lies in B".</para>
+/// <para>Per-user state is two pooled <c>int</c>s side by side: the last bucket the user was counted in, so a user is
+/// counted once per bucket without any set or dictionary (buckets never decrease along time-ordered input, see
+/// <see cref="BucketPlan.Monotonic"/>), and the bucket of the user's first-seen instant (-1 outside the period), placed
+/// once per query before the scan. A user is new in bucket B when that first bucket is B. Each batch is cut into runs
+/// of one bucket, so the inner loop is a load, a compare and a store per event; period totals come from one pass over
+/// the user state at the end.</para>
 /// <para>Nothing is allocated per event. Per query: the pooled user array, and the count arrays that become the result.</para>
 /// <para>For the rare non-monotonic plan (a zone whose clock moved back across a bucket boundary) an exact, slower
 /// path dedupes with a set instead.</para>
@@ -22,12 +22,14 @@ internal sealed class TrendAccumulator : IDisposable
 {
     private readonly BucketPlan _plan;
     private readonly ReadOnlyMemory<long> _firstSeen;
-    private readonly int[] _lastBucket;
+    private readonly UserState[] _users;
     private readonly HashSet<long>? _seenPairs;
     private readonly HashSet<int>? _seenUsers;
+    private readonly int _userCount;
     private Cursor _cursor;
     private int _periodUnique;
     private int _periodNew;
+    private bool _periodCounted;
 
     public TrendAccumulator(BucketPlan plan, int userCount, ReadOnlyMemory<long> firstSeen)
     {
@@ -35,9 +37,13 @@ internal sealed class TrendAccumulator : IDisposable
         _firstSeen = firstSeen;
         Unique = new int[plan.BucketCount];
         New = new int[plan.BucketCount];
-        _lastBucket = ArrayPool<int>.Shared.Rent(Math.Max(1, userCount));
-        _lastBucket.AsSpan(0, userCount).Fill(-1);
-        if (!plan.Monotonic)
+        _userCount = userCount;
+        _users = ArrayPool<UserState>.Shared.Rent(Math.Max(1, userCount));
+        if (plan.Monotonic)
+        {
+            PlaceFirstSeen(plan, firstSeen.Span, _users.AsSpan(0, userCount));
+        }
+        else
         {
             _seenPairs = [];
             _seenUsers = [];
@@ -50,9 +56,23 @@ internal sealed class TrendAccumulator : IDisposable
 
     public int[] New { get; }
 
-    public int PeriodUnique => _periodUnique;
+    public int PeriodUnique
+    {
+        get
+        {
+            CountPeriod();
+            return _periodUnique;
+        }
+    }
 
-    public int PeriodNew => _periodNew;
+    public int PeriodNew
+    {
+        get
+        {
+            CountPeriod();
+            return _periodNew;
+        }
+    }
 
     public void Add<TFilter>(in ActivityBatch batch, TFilter filter)
         where TFilter : struct, IActivityFilter
@@ -67,8 +87,10 @@ internal sealed class TrendAccumulator : IDisposable
         }
     }
 
-    public void Dispose() => ArrayPool<int>.Shared.Return(_lastBucket);
+    public void Dispose() => ArrayPool<UserState>.Shared.Return(_users);
 
+    // A batch is cut into runs of events that share one bucket: a binary search finds each run's end, so the inner
+    // loop has no per-event time test and the bucket is a constant.
     private void AddMonotonic<TFilter>(ReadOnlySpan<long> ticks, ReadOnlySpan<int> users, ReadOnlySpan<int> channels, ReadOnlySpan<int> conversations, TFilter filter)
         where TFilter : struct, IActivityFilter
     {
@@ -77,63 +99,142 @@ internal sealed class TrendAccumulator : IDisposable
             throw new ArgumentException("Activity columns differ in length.", nameof(users));
         }
 
-        var lastBucket = _lastBucket;
-        var firstSeen = _firstSeen.Span;
-        var unique = Unique;
-        var news = New;
-        var periodStart = _plan.ScanFromUtcTicks;
-        var periodUnique = _periodUnique;
-        var periodNew = _periodNew;
-        var bucket = _cursor.Bucket;
-        var nextRunStart = _cursor.NextRunStart;
-        var bucketStart = _cursor.BucketStart;
-        ref var tick0 = ref MemoryMarshal.GetReference(ticks);
-        ref var user0 = ref MemoryMarshal.GetReference(users);
-
-        for (var i = 0; i < ticks.Length; i++)
+        var count = ticks.Length;
+        var start = 0;
+        while (start < count)
         {
-            var t = Unsafe.Add(ref tick0, i);
-            if (t >= nextRunStart)
+            var t = ticks[start];
+            if (t >= _cursor.NextRunStart)
             {
                 _cursor.MoveTo(_plan, t);
-                bucket = _cursor.Bucket;
-                nextRunStart = _cursor.NextRunStart;
-                bucketStart = _cursor.BucketStart;
             }
 
-            if (bucket < 0 || !filter.Pass(channels, conversations, i))
+            var next = _cursor.NextRunStart;
+            var end = ticks[count - 1] < next ? count : start + LowerBound(ticks[start..], next);
+            var bucket = _cursor.Bucket;
+            if (bucket >= 0)
+            {
+                CountRun(bucket, start, users[start..end], channels, conversations, filter);
+            }
+
+            start = end;
+        }
+    }
+
+    private void CountRun<TFilter>(int bucket, int offset, ReadOnlySpan<int> users, ReadOnlySpan<int> channels, ReadOnlySpan<int> conversations, TFilter filter)
+        where TFilter : struct, IActivityFilter
+    {
+        var state = _users;
+        var bucketUnique = 0;
+        var bucketNew = 0;
+        for (var i = 0; i < users.Length; i++)
+        {
+            if (!filter.Pass(channels, conversations, offset + i))
             {
                 continue;
             }
 
-            var user = Unsafe.Add(ref user0, i);
-            ref var last = ref lastBucket[user];
-            if (last == bucket)
+            var user = users[i];
+            ref var s = ref state[user];
+            if (s.Last == bucket)
             {
                 continue;
             }
 
-            var previous = last;
-            last = bucket;
-            unique[bucket]++;
-            var seen = firstSeen[user];
-            if (seen >= bucketStart)
+            s.Last = bucket;
+            bucketUnique++;
+            if (s.First == bucket)
             {
-                news[bucket]++;
+                bucketNew++;
             }
+        }
 
-            if (previous < 0)
+        Unique[bucket] += bucketUnique;
+        New[bucket] += bucketNew;
+    }
+
+    // Every user starts uncounted (Last -1) with the bucket of their first-seen instant (First, -1 outside the
+    // period). First-seen instants mostly come in ordinal order, so a forward walk over the run table places them in
+    // O(users + runs); an instant earlier than its predecessor falls back to a binary search.
+    private static void PlaceFirstSeen(BucketPlan plan, ReadOnlySpan<long> firstSeen, Span<UserState> users)
+    {
+        var starts = plan.RunStart;
+        var buckets = plan.RunBucket;
+        var from = plan.ScanFromUtcTicks;
+        var to = plan.ScanToUtcTicks;
+        var run = 0;
+        var previous = long.MinValue;
+        for (var u = 0; u < users.Length; u++)
+        {
+            var seen = firstSeen[u];
+            var first = -1;
+            if (seen >= from && seen < to)
             {
-                periodUnique++;
-                if (seen >= periodStart)
+                if (seen < previous)
                 {
-                    periodNew++;
+                    run = plan.RunOf(seen);
+                }
+                else
+                {
+                    while (starts[run + 1] <= seen)
+                    {
+                        run++;
+                    }
+                }
+
+                previous = seen;
+                first = buckets[run];
+            }
+
+            users[u] = new UserState { Last = -1, First = first };
+        }
+    }
+
+    // Period totals of the fast path: the users counted in some bucket, and those of them first seen in the period.
+    private void CountPeriod()
+    {
+        if (_seenPairs is not null || _periodCounted)
+        {
+            return;
+        }
+
+        var unique = 0;
+        var fresh = 0;
+        foreach (var s in _users.AsSpan(0, _userCount))
+        {
+            if (s.Last >= 0)
+            {
+                unique++;
+                if (s.First >= 0)
+                {
+                    fresh++;
                 }
             }
         }
 
-        _periodUnique = periodUnique;
-        _periodNew = periodNew;
+        _periodUnique = unique;
+        _periodNew = fresh;
+        _periodCounted = true;
+    }
+
+    // First index whose tick is at least value; ticks are sorted.
+    private static int LowerBound(ReadOnlySpan<long> ticks, long value)
+    {
+        int lo = 0, hi = ticks.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (ticks[mid] < value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
     }
 
     // Exact for any plan: dedupe (bucket, user) pairs with a set and place first-seen by lookup.
@@ -173,6 +274,13 @@ internal sealed class TrendAccumulator : IDisposable
         }
     }
 
+    // Both per-user ints side by side: one cache line per event instead of one in each of two arrays.
+    private struct UserState
+    {
+        public int Last;
+        public int First;
+    }
+
     private struct Cursor
     {
         private int _run;
@@ -182,16 +290,12 @@ internal sealed class TrendAccumulator : IDisposable
             _run = 0;
             Bucket = plan.RunBucket[0];
             NextRunStart = plan.RunStart[1];
-            BucketStart = long.MaxValue;
         }
 
         public int Bucket { get; private set; }
 
         public long NextRunStart { get; private set; }
 
-        public long BucketStart { get; private set; }
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
         public void MoveTo(BucketPlan plan, long utcTicks)
         {
             var starts = plan.RunStart;
@@ -202,7 +306,6 @@ internal sealed class TrendAccumulator : IDisposable
 
             Bucket = plan.RunBucket[_run];
             NextRunStart = starts[_run + 1];
-            BucketStart = Bucket >= 0 ? plan.BucketUtcStart[Bucket] : long.MaxValue;
         }
     }
 }
