@@ -1,0 +1,201 @@
+using System.Data;
+using System.Data.Common;
+using EngagementMetrics.Storage;
+using EngagementMetrics.Storage.Relational;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace EngagementMetrics.PostgreSql;
+
+/// <summary>
+/// An <see cref="IInteractionStore"/> in PostgreSQL: events ingested with binary COPY, activity kept as compact
+/// time-ordered segments, trends answered exactly as the in-memory store does.
+/// </summary>
+/// <remarks>
+/// <para>The store creates and migrates its tables on first use. An append is one transaction that first takes a
+/// transaction-scoped advisory lock per bot, so concurrent writers (any process) never store an event id twice or
+/// hand out an ordinal twice. Snapshots are REPEATABLE READ, read-only transactions.</para>
+/// <para>Every table's key starts with <c>bot_id</c> and every statement filters on one bot, so the tables can be
+/// distributed by <c>bot_id</c> (Citus); see docs/stores.md.</para>
+/// <para>Thread-safe; register one instance (a singleton). It owns the data source it builds from a connection
+/// string, not one passed in.</para>
+/// </remarks>
+public sealed class PostgreSqlInteractionStore : IInteractionStore, IAsyncDisposable
+{
+    private readonly Store _store;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
+
+    /// <summary>Creates a store over the database of <paramref name="options"/>.</summary>
+    /// <exception cref="EngagementValidationException">The connection string is empty or malformed, or the schema or prefix is not a valid identifier.</exception>
+    public PostgreSqlInteractionStore(PostgreSqlStoreOptions options)
+        : this(CreateDataSource(options), options, ownsDataSource: true)
+    {
+    }
+
+    /// <summary>Creates a store over an existing data source (not disposed by the store).</summary>
+    public PostgreSqlInteractionStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions? options = null)
+        : this(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), options ?? new PostgreSqlStoreOptions(), ownsDataSource: false)
+    {
+    }
+
+    private PostgreSqlInteractionStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options, bool ownsDataSource)
+    {
+        _dataSource = dataSource;
+        _ownsDataSource = ownsDataSource;
+        _store = new Store(dataSource, new RelationalNames(options.Schema, options.TablePrefix, nameof(PostgreSqlStoreOptions.Schema), nameof(PostgreSqlStoreOptions.TablePrefix)));
+    }
+
+    /// <summary>The schema version this library writes.</summary>
+    public static int SchemaVersion => RelationalInteractionStore.SchemaVersion;
+
+    /// <inheritdoc />
+    public ValueTask<AppendResult> AppendAsync(IReadOnlyList<Events.InteractionEvent> events, AppendMode mode = AppendMode.Strict, CancellationToken cancellationToken = default) =>
+        _store.AppendAsync(events, mode, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IActivitySnapshot?> OpenSnapshotAsync(string botId, CancellationToken cancellationToken = default) =>
+        _store.OpenSnapshotAsync(botId, cancellationToken);
+
+    /// <summary>Creates or migrates the tables now instead of on first use.</summary>
+    /// <exception cref="InvalidOperationException">The database holds a newer schema than this library understands.</exception>
+    public ValueTask EnsureSchemaAsync(CancellationToken cancellationToken = default) => _store.EnsureSchemaAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _ownsDataSource ? _dataSource.DisposeAsync() : ValueTask.CompletedTask;
+
+    internal RelationalNames Names => _store.Names;
+
+    internal NpgsqlDataSource DataSource => _dataSource;
+
+    internal static void Validate(PostgreSqlStoreOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            throw new EngagementValidationException(nameof(PostgreSqlStoreOptions.ConnectionString), options.ConnectionString, "ConnectionString is required, e.g. 'Host=127.0.0.1;Username=app;Database=bots'");
+        }
+
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new EngagementValidationException(nameof(PostgreSqlStoreOptions.ConnectionString), "(hidden)", $"ConnectionString is not valid: {ex.Message}");
+        }
+
+        _ = new RelationalNames(options.Schema, options.TablePrefix, nameof(PostgreSqlStoreOptions.Schema), nameof(PostgreSqlStoreOptions.TablePrefix));
+    }
+
+    private static NpgsqlDataSource CreateDataSource(PostgreSqlStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        return NpgsqlDataSource.Create(options.ConnectionString);
+    }
+
+    private sealed class Store(NpgsqlDataSource dataSource, RelationalNames names) : RelationalInteractionStore(names)
+    {
+        private const long MigrationLockKey = 0x656E_6761_6765; // "engage"
+
+        protected override IReadOnlyList<IReadOnlyList<string>> Migrations =>
+        [
+            [
+                $"CREATE TABLE {Names.Bots} (bot_id text NOT NULL PRIMARY KEY, account_id text NOT NULL, user_count integer NOT NULL, channel_count integer NOT NULL, conversation_count integer NOT NULL, event_count bigint NOT NULL, segment_seq bigint NOT NULL)",
+                $"CREATE TABLE {Names.Events} (bot_id text NOT NULL, seq bigint NOT NULL, event_id text, account_id text NOT NULL, user_id text, conversation_id text, ts timestamptz NOT NULL, ts_ticks bigint NOT NULL, kind text NOT NULL, channel text NOT NULL, intent_matched boolean, fallback boolean, goal text, error boolean, tag text, PRIMARY KEY (bot_id, seq))",
+                $"CREATE UNIQUE INDEX {Names.Prefix}events_event_id ON {Names.Events} (bot_id, event_id) WHERE event_id IS NOT NULL",
+                $"CREATE TABLE {Names.Users} (bot_id text NOT NULL, user_id text NOT NULL, ordinal integer NOT NULL, first_seen bigint NOT NULL, PRIMARY KEY (bot_id, user_id))",
+                $"CREATE TABLE {Names.Channels} (bot_id text NOT NULL, channel text NOT NULL, ordinal integer NOT NULL, PRIMARY KEY (bot_id, channel))",
+                $"CREATE TABLE {Names.Conversations} (bot_id text NOT NULL, conversation_id text NOT NULL, ordinal integer NOT NULL, interactive boolean NOT NULL, closed boolean NOT NULL, PRIMARY KEY (bot_id, conversation_id))",
+                $"CREATE TABLE {Names.Activity} (bot_id text NOT NULL, day integer NOT NULL, segment bigint NOT NULL, event_count integer NOT NULL, min_ticks bigint NOT NULL, max_ticks bigint NOT NULL, core bytea NOT NULL, dims bytea NOT NULL, PRIMARY KEY (bot_id, day, segment))",
+            ],
+        ];
+
+        protected internal override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+            await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+        protected override async ValueTask<DbTransaction> BeginAppendAsync(DbConnection connection, IReadOnlyList<string> botIds, CancellationToken cancellationToken)
+        {
+            var transaction = await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                // One lock per bot, taken in a fixed (ordinal) order so two batches never deadlock.
+                await using var command = Command(connection, transaction, "SELECT pg_advisory_xact_lock(hashtextextended(@bot, 7305))");
+                Add(command, "bot", string.Empty);
+                foreach (var bot in botIds)
+                {
+                    command.Parameters["bot"].Value = bot;
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                return transaction;
+            }
+            catch
+            {
+                await transaction.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        protected override async ValueTask<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken)
+        {
+            var transaction = await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, "SET TRANSACTION READ ONLY", cancellationToken).ConfigureAwait(false);
+            return transaction;
+        }
+
+        protected override async ValueTask<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken)
+        {
+            var transaction = await ((NpgsqlConnection)connection).BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({MigrationLockKey})", cancellationToken).ConfigureAwait(false);
+            if (Names.Schema is { } schema)
+            {
+                await ExecuteAsync(connection, transaction, $"CREATE SCHEMA IF NOT EXISTS {schema}", cancellationToken).ConfigureAwait(false);
+            }
+
+            return transaction;
+        }
+
+        protected internal override string InArray(string parameterName) => $"= ANY(@{parameterName})";
+
+        protected internal override void AddStringArray(DbCommand command, string name, IReadOnlyCollection<string> values) =>
+            command.Parameters.Add(new NpgsqlParameter<string[]>(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. values] });
+
+        protected internal override int MaxParameters => 60_000;
+
+        // Binary COPY: the fastest way into PostgreSQL, inside the append's transaction.
+        protected internal override async ValueTask InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<EventRow> rows, CancellationToken cancellationToken)
+        {
+            var copy = $"COPY {Names.Events} (bot_id, seq, event_id, account_id, user_id, conversation_id, ts, ts_ticks, kind, channel, intent_matched, fallback, goal, error, tag) FROM STDIN (FORMAT BINARY)";
+            await using var importer = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(copy, cancellationToken).ConfigureAwait(false);
+            foreach (var row in rows)
+            {
+                var evt = row.Event;
+                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(row.BotId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(row.Seq, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await WriteNullableAsync(importer, evt.EventId, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(row.AccountId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await WriteNullableAsync(importer, evt.UserId, cancellationToken).ConfigureAwait(false);
+                await WriteNullableAsync(importer, evt.ConversationId, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(evt.Timestamp.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(evt.Timestamp.UtcTicks, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(Events.InteractionKinds.ToWireName(evt.Kind), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(evt.NormalizedChannel, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await WriteNullableAsync(importer, evt.IntentMatched, cancellationToken).ConfigureAwait(false);
+                await WriteNullableAsync(importer, evt.Fallback, cancellationToken).ConfigureAwait(false);
+                await WriteNullableAsync(importer, evt.Goal, cancellationToken).ConfigureAwait(false);
+                await WriteNullableAsync(importer, evt.Error, cancellationToken).ConfigureAwait(false);
+                await WriteNullableAsync(importer, evt.Tag, cancellationToken).ConfigureAwait(false);
+            }
+
+            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        private static Task WriteNullableAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken cancellationToken) =>
+            value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+
+        private static Task WriteNullableAsync(NpgsqlBinaryImporter importer, bool? value, CancellationToken cancellationToken) =>
+            value is { } v ? importer.WriteAsync(v, NpgsqlDbType.Boolean, cancellationToken) : importer.WriteNullAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,212 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using EngagementMetrics.Storage;
+using EngagementMetrics.Storage.Relational;
+using Microsoft.Data.Sqlite;
+
+namespace EngagementMetrics.Sqlite;
+
+/// <summary>
+/// An <see cref="IInteractionStore"/> in a SQLite file: embedded, durable (write-ahead log), and answering trends
+/// exactly as the in-memory store does from compact, time-ordered activity segments.
+/// </summary>
+/// <remarks>
+/// <para>The store creates and migrates its tables on first use. Appends are one transaction each
+/// (<c>BEGIN IMMEDIATE</c>), so concurrent writers, in this process or others, are serialised by SQLite and a batch is
+/// all or nothing, also if the process dies half way. Snapshots are read transactions: the write-ahead log gives them
+/// one consistent moment while appends go on.</para>
+/// <para>Thread-safe; register one instance per database (a singleton).</para>
+/// </remarks>
+public sealed class SqliteInteractionStore : IInteractionStore
+{
+    private readonly Store _store;
+
+    /// <summary>Opens (lazily creates) the store described by <paramref name="options"/>.</summary>
+    /// <exception cref="EngagementValidationException">The connection string is empty or malformed, or the table prefix is not a valid identifier.</exception>
+    public SqliteInteractionStore(SqliteStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _store = new Store(Validate(options), new RelationalNames(null, options.TablePrefix, "schema", nameof(SqliteStoreOptions.TablePrefix)), options.SyncEveryCommit);
+    }
+
+    /// <summary>Opens (lazily creates) a store in the database of <paramref name="connectionString"/>.</summary>
+    public SqliteInteractionStore(string connectionString)
+        : this(new SqliteStoreOptions { ConnectionString = connectionString })
+    {
+    }
+
+    /// <summary>The schema version this library writes.</summary>
+    public static int SchemaVersion => RelationalInteractionStore.SchemaVersion;
+
+    /// <inheritdoc />
+    public ValueTask<AppendResult> AppendAsync(IReadOnlyList<Events.InteractionEvent> events, AppendMode mode = AppendMode.Strict, CancellationToken cancellationToken = default) =>
+        _store.AppendAsync(events, mode, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IActivitySnapshot?> OpenSnapshotAsync(string botId, CancellationToken cancellationToken = default) =>
+        _store.OpenSnapshotAsync(botId, cancellationToken);
+
+    /// <summary>Creates or migrates the tables now instead of on first use.</summary>
+    /// <exception cref="InvalidOperationException">The database holds a newer schema than this library understands.</exception>
+    public ValueTask EnsureSchemaAsync(CancellationToken cancellationToken = default) => _store.EnsureSchemaAsync(cancellationToken);
+
+    internal RelationalNames Names => _store.Names;
+
+    internal ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default) => _store.OpenConnectionAsync(cancellationToken);
+
+    /// <summary>Checks options the way the DI validator does; returns the normalised connection string.</summary>
+    internal static string Validate(SqliteStoreOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            throw new EngagementValidationException(nameof(SqliteStoreOptions.ConnectionString), options.ConnectionString, "ConnectionString is required, e.g. 'Data Source=engagement.db'");
+        }
+
+        try
+        {
+            var builder = new SqliteConnectionStringBuilder(options.ConnectionString);
+            if (string.IsNullOrWhiteSpace(builder.DataSource))
+            {
+                throw new EngagementValidationException(nameof(SqliteStoreOptions.ConnectionString), options.ConnectionString, "ConnectionString names no Data Source (the database file)");
+            }
+
+            builder.Pooling = true;
+            return builder.ToString();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new EngagementValidationException(nameof(SqliteStoreOptions.ConnectionString), options.ConnectionString, $"ConnectionString is not valid: {ex.Message}");
+        }
+    }
+
+    private sealed class Store(string connectionString, RelationalNames names, bool syncEveryCommit) : RelationalInteractionStore(names)
+    {
+        private static readonly string[] EventColumns =
+            ["bot_id", "seq", "event_id", "account_id", "user_id", "conversation_id", "ts_ticks", "kind", "channel", "intent_matched", "fallback", "goal", "error", "tag"];
+
+        protected override IReadOnlyList<IReadOnlyList<string>> Migrations =>
+        [
+            [
+                $"CREATE TABLE {Names.Bots} (bot_id TEXT NOT NULL PRIMARY KEY, account_id TEXT NOT NULL, user_count INTEGER NOT NULL, channel_count INTEGER NOT NULL, conversation_count INTEGER NOT NULL, event_count INTEGER NOT NULL, segment_seq INTEGER NOT NULL)",
+                $"CREATE TABLE {Names.Events} (bot_id TEXT NOT NULL, seq INTEGER NOT NULL, event_id TEXT, account_id TEXT NOT NULL, user_id TEXT, conversation_id TEXT, ts_ticks INTEGER NOT NULL, kind TEXT NOT NULL, channel TEXT NOT NULL, intent_matched INTEGER, fallback INTEGER, goal TEXT, error INTEGER, tag TEXT, PRIMARY KEY (bot_id, seq)) WITHOUT ROWID",
+                $"CREATE UNIQUE INDEX {Names.Prefix}events_event_id ON {Names.Prefix}events (bot_id, event_id) WHERE event_id IS NOT NULL",
+                $"CREATE TABLE {Names.Users} (bot_id TEXT NOT NULL, user_id TEXT NOT NULL, ordinal INTEGER NOT NULL, first_seen INTEGER NOT NULL, PRIMARY KEY (bot_id, user_id)) WITHOUT ROWID",
+                $"CREATE TABLE {Names.Channels} (bot_id TEXT NOT NULL, channel TEXT NOT NULL, ordinal INTEGER NOT NULL, PRIMARY KEY (bot_id, channel)) WITHOUT ROWID",
+                $"CREATE TABLE {Names.Conversations} (bot_id TEXT NOT NULL, conversation_id TEXT NOT NULL, ordinal INTEGER NOT NULL, interactive INTEGER NOT NULL, closed INTEGER NOT NULL, PRIMARY KEY (bot_id, conversation_id)) WITHOUT ROWID",
+                $"CREATE TABLE {Names.Activity} (bot_id TEXT NOT NULL, day INTEGER NOT NULL, segment INTEGER NOT NULL, event_count INTEGER NOT NULL, min_ticks INTEGER NOT NULL, max_ticks INTEGER NOT NULL, core BLOB NOT NULL, dims BLOB NOT NULL, PRIMARY KEY (bot_id, day, segment))",
+            ],
+        ];
+
+        protected internal override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+        {
+            var connection = new SqliteConnection(connectionString);
+            try
+            {
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                await using var pragma = connection.CreateCommand();
+                pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(syncEveryCommit ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=30000;";
+                await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                return connection;
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        // BEGIN IMMEDIATE takes SQLite's single write lock up front: appends from any process are serialised.
+        protected override ValueTask<DbTransaction> BeginAppendAsync(DbConnection connection, IReadOnlyList<string> botIds, CancellationToken cancellationToken) =>
+            new(((SqliteConnection)connection).BeginTransaction(IsolationLevel.Serializable, deferred: false));
+
+        protected override ValueTask<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>
+            new(((SqliteConnection)connection).BeginTransaction(IsolationLevel.Serializable, deferred: true));
+
+        protected override ValueTask<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken) =>
+            new(((SqliteConnection)connection).BeginTransaction(IsolationLevel.Serializable, deferred: false));
+
+        protected internal override string InArray(string parameterName) => $"IN (SELECT value FROM json_each(@{parameterName}))";
+
+        protected internal override void AddStringArray(DbCommand command, string name, IReadOnlyCollection<string> values) =>
+            Add(command, name, JsonSerializer.Serialize(values, SqliteJsonContext.Default.IReadOnlyCollectionString));
+
+        protected internal override int MaxParameters => 32_000;
+
+        // Multi-row INSERTs through one prepared statement per chunk size.
+        protected internal override async ValueTask InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<EventRow> rows, CancellationToken cancellationToken)
+        {
+            const int RowsPerStatement = 500;
+            SqliteCommand? full = null;
+            try
+            {
+                for (var start = 0; start < rows.Count; start += RowsPerStatement)
+                {
+                    var count = Math.Min(RowsPerStatement, rows.Count - start);
+                    var command = count == RowsPerStatement ? full ??= CreateInsert(connection, transaction, count) : CreateInsert(connection, transaction, count);
+                    for (var r = 0; r < count; r++)
+                    {
+                        Bind(command, r, rows[start + r]);
+                    }
+
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    if (command != full)
+                    {
+                        await command.DisposeAsync().ConfigureAwait(false);
+                    }
+                }
+            }
+            finally
+            {
+                if (full is not null)
+                {
+                    await full.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+
+        private SqliteCommand CreateInsert(DbConnection connection, DbTransaction transaction, int count)
+        {
+            var sql = new StringBuilder($"INSERT INTO {Names.Events} ({string.Join(", ", EventColumns)}) VALUES ");
+            var command = (SqliteCommand)Command(connection, transaction, string.Empty);
+            for (var r = 0; r < count; r++)
+            {
+                sql.Append(r == 0 ? "(" : ", (");
+                for (var c = 0; c < EventColumns.Length; c++)
+                {
+                    var name = string.Create(CultureInfo.InvariantCulture, $"@p{r}_{c}");
+                    sql.Append(c == 0 ? string.Empty : ", ").Append(name);
+                    command.Parameters.Add(new SqliteParameter(name, DBNull.Value));
+                }
+
+                sql.Append(')');
+            }
+
+            command.CommandText = sql.ToString();
+            return command;
+        }
+
+        private static void Bind(SqliteCommand command, int row, EventRow value)
+        {
+            var evt = value.Event;
+            var at = row * EventColumns.Length;
+            var p = command.Parameters;
+            p[at].Value = value.BotId;
+            p[at + 1].Value = value.Seq;
+            p[at + 2].Value = (object?)evt.EventId ?? DBNull.Value;
+            p[at + 3].Value = value.AccountId;
+            p[at + 4].Value = (object?)evt.UserId ?? DBNull.Value;
+            p[at + 5].Value = (object?)evt.ConversationId ?? DBNull.Value;
+            p[at + 6].Value = evt.Timestamp.UtcTicks;
+            p[at + 7].Value = Events.InteractionKinds.ToWireName(evt.Kind);
+            p[at + 8].Value = evt.NormalizedChannel;
+            p[at + 9].Value = evt.IntentMatched is { } intent ? intent : DBNull.Value;
+            p[at + 10].Value = evt.Fallback is { } fallback ? fallback : DBNull.Value;
+            p[at + 11].Value = (object?)evt.Goal ?? DBNull.Value;
+            p[at + 12].Value = evt.Error is { } error ? error : DBNull.Value;
+            p[at + 13].Value = (object?)evt.Tag ?? DBNull.Value;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using EngagementMetrics;
+using EngagementMetrics.Sqlite;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Chooses the SQLite store.</summary>
+public static class SqliteStoreBuilderExtensions
+{
+    /// <summary>
+    /// Uses one <see cref="SqliteInteractionStore"/> (a singleton) on the database of <paramref name="connectionString"/>.
+    /// The options are validated when the host starts (connection string, table prefix).
+    /// </summary>
+    /// <param name="builder">The builder from <c>AddEngagementMetrics()</c>.</param>
+    /// <param name="connectionString">A Microsoft.Data.Sqlite connection string, e.g. <c>Data Source=engagement.db</c>.</param>
+    /// <param name="configure">Optional further settings.</param>
+    public static EngagementMetricsBuilder UseSqlite(this EngagementMetricsBuilder builder, string connectionString, Action<SqliteStoreOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<SqliteStoreOptions>()
+            .Configure(o =>
+            {
+                o.ConnectionString = connectionString;
+                configure?.Invoke(o);
+            })
+            .ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteStoreOptions>, SqliteStoreOptionsValidator>());
+        return builder.UseStore(sp => new SqliteInteractionStore(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value));
+    }
+
+    private sealed class SqliteStoreOptionsValidator : IValidateOptions<SqliteStoreOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, SqliteStoreOptions options)
+        {
+            try
+            {
+                _ = new SqliteInteractionStore(options);
+                return ValidateOptionsResult.Success;
+            }
+            catch (EngagementValidationException ex)
+            {
+                return ValidateOptionsResult.Fail(ex.Message);
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace EngagementMetrics.Sqlite;
+
+/// <summary>Settings of <see cref="SqliteInteractionStore"/>.</summary>
+public sealed class SqliteStoreOptions
+{
+    /// <summary>
+    /// The Microsoft.Data.Sqlite connection string, e.g. <c>Data Source=engagement.db</c>. The file is created when
+    /// missing. Required.
+    /// </summary>
+    public string ConnectionString { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Prefix of every table name (lower-case letters, digits, underscores; may be empty). Default <c>em_</c>, so the
+    /// store can share a database with the host app's own tables.
+    /// </summary>
+    public string TablePrefix { get; set; } = "em_";
+
+    /// <summary>
+    /// True (the default) to sync the write-ahead log on every commit (<c>PRAGMA synchronous=FULL</c>), so a committed
+    /// batch survives a power loss; false for <c>NORMAL</c>, which survives a process crash but may lose the last
+    /// commits on power loss, and ingests faster.
+    /// </summary>
+    public bool SyncEveryCommit { get; set; } = true;
+}

@@ -1,0 +1,190 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace EngagementMetrics.Storage.Relational;
+
+/// <summary>
+/// The compact, time-ordered form in which SQL stores keep user activity: one row per bot, UTC day and append
+/// ("segment"), holding that append's activity of the day as two blobs. <c>core</c> holds the timestamps
+/// (delta-encoded varints) and user ordinals; <c>dims</c> holds channel and conversation ordinals and is read only
+/// when a query filters on them.
+/// </summary>
+/// <remarks>
+/// Integer columns are written little-endian with the narrowest width (1, 2, 3 or 4 bytes) that holds the segment's
+/// largest value; conversation ordinals are stored plus one so "no conversation" (-1) becomes 0.
+/// </remarks>
+internal static class ActivitySegment
+{
+    public const int FormatVersion = 1;
+
+    /// <summary>The UTC day number (days since 0001-01-01) of an instant.</summary>
+    public static int DayOf(long utcTicks) => (int)(utcTicks / TimeSpan.TicksPerDay);
+
+    public static byte[] EncodeCore(ReadOnlySpan<long> ticks, ReadOnlySpan<int> users)
+    {
+        var writer = new ArrayBufferWriter<byte>(16 + (ticks.Length * 7));
+        WriteVarint(writer, (ulong)ticks.Length);
+        if (ticks.Length > 0)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(writer.GetSpan(8), ticks[0]);
+            writer.Advance(8);
+            for (var i = 1; i < ticks.Length; i++)
+            {
+                var delta = ticks[i] - ticks[i - 1];
+                if (delta < 0)
+                {
+                    throw new ArgumentException("Segment timestamps must be in order.", nameof(ticks));
+                }
+
+                WriteVarint(writer, (ulong)delta);
+            }
+        }
+
+        WriteInts(writer, users, 0);
+        return writer.WrittenSpan.ToArray();
+    }
+
+    public static byte[] EncodeDims(ReadOnlySpan<int> channels, ReadOnlySpan<int> conversations)
+    {
+        var writer = new ArrayBufferWriter<byte>(16 + (channels.Length * 3));
+        WriteInts(writer, channels, 0);
+        WriteInts(writer, conversations, 1);
+        return writer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Reads a core blob into the start of the columns; returns the event count.</summary>
+    public static int DecodeCore(ReadOnlySpan<byte> blob, Span<long> ticks, Span<int> users)
+    {
+        var count = (int)ReadVarint(ref blob);
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        var tick = BinaryPrimitives.ReadInt64LittleEndian(blob);
+        blob = blob[8..];
+        ticks[0] = tick;
+        for (var i = 1; i < count; i++)
+        {
+            tick += (long)ReadVarint(ref blob);
+            ticks[i] = tick;
+        }
+
+        ReadInts(ref blob, users[..count], 0);
+        return count;
+    }
+
+    public static void DecodeDims(ReadOnlySpan<byte> blob, Span<int> channels, Span<int> conversations)
+    {
+        ReadInts(ref blob, channels, 0);
+        ReadInts(ref blob, conversations, 1);
+    }
+
+    /// <summary>The event count stored at the head of a core blob.</summary>
+    public static int CountOf(ReadOnlySpan<byte> core) => (int)ReadVarint(ref core);
+
+    private static void WriteInts(ArrayBufferWriter<byte> writer, ReadOnlySpan<int> values, int bias)
+    {
+        uint max = 0;
+        foreach (var value in values)
+        {
+            max = Math.Max(max, (uint)(value + bias));
+        }
+
+        var width = max <= byte.MaxValue ? 1 : max <= ushort.MaxValue ? 2 : max <= 0xFFFFFF ? 3 : 4;
+        var span = writer.GetSpan(1 + (values.Length * width));
+        span[0] = (byte)width;
+        var at = 1;
+        foreach (var value in values)
+        {
+            var v = (uint)(value + bias);
+            for (var b = 0; b < width; b++)
+            {
+                span[at++] = (byte)(v >> (8 * b));
+            }
+        }
+
+        writer.Advance(at);
+    }
+
+    private static void ReadInts(ref ReadOnlySpan<byte> blob, Span<int> values, int bias)
+    {
+        var width = blob[0];
+        var data = blob.Slice(1, values.Length * width);
+        switch (width)
+        {
+            case 1:
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i] = data[i] - bias;
+                }
+
+                break;
+            case 2:
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i] = BinaryPrimitives.ReadUInt16LittleEndian(data[(2 * i)..]) - bias;
+                }
+
+                break;
+            case 3:
+                for (var i = 0; i < values.Length; i++)
+                {
+                    var at = 3 * i;
+                    values[i] = (data[at] | (data[at + 1] << 8) | (data[at + 2] << 16)) - bias;
+                }
+
+                break;
+            case 4:
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i] = (int)(BinaryPrimitives.ReadUInt32LittleEndian(data[(4 * i)..]) - (uint)bias);
+                }
+
+                break;
+            default:
+                throw new InvalidDataException($"Activity segment column width {width} is not valid; the segment is corrupt.");
+        }
+
+        blob = blob[(1 + data.Length)..];
+    }
+
+    private static void WriteVarint(ArrayBufferWriter<byte> writer, ulong value)
+    {
+        var span = writer.GetSpan(10);
+        var at = 0;
+        while (value >= 0x80)
+        {
+            span[at++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        span[at++] = (byte)value;
+        writer.Advance(at);
+    }
+
+    private static ulong ReadVarint(ref ReadOnlySpan<byte> blob)
+    {
+        ulong value = 0;
+        var shift = 0;
+        var at = 0;
+        while (true)
+        {
+            var b = blob[at++];
+            value |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                break;
+            }
+
+            shift += 7;
+            if (shift > 63)
+            {
+                throw new InvalidDataException("An activity segment varint is too long; the segment is corrupt.");
+            }
+        }
+
+        blob = blob[at..];
+        return value;
+    }
+}

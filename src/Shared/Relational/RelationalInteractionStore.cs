@@ -1,0 +1,253 @@
+using System.Data.Common;
+using System.Globalization;
+using EngagementMetrics.Events;
+
+namespace EngagementMetrics.Storage.Relational;
+
+/// <summary>
+/// What the SQLite and PostgreSQL stores share: the schema's shape, the append algorithm (validate, dedupe, assign
+/// ordinals, keep first-seen and conversation facts current, write compact activity segments) and the snapshot.
+/// Each derived store supplies the SQL dialect, the bulk insert of events and the locking.
+/// </summary>
+/// <remarks>
+/// Every statement is parameterised; the only text spliced into SQL is table names built from validated identifiers.
+/// Every statement names one bot in its WHERE clause and no statement joins two bots, so the tables can be
+/// distributed by <c>bot_id</c>.
+/// </remarks>
+internal abstract class RelationalInteractionStore : IInteractionStore
+{
+    /// <summary>A day's activity is merged into one segment once it has more segments than this.</summary>
+    public const int MaxSegmentsPerDay = 8;
+
+    private readonly SemaphoreSlim _schemaGate = new(1, 1);
+    private volatile bool _schemaReady;
+
+    protected RelationalInteractionStore(RelationalNames names)
+    {
+        Names = names;
+    }
+
+    /// <summary>Schema version this library writes and understands.</summary>
+    public static int SchemaVersion => 1;
+
+    public RelationalNames Names { get; }
+
+    public async ValueTask<AppendResult> AppendAsync(IReadOnlyList<InteractionEvent> events, AppendMode mode = AppendMode.Strict, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        cancellationToken.ThrowIfCancellationRequested();
+        var errors = new List<EventError>();
+        var byBot = new SortedDictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var error = InteractionEventValidator.Validate(events[i], i);
+            if (error is not null)
+            {
+                errors.Add(error);
+                continue;
+            }
+
+            if (!byBot.TryGetValue(events[i].BotId, out var list))
+            {
+                byBot[events[i].BotId] = list = [];
+            }
+
+            list.Add(i);
+        }
+
+        if (mode == AppendMode.Strict && errors.Count > 0)
+        {
+            throw new EventBatchRejectedException(errors);
+        }
+
+        if (byBot.Count == 0)
+        {
+            return new AppendResult(0, 0, errors);
+        }
+
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginAppendAsync(connection, [.. byBot.Keys], cancellationToken).ConfigureAwait(false);
+        int stored = 0, duplicates = 0;
+        foreach (var (botId, indexes) in byBot)
+        {
+            var writer = new BotAppend(this, connection, transaction, botId);
+            var (s, d) = await writer.RunAsync(events, indexes, errors, cancellationToken).ConfigureAwait(false);
+            stored += s;
+            duplicates += d;
+        }
+
+        errors.Sort(static (a, b) => a.Index.CompareTo(b.Index));
+        if (mode == AppendMode.Strict && errors.Count > 0)
+        {
+            await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+            throw new EventBatchRejectedException(errors);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new AppendResult(stored, duplicates, errors);
+    }
+
+    public async ValueTask<IActivitySnapshot?> OpenSnapshotAsync(string botId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(botId);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var transaction = await BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
+            var snapshot = await RelationalSnapshot.OpenAsync(this, connection, transaction, botId, cancellationToken).ConfigureAwait(false);
+            if (snapshot is null)
+            {
+                await transaction.DisposeAsync().ConfigureAwait(false);
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+
+            return snapshot;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Creates or migrates the schema once per store instance; fails clearly on a newer schema.</summary>
+    public async ValueTask EnsureSchemaAsync(CancellationToken cancellationToken = default)
+    {
+        if (_schemaReady)
+        {
+            return;
+        }
+
+        await _schemaGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_schemaReady)
+            {
+                return;
+            }
+
+            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await BeginMigrationAsync(connection, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, $"CREATE TABLE IF NOT EXISTS {Names.SchemaVersion} (version integer NOT NULL, applied_utc text NOT NULL)", cancellationToken).ConfigureAwait(false);
+            var current = Convert.ToInt32(await ScalarAsync(connection, transaction, $"SELECT COALESCE(MAX(version), 0) FROM {Names.SchemaVersion}", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            if (current > SchemaVersion)
+            {
+                throw new InvalidOperationException(
+                    $"The database schema '{Names.Describe}' is at version {current}, newer than version {SchemaVersion} that this EngagementMetrics library understands. Upgrade the EngagementMetrics package; the data was not touched.");
+            }
+
+            var migrations = Migrations;
+            for (var version = current + 1; version <= SchemaVersion; version++)
+            {
+                foreach (var statement in migrations[version - 1])
+                {
+                    await ExecuteAsync(connection, transaction, statement, cancellationToken).ConfigureAwait(false);
+                }
+
+                await using var record = Command(connection, transaction, $"INSERT INTO {Names.SchemaVersion} (version, applied_utc) VALUES (@version, @applied)");
+                Add(record, "version", version);
+                Add(record, "applied", DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+                await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            _schemaReady = true;
+        }
+        finally
+        {
+            _schemaGate.Release();
+        }
+    }
+
+    /// <summary>DDL statements of each schema version, version 1 first.</summary>
+    protected abstract IReadOnlyList<IReadOnlyList<string>> Migrations { get; }
+
+    protected internal abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>Begins the write transaction of an append and takes whatever lock serialises appends of these bots.</summary>
+    protected abstract ValueTask<DbTransaction> BeginAppendAsync(DbConnection connection, IReadOnlyList<string> botIds, CancellationToken cancellationToken);
+
+    /// <summary>Begins a read-only transaction that sees one consistent moment.</summary>
+    protected abstract ValueTask<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Begins the transaction that migrates the schema, serialised against other migrating processes.</summary>
+    protected abstract ValueTask<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>SQL for "column is one of the strings in array parameter @name", e.g. <c>= ANY(@name)</c>.</summary>
+    protected internal abstract string InArray(string parameterName);
+
+    /// <summary>Adds a parameter holding a list of strings, in the form <see cref="InArray"/> expects.</summary>
+    protected internal abstract void AddStringArray(DbCommand command, string name, IReadOnlyCollection<string> values);
+
+    /// <summary>Writes event rows (bulk path of the dialect).</summary>
+    protected internal abstract ValueTask InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<EventRow> rows, CancellationToken cancellationToken);
+
+    /// <summary>Largest number of parameters one statement may carry.</summary>
+    protected internal virtual int MaxParameters => 30_000;
+
+    internal DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.CommandTimeout = 0;
+        return command;
+    }
+
+    internal static void Add(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+
+    internal async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, sql);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    internal async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, sql);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Inserts rows with multi-row VALUES statements, as many rows per statement as the parameter limit allows.</summary>
+    internal async Task InsertRowsAsync(DbConnection connection, DbTransaction transaction, string table, string[] columns, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var perStatement = Math.Max(1, Math.Min(1000, MaxParameters / columns.Length));
+        for (var start = 0; start < rows.Count; start += perStatement)
+        {
+            var count = Math.Min(perStatement, rows.Count - start);
+            var sql = new System.Text.StringBuilder($"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ");
+            await using var command = Command(connection, transaction, string.Empty);
+            for (var r = 0; r < count; r++)
+            {
+                sql.Append(r == 0 ? "(" : ", (");
+                for (var c = 0; c < columns.Length; c++)
+                {
+                    var name = string.Create(CultureInfo.InvariantCulture, $"p{r}_{c}");
+                    sql.Append(c == 0 ? "@" : ", @").Append(name);
+                    Add(command, name, rows[start + r][c]);
+                }
+
+                sql.Append(')');
+            }
+
+            command.CommandText = sql.ToString();
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>One event as the events table stores it.</summary>
+internal readonly record struct EventRow(string BotId, long Seq, InteractionEvent Event, string AccountId);

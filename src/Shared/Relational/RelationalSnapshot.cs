@@ -1,0 +1,257 @@
+using System.Buffers;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+
+namespace EngagementMetrics.Storage.Relational;
+
+/// <summary>
+/// A bot's history as of one database transaction (REPEATABLE READ on PostgreSQL, a WAL read transaction on
+/// SQLite): every read of the snapshot sees the same committed batches.
+/// </summary>
+internal sealed class RelationalSnapshot : IActivitySnapshot
+{
+    private readonly RelationalInteractionStore _store;
+    private readonly DbConnection _connection;
+    private readonly DbTransaction _transaction;
+    private long[]? _firstSeen;
+    private long[] _ticks = [];
+    private int[] _users = [];
+    private int[] _channels = [];
+    private int[] _conversations = [];
+
+    private RelationalSnapshot(RelationalInteractionStore store, DbConnection connection, DbTransaction transaction, string botId, string accountId, int userCount, int conversationCount, string[] channels)
+    {
+        _store = store;
+        _connection = connection;
+        _transaction = transaction;
+        BotId = botId;
+        AccountId = accountId;
+        UserCount = userCount;
+        ConversationCount = conversationCount;
+        Channels = channels;
+    }
+
+    public string BotId { get; }
+
+    public string AccountId { get; }
+
+    public int UserCount { get; }
+
+    public int ConversationCount { get; }
+
+    public IReadOnlyList<string> Channels { get; }
+
+    public static async Task<RelationalSnapshot?> OpenAsync(RelationalInteractionStore store, DbConnection connection, DbTransaction transaction, string botId, CancellationToken cancellationToken)
+    {
+        var names = store.Names;
+        string account;
+        int users, channelCount, conversations;
+        await using (var command = store.Command(connection, transaction, $"SELECT account_id, user_count, channel_count, conversation_count FROM {names.Bots} WHERE bot_id = @bot"))
+        {
+            RelationalInteractionStore.Add(command, "bot", botId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            account = reader.GetString(0);
+            users = reader.GetInt32(1);
+            channelCount = reader.GetInt32(2);
+            conversations = reader.GetInt32(3);
+        }
+
+        var channels = new string[channelCount];
+        await using (var command = store.Command(connection, transaction, $"SELECT ordinal, channel FROM {names.Channels} WHERE bot_id = @bot"))
+        {
+            RelationalInteractionStore.Add(command, "bot", botId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                channels[reader.GetInt32(0)] = reader.GetString(1);
+            }
+        }
+
+        return new RelationalSnapshot(store, connection, transaction, botId, account, users, conversations, channels);
+    }
+
+    public async ValueTask<ReadOnlyMemory<long>> GetFirstSeenAsync(CancellationToken cancellationToken = default)
+    {
+        if (_firstSeen is null)
+        {
+            var firstSeen = new long[UserCount];
+            await using var command = _store.Command(_connection, _transaction, $"SELECT ordinal, first_seen FROM {_store.Names.Users} WHERE bot_id = @bot");
+            RelationalInteractionStore.Add(command, "bot", BotId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                firstSeen[reader.GetInt32(0)] = reader.GetInt64(1);
+            }
+
+            _firstSeen = firstSeen;
+        }
+
+        return _firstSeen;
+    }
+
+    public async ValueTask CopyConversationFactsAsync(Memory<ConversationFacts> destination, CancellationToken cancellationToken = default)
+    {
+        if (destination.Length < ConversationCount)
+        {
+            throw new ArgumentException($"The destination holds {destination.Length} entries; {ConversationCount} are needed.", nameof(destination));
+        }
+
+        await using var command = _store.Command(_connection, _transaction, $"SELECT ordinal, interactive, closed FROM {_store.Names.Conversations} WHERE bot_id = @bot");
+        RelationalInteractionStore.Add(command, "bot", BotId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            destination.Span[reader.GetInt32(0)] =
+                (reader.GetBoolean(1) ? ConversationFacts.Interactive : ConversationFacts.None) | (reader.GetBoolean(2) ? ConversationFacts.Closed : ConversationFacts.None);
+        }
+    }
+
+    /// <summary>Reads the segments of the days the range touches, one day per batch, merged into time order.</summary>
+    public async IAsyncEnumerable<ActivityBatch> ScanAsync(long fromUtcTicks, long toUtcTicks, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (toUtcTicks <= fromUtcTicks || toUtcTicks <= 0)
+        {
+            yield break;
+        }
+
+        var firstDay = ActivitySegment.DayOf(Math.Max(0, fromUtcTicks));
+        var lastDay = ActivitySegment.DayOf(Math.Min(DateTime.MaxValue.Ticks, toUtcTicks - 1));
+        await using var command = _store.Command(_connection, _transaction, $"SELECT day, event_count, core, dims FROM {_store.Names.Activity} WHERE bot_id = @bot AND day >= @first AND day <= @last ORDER BY day, segment");
+        RelationalInteractionStore.Add(command, "bot", BotId);
+        RelationalInteractionStore.Add(command, "first", firstDay);
+        RelationalInteractionStore.Add(command, "last", lastDay);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var day = -1;
+        var filled = 0;
+        var segments = 0;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var rowDay = reader.GetInt32(0);
+            if (rowDay != day && filled > 0)
+            {
+                if (Slice(segments, fromUtcTicks, toUtcTicks, filled) is { } batch)
+                {
+                    yield return batch;
+                }
+
+                filled = 0;
+                segments = 0;
+            }
+
+            day = rowDay;
+            var count = reader.GetInt32(1);
+            Reserve(filled + count);
+            var core = reader.GetFieldValue<byte[]>(2);
+            var dims = reader.GetFieldValue<byte[]>(3);
+            var n = ActivitySegment.DecodeCore(core, _ticks.AsSpan(filled), _users.AsSpan(filled));
+            ActivitySegment.DecodeDims(dims, _channels.AsSpan(filled, n), _conversations.AsSpan(filled, n));
+            filled += n;
+            segments++;
+        }
+
+        if (filled > 0 && Slice(segments, fromUtcTicks, toUtcTicks, filled) is { } last)
+        {
+            yield return last;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        ReturnBuffers();
+        try
+        {
+            await _transaction.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private ActivityBatch? Slice(int segments, long from, long to, int count)
+    {
+        if (segments > 1)
+        {
+            SegmentMerge.SortByTime(_ticks, _users, _channels, _conversations, count);
+        }
+
+        var ticks = _ticks.AsSpan(0, count);
+        var start = LowerBound(ticks, from);
+        var end = LowerBound(ticks, to);
+        if (end <= start)
+        {
+            return null;
+        }
+
+        return new ActivityBatch(
+            _ticks.AsMemory(start, end - start),
+            _users.AsMemory(start, end - start),
+            _channels.AsMemory(start, end - start),
+            _conversations.AsMemory(start, end - start));
+    }
+
+    private void Reserve(int size)
+    {
+        if (_ticks.Length >= size)
+        {
+            return;
+        }
+
+        var capacity = Math.Max(size, _ticks.Length * 2);
+        Grow(ref _ticks, capacity);
+        Grow(ref _users, capacity);
+        Grow(ref _channels, capacity);
+        Grow(ref _conversations, capacity);
+    }
+
+    private static void Grow<T>(ref T[] array, int capacity)
+    {
+        var next = ArrayPool<T>.Shared.Rent(capacity);
+        array.AsSpan().CopyTo(next);
+        if (array.Length > 0)
+        {
+            ArrayPool<T>.Shared.Return(array);
+        }
+
+        array = next;
+    }
+
+    private void ReturnBuffers()
+    {
+        if (_ticks.Length > 0)
+        {
+            ArrayPool<long>.Shared.Return(_ticks);
+            ArrayPool<int>.Shared.Return(_users);
+            ArrayPool<int>.Shared.Return(_channels);
+            ArrayPool<int>.Shared.Return(_conversations);
+            _ticks = [];
+            _users = [];
+            _channels = [];
+            _conversations = [];
+        }
+    }
+
+    private static int LowerBound(ReadOnlySpan<long> ticks, long value)
+    {
+        int lo = 0, hi = ticks.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (ticks[mid] < value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+}
