@@ -1,0 +1,221 @@
+using System.Diagnostics;
+using EngagementMetrics.Engine;
+using EngagementMetrics.PostgreSql;
+using EngagementMetrics.Sqlite;
+using EngagementMetrics.Storage;
+using EngagementMetrics.Stores.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using static EngagementMetrics.Tests.Support.TestEvents;
+
+namespace EngagementMetrics.Stores.Tests;
+
+/// <summary>What only the SQL stores have: migrations, identifiers, DI options, durability of the SQLite file.</summary>
+public sealed class SqliteStoreTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("em-sqlite-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_newer_schema_is_a_clear_error_and_nothing_is_touched()
+    {
+        var file = Path.Combine(_directory, "newer.db");
+        var store = new SqliteInteractionStore($"Data Source={file}");
+        await store.AppendAsync([Event("u1", "2025-01-01T10:00:00Z")]);
+        await using (var connection = new SqliteConnection($"Data Source={file}"))
+        {
+            await connection.OpenAsync();
+            await using var bump = new SqliteCommand("INSERT INTO em_schema_version (version, applied_utc) VALUES (99, 'future')", connection);
+            await bump.ExecuteNonQueryAsync();
+        }
+
+        var older = new SqliteInteractionStore($"Data Source={file}");
+        var act = async () => await older.AppendAsync([Event("u2", "2025-01-01T10:00:00Z")]);
+
+        (await act.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*version 99*newer than version 1*Upgrade*");
+        (await new EngagementEngine(store).GetTrendAsync(Query("2025-01-01", "2025-01-01"))).Summary.UniqueUsers.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Reopening_a_database_keeps_every_batch_and_migrates_nothing_twice()
+    {
+        var file = Path.Combine(_directory, "reopen.db");
+        await new SqliteInteractionStore($"Data Source={file}").AppendAsync([Event("u1", "2025-01-01T10:00:00Z", eventId: "e1")]);
+        var reopened = new SqliteInteractionStore($"Data Source={file}");
+
+        (await reopened.AppendAsync([Event("u1", "2025-01-01T10:00:00Z", eventId: "e1"), Event("u2", "2025-01-01T11:00:00Z")])).Stored.Should().Be(1);
+        (await new EngagementEngine(reopened).GetTrendAsync(Query("2025-01-01", "2025-01-01"))).Summary.UniqueUsers.Should().Be(2);
+        await using var connection = new SqliteConnection($"Data Source={file}");
+        await connection.OpenAsync();
+        await using var versions = new SqliteCommand("SELECT COUNT(*) FROM em_schema_version", connection);
+        ((long)(await versions.ExecuteScalarAsync())!).Should().Be(1);
+    }
+
+    [Theory]
+    [InlineData("Em_")]
+    [InlineData("em-")]
+    [InlineData("x; DROP TABLE users; --")]
+    [InlineData("1abc")]
+    public void A_table_prefix_that_is_not_an_identifier_is_rejected(string prefix)
+    {
+        var act = () => new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = "Data Source=x.db", TablePrefix = prefix });
+
+        act.Should().Throw<EngagementValidationException>().Which.Should().Match<EngagementValidationException>(e => e.ParameterName == "TablePrefix" && e.Value == prefix);
+    }
+
+    [Fact]
+    public async Task A_custom_table_prefix_keeps_stores_apart_in_one_file()
+    {
+        var file = Path.Combine(_directory, "shared.db");
+        var a = new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = $"Data Source={file}", TablePrefix = "a_" });
+        var b = new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = $"Data Source={file}", TablePrefix = "" });
+        await a.AppendAsync([Event("u1", "2025-01-01T10:00:00Z")]);
+
+        (await b.OpenSnapshotAsync(Bot)).Should().BeNull();
+        (await a.OpenSnapshotAsync(Bot)).Should().NotBeNull();
+    }
+
+    [Fact]
+    public void UseSqlite_validates_its_options_at_start()
+    {
+        var services = new ServiceCollection();
+        services.AddEngagementMetrics().UseSqlite(" ");
+        using var provider = services.BuildServiceProvider();
+
+        var act = () => provider.GetRequiredService<IStartupValidator>().Validate();
+
+        act.Should().Throw<OptionsValidationException>().WithMessage("*ConnectionString is required*");
+    }
+
+    [Fact]
+    public async Task UseSqlite_serves_the_engine()
+    {
+        var services = new ServiceCollection();
+        services.AddEngagementMetrics().UseSqlite($"Data Source={Path.Combine(_directory, "di.db")}");
+        await using var provider = services.BuildServiceProvider();
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        await provider.GetRequiredService<IInteractionStore>().AppendAsync([Event("u1", "2025-01-01T10:00:00Z")]);
+
+        provider.GetRequiredService<IInteractionStore>().Should().BeOfType<SqliteInteractionStore>();
+        (await provider.GetRequiredService<EngagementEngine>().GetTrendAsync(Query("2025-01-01", "2025-01-01"))).Summary.UniqueUsers.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_writer_killed_mid_batch_leaves_every_committed_batch_and_nothing_of_the_killed_one()
+    {
+        var file = Path.Combine(_directory, "crash.db");
+        var writer = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "EngagementMetrics.Stores.CrashWriter", "bin",
+            new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0", "EngagementMetrics.Stores.CrashWriter.dll");
+        File.Exists(writer).Should().BeTrue($"the crash writer is built with the tests ({writer})");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in new[] { writer, file, "1000", "3000000" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var lines = new List<string>();
+        string? line;
+        while ((line = await process.StandardOutput.ReadLineAsync()) is not null)
+        {
+            lines.Add(line);
+            if (line == "started 2")
+            {
+                await Task.Delay(1500); // well inside the 3M-event transaction
+                process.Kill(entireProcessTree: true);
+                break;
+            }
+        }
+
+        await process.WaitForExitAsync();
+        lines.Should().Equal(["committed 1", "started 2"], "the writer must die inside its second batch");
+
+        SqliteConnection.ClearAllPools();
+        await using (var connection = new SqliteConnection($"Data Source={file}"))
+        {
+            await connection.OpenAsync();
+            await using var check = new SqliteCommand("PRAGMA integrity_check", connection);
+            ((string)(await check.ExecuteScalarAsync())!).Should().Be("ok");
+            await using var count = new SqliteCommand("SELECT COUNT(*) FROM em_events", connection);
+            ((long)(await count.ExecuteScalarAsync())!).Should().Be(1000, "only the committed batch is stored");
+        }
+
+        var store = new SqliteInteractionStore($"Data Source={file}");
+        var trend = await new EngagementEngine(store).GetTrendAsync(Query("2025-01-01", "2025-02-05", bot: "crash-bot"));
+        trend.Summary.UniqueUsers.Should().Be(1000, "the first batch had 1000 distinct users");
+        (await store.AppendAsync([Event("a-late", "2025-01-01T10:00:00Z", bot: "crash-bot", eventId: "a5")])).Duplicates.Should().Be(1, "the committed batch's ids are still known");
+    }
+}
+
+/// <summary>PostgreSQL-only behaviour: migrations and identifiers.</summary>
+[RequiresPostgres]
+public sealed class PostgreSqlStoreTests : IAsyncLifetime
+{
+    private readonly string _schema = "t_" + Guid.NewGuid().ToString("N");
+    private NpgsqlDataSource? _dataSource;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_dataSource is not null)
+        {
+            await using var drop = _dataSource.CreateCommand($"DROP SCHEMA IF EXISTS {_schema} CASCADE");
+            await drop.ExecuteNonQueryAsync();
+            await _dataSource.DisposeAsync();
+        }
+    }
+
+    [StoreFact]
+    public async Task A_newer_schema_is_a_clear_error()
+    {
+        _dataSource = NpgsqlDataSource.Create(PostgresServer.RequireConnectionString());
+        var store = new PostgreSqlInteractionStore(_dataSource, new PostgreSqlStoreOptions { Schema = _schema });
+        await store.AppendAsync([Event("u1", "2025-01-01T10:00:00Z")]);
+        await using (var bump = _dataSource.CreateCommand($"INSERT INTO {_schema}.em_schema_version (version, applied_utc) VALUES (42, 'future')"))
+        {
+            await bump.ExecuteNonQueryAsync();
+        }
+
+        var older = new PostgreSqlInteractionStore(_dataSource, new PostgreSqlStoreOptions { Schema = _schema });
+        var act = async () => await older.EnsureSchemaAsync();
+
+        (await act.Should().ThrowAsync<InvalidOperationException>()).WithMessage($"*{_schema}.em_*version 42*newer*");
+    }
+
+    [StoreFact]
+    public async Task UsePostgreSql_with_a_data_source_serves_the_engine_in_its_schema()
+    {
+        _dataSource = NpgsqlDataSource.Create(PostgresServer.RequireConnectionString());
+        var services = new ServiceCollection();
+        services.AddEngagementMetrics().UsePostgreSql(_dataSource, o => o.Schema = _schema);
+        await using var provider = services.BuildServiceProvider();
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        await provider.GetRequiredService<IInteractionStore>().AppendAsync([Event("u1", "2025-01-01T10:00:00Z"), Event("u2", "2025-01-01T10:00:00Z")]);
+
+        (await provider.GetRequiredService<EngagementEngine>().GetTrendAsync(Query("2025-01-01", "2025-01-01"))).Summary.UniqueUsers.Should().Be(2);
+        await using var count = _dataSource.CreateCommand($"SELECT COUNT(*) FROM {_schema}.em_events");
+        ((long)(await count.ExecuteScalarAsync())!).Should().Be(2);
+    }
+
+    [Fact]
+    public void Schema_and_prefix_must_be_identifiers()
+    {
+        var badSchema = () => new PostgreSqlInteractionStore(new PostgreSqlStoreOptions { ConnectionString = "Host=localhost", Schema = "public; DROP" });
+        var badPrefix = () => new PostgreSqlInteractionStore(new PostgreSqlStoreOptions { ConnectionString = "Host=localhost", TablePrefix = "A" });
+        var noConnection = () => new PostgreSqlInteractionStore(new PostgreSqlStoreOptions());
+
+        badSchema.Should().Throw<EngagementValidationException>().Which.ParameterName.Should().Be("Schema");
+        badPrefix.Should().Throw<EngagementValidationException>().Which.ParameterName.Should().Be("TablePrefix");
+        noConnection.Should().Throw<EngagementValidationException>().Which.ParameterName.Should().Be("ConnectionString");
+    }
+}
