@@ -21,6 +21,7 @@ internal static class EngagementCli
     {
         var root = new RootCommand("Engagement metrics for bot and chat backends: unique, new and returning users, in any time zone.");
         root.Add(TrendCommand(stdout, stderr));
+        root.Add(IngestCommand(stdout, stderr));
         root.Add(DemoCommand(stdout, stderr));
 
         var parse = root.Parse(args);
@@ -35,7 +36,8 @@ internal static class EngagementCli
 
     private static Command TrendCommand(TextWriter stdout, TextWriter stderr)
     {
-        var events = new Option<FileInfo>("--events") { Description = "JSON Lines file of interaction events.", Required = true };
+        var events = new Option<FileInfo?>("--events") { Description = "JSON Lines file of interaction events (read into memory)." };
+        var storeSpec = new Option<string?>("--store") { Description = "Read from a store instead: sqlite:PATH or postgres:CONNECTION_STRING." };
         var bot = new Option<string>("--bot") { Description = "Bot (stream) id.", Required = true };
         var start = new Option<string>("--start-date") { Description = "First local date, YYYY-MM-DD.", Required = true };
         var end = new Option<string>("--end-date") { Description = "Last local date, YYYY-MM-DD (inclusive).", Required = true };
@@ -49,7 +51,7 @@ internal static class EngagementCli
 
         var command = new Command("trend", "Prints the Kore.ai user engagement trend document for a bot and period.")
         {
-            events, bot, start, end, aggregation, zone, channels, type, status, format, lenient,
+            events, storeSpec, bot, start, end, aggregation, zone, channels, type, status, format, lenient,
         };
         command.SetAction((parse, cancellationToken) => GuardAsync(stderr, async () =>
         {
@@ -71,16 +73,17 @@ internal static class EngagementCli
                 ConversationStatus = EngagementParameters.ParseConversationStatus(parse.GetValue(status), "--conversation-status"),
             };
 
-            var file = parse.GetValue(events)!;
-            var store = await LoadAsync(file, parse.GetValue(lenient), stderr, cancellationToken);
+            var file = parse.GetValue(events);
+            var spec = parse.GetValue(storeSpec);
+            await using var source = await OpenSourceAsync(file, spec, parse.GetValue(lenient), stderr, cancellationToken);
             EngagementTrend trend;
             try
             {
-                trend = await new EngagementEngine(store).GetTrendAsync(query, cancellationToken);
+                trend = await new EngagementEngine(source.Store).GetTrendAsync(query, cancellationToken);
             }
             catch (BotNotFoundException)
             {
-                throw new EngagementValidationException("--bot", query.BotId, $"invalid --bot '{query.BotId}': {file.Name} has no event of that bot");
+                throw new EngagementValidationException("--bot", query.BotId, $"invalid --bot '{query.BotId}': {source.Name} has no event of that bot");
             }
             catch (EngagementValidationException ex) when (ex.ParameterName is "end_date" or "start_date")
             {
@@ -91,6 +94,48 @@ internal static class EngagementCli
             return Ok;
         }));
         return command;
+    }
+
+    private static Command IngestCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var storeSpec = new Option<string>("--store") { Description = "The store: sqlite:PATH (file created when missing) or postgres:CONNECTION_STRING.", Required = true };
+        var events = new Option<FileInfo>("--events") { Description = "JSON Lines file of interaction events.", Required = true };
+        var strict = new Option<bool>("--strict") { Description = "Refuse the whole file, storing nothing, if any line is bad (default: skip bad lines and report them)." };
+        var batchSize = new Option<int>("--batch-size") { Description = "Events per transaction when not --strict (default 50000).", DefaultValueFactory = _ => 50_000 };
+        var command = new Command("ingest", "Stores the events of a JSON Lines file in a SQLite or PostgreSQL store (idempotent on botId + eventId).")
+        {
+            storeSpec, events, strict, batchSize,
+        };
+        command.SetAction((parse, cancellationToken) => GuardAsync(stderr, () =>
+            Ingest.RunAsync(parse.GetValue(storeSpec)!, parse.GetValue(events)!, parse.GetValue(strict), parse.GetValue(batchSize), stdout, stderr, cancellationToken)));
+        return command;
+    }
+
+    /// <summary>Where a query command reads events from: exactly one of --events or --store.</summary>
+    private static async Task<EventSource> OpenSourceAsync(FileInfo? file, string? spec, bool lenient, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (file is not null && spec is not null)
+        {
+            throw new EngagementValidationException("--store", spec, "give either --events or --store, not both");
+        }
+
+        if (spec is not null)
+        {
+            var opened = StoreSpec.Open(spec);
+            return new EventSource(opened.Store, opened.Description, opened.DisposeAsync);
+        }
+
+        if (file is null)
+        {
+            throw new EngagementValidationException("--events", null, "one of --events FILE.jsonl or --store sqlite:PATH|postgres:CONNECTION is required");
+        }
+
+        return new EventSource(await LoadAsync(file, lenient, stderr, cancellationToken), file.Name, () => ValueTask.CompletedTask);
+    }
+
+    private sealed record EventSource(IInteractionStore Store, string Name, Func<ValueTask> Release) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Release();
     }
 
     private static Command DemoCommand(TextWriter stdout, TextWriter stderr)

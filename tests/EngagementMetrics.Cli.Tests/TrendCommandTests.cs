@@ -73,7 +73,7 @@ public class TrendCommandTests
         var (exit, stdout, stderr) = await RunAsync("trend", "--bot", "b", "--start-date", "2025-01-01", "--end-date", "2025-01-02");
         exit.Should().Be(2);
         stdout.Should().BeEmpty();
-        stderr.Should().StartWith("error: ").And.Contain("--events");
+        stderr.Should().StartWith("error: ").And.Contain("--events").And.Contain("--store");
     }
 
     [Fact]
