@@ -161,7 +161,7 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAsyncDispos
         protected internal override void AddStringArray(DbCommand command, string name, IReadOnlyCollection<string> values) =>
             command.Parameters.Add(new NpgsqlParameter<string[]>(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. values] });
 
-        protected internal override int MaxParameters => 60_000;
+        protected internal override int RowsPerInsert => 500;
 
         // Binary COPY: the fastest way into PostgreSQL, inside the append's transaction.
         protected internal override async ValueTask InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<EventRow> rows, CancellationToken cancellationToken)

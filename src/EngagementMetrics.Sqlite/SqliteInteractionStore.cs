@@ -133,12 +133,10 @@ public sealed class SqliteInteractionStore : IInteractionStore
         protected internal override void AddStringArray(DbCommand command, string name, IReadOnlyCollection<string> values) =>
             Add(command, name, JsonSerializer.Serialize(values, SqliteJsonContext.Default.IReadOnlyCollectionString));
 
-        protected internal override int MaxParameters => 32_000;
-
         // Multi-row INSERTs through one prepared statement per chunk size.
         protected internal override async ValueTask InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<EventRow> rows, CancellationToken cancellationToken)
         {
-            const int RowsPerStatement = 500;
+            const int RowsPerStatement = 32; // SQLite looks parameters up by name linearly: many small statements beat one huge one
             SqliteCommand? full = null;
             try
             {

@@ -184,9 +184,6 @@ internal abstract class RelationalInteractionStore : IInteractionStore
     /// <summary>Writes event rows (bulk path of the dialect).</summary>
     protected internal abstract ValueTask InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<EventRow> rows, CancellationToken cancellationToken);
 
-    /// <summary>Largest number of parameters one statement may carry.</summary>
-    protected internal virtual int MaxParameters => 30_000;
-
     internal DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
     {
         var command = connection.CreateCommand();
@@ -216,7 +213,7 @@ internal abstract class RelationalInteractionStore : IInteractionStore
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Inserts rows with multi-row VALUES statements, as many rows per statement as the parameter limit allows.</summary>
+    /// <summary>Inserts rows with multi-row VALUES statements of <see cref="RowsPerInsert"/> rows, prepared once and re-bound.</summary>
     internal async Task InsertRowsAsync(DbConnection connection, DbTransaction transaction, string table, string[] columns, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
@@ -224,28 +221,60 @@ internal abstract class RelationalInteractionStore : IInteractionStore
             return;
         }
 
-        var perStatement = Math.Max(1, Math.Min(1000, MaxParameters / columns.Length));
-        for (var start = 0; start < rows.Count; start += perStatement)
+        var perStatement = Math.Max(1, RowsPerInsert);
+        DbCommand? full = null;
+        try
         {
-            var count = Math.Min(perStatement, rows.Count - start);
-            var sql = new System.Text.StringBuilder($"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ");
-            await using var command = Command(connection, transaction, string.Empty);
-            for (var r = 0; r < count; r++)
+            for (var start = 0; start < rows.Count; start += perStatement)
             {
-                sql.Append(r == 0 ? "(" : ", (");
-                for (var c = 0; c < columns.Length; c++)
+                var count = Math.Min(perStatement, rows.Count - start);
+                var command = count == perStatement ? full ??= CreateInsert(connection, transaction, table, columns, count) : CreateInsert(connection, transaction, table, columns, count);
+                for (var r = 0; r < count; r++)
                 {
-                    var name = string.Create(CultureInfo.InvariantCulture, $"p{r}_{c}");
-                    sql.Append(c == 0 ? "@" : ", @").Append(name);
-                    Add(command, name, rows[start + r][c]);
+                    for (var c = 0; c < columns.Length; c++)
+                    {
+                        command.Parameters[(r * columns.Length) + c].Value = rows[start + r][c] ?? DBNull.Value;
+                    }
                 }
 
-                sql.Append(')');
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                if (command != full)
+                {
+                    await command.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            if (full is not null)
+            {
+                await full.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Rows per multi-row INSERT: small, because SQLite resolves parameter names with a linear search.</summary>
+    protected internal virtual int RowsPerInsert => 32;
+
+    private DbCommand CreateInsert(DbConnection connection, DbTransaction transaction, string table, string[] columns, int count)
+    {
+        var sql = new System.Text.StringBuilder($"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ");
+        var command = Command(connection, transaction, string.Empty);
+        for (var r = 0; r < count; r++)
+        {
+            sql.Append(r == 0 ? "(" : ", (");
+            for (var c = 0; c < columns.Length; c++)
+            {
+                var name = string.Create(CultureInfo.InvariantCulture, $"p{r}_{c}");
+                sql.Append(c == 0 ? "@" : ", @").Append(name);
+                Add(command, name, null);
             }
 
-            command.CommandText = sql.ToString();
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            sql.Append(')');
         }
+
+        command.CommandText = sql.ToString();
+        return command;
     }
 }
 
