@@ -22,6 +22,8 @@ internal static class EngagementCli
         var root = new RootCommand("Engagement metrics for bot and chat backends: unique, new and returning users, in any time zone.");
         root.Add(TrendCommand(stdout, stderr));
         root.Add(IngestCommand(stdout, stderr));
+        root.Add(BusierCommand("busier-hourly", "Prints Rocket.Chat's chat-busier hourly data: distinct users per two-hour bucket over the 24 hours before --start.", hourly: true, stdout, stderr));
+        root.Add(BusierCommand("busier-weekly", "Prints Rocket.Chat's chat-busier weekly data: distinct users per local date, date(--start) - 7 through date(--start).", hourly: false, stdout, stderr));
         root.Add(DemoCommand(stdout, stderr));
 
         var parse = root.Parse(args);
@@ -108,6 +110,48 @@ internal static class EngagementCli
         };
         command.SetAction((parse, cancellationToken) => GuardAsync(stderr, () =>
             Ingest.RunAsync(parse.GetValue(storeSpec)!, parse.GetValue(events)!, parse.GetValue(strict), parse.GetValue(batchSize), stdout, stderr, cancellationToken)));
+        return command;
+    }
+
+    private static Command BusierCommand(string name, string description, bool hourly, TextWriter stdout, TextWriter stderr)
+    {
+        var events = new Option<FileInfo?>("--events") { Description = "JSON Lines file of interaction events (read into memory)." };
+        var storeSpec = new Option<string?>("--store") { Description = "Read from a store instead: sqlite:PATH or postgres:CONNECTION_STRING." };
+        var bot = new Option<string>("--bot") { Description = "Bot id (the workspace's bot).", Required = true };
+        var start = new Option<string>("--start") { Description = "An ISO instant, e.g. 2023-05-19T00:00:00.000Z.", Required = true };
+        var zone = new Option<string?>("--time-zone") { Description = "Zone of the local hours and dates (IANA, Windows, UTC or +05:30). Default UTC." };
+        var lenient = new Option<bool>("--lenient") { Description = "Skip bad lines of the events file (a warning each) instead of refusing the file." };
+        var command = new Command(name, description) { events, storeSpec, bot, start, zone, lenient };
+        command.SetAction((parse, cancellationToken) => GuardAsync(stderr, async () =>
+        {
+            DateTimeOffset at;
+            try
+            {
+                at = ChatBusierParameters.ParseStart(parse.GetValue(start));
+            }
+            catch (EngagementValidationException ex)
+            {
+                throw new EngagementValidationException("--start", ex.Value, $"invalid --start '{ex.Value}': expected an ISO instant such as 2023-05-19T00:00:00.000Z ({ex.Message})");
+            }
+
+            var timeZone = EngagementParameters.ParseTimeZone(parse.GetValue(zone), "--time-zone");
+            var botId = parse.GetValue(bot)!;
+            await using var source = await OpenSourceAsync(parse.GetValue(events), parse.GetValue(storeSpec), parse.GetValue(lenient), stderr, cancellationToken);
+            await using (var snapshot = await source.Store.OpenSnapshotAsync(botId, cancellationToken))
+            {
+                if (snapshot is null)
+                {
+                    throw new EngagementValidationException("--bot", botId, $"invalid --bot '{botId}': {source.Name} has no event of that bot");
+                }
+            }
+
+            var engine = new EngagementEngine(source.Store);
+            var json = hourly
+                ? RocketChatJson.SerializeHourly(await engine.GetChatBusierHourlyAsync(botId, at, timeZone, cancellationToken))
+                : RocketChatJson.SerializeWeekly(await engine.GetChatBusierWeeklyAsync(botId, at, timeZone, cancellationToken));
+            await stdout.WriteLineAsync(json);
+            return Ok;
+        }));
         return command;
     }
 

@@ -8,4 +8,7 @@ namespace EngagementMetrics.Json;
 [JsonSerializable(typeof(KoreV1Response<KoreHourlyPoint>))]
 [JsonSerializable(typeof(KoreV2Response<KoreDailyPoint>))]
 [JsonSerializable(typeof(KoreV2Response<KoreHourlyPoint>))]
+[JsonSerializable(typeof(RocketChatHourlyResponse))]
+[JsonSerializable(typeof(RocketChatWeeklyResponse))]
+[JsonSerializable(typeof(RocketChatError))]
 public sealed partial class EngagementJsonContext : JsonSerializerContext;

@@ -167,12 +167,18 @@ public static class KoreTrendJson
         return points;
     }
 
+    internal static EngagementJsonContext Context(bool indented) => indented ? Indented : Compact;
+
     private static EngagementJsonContext CreateContext(bool indented)
     {
         var options = new JsonSerializerOptions
         {
             PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
             WriteIndented = indented,
+
+            // Text as the documented APIs write it ("Missing key 'start'", not "\u0027start\u0027"). These are API
+            // response bodies served as application/json, never embedded in HTML.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
 #if NET9_0_OR_GREATER
         options.NewLine = "\n";

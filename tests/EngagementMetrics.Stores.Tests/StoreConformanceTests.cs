@@ -228,6 +228,33 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task Chat_busier_hourly_and_weekly_data_match_the_reference()
+    {
+        var store = await CreateStoreAsync();
+        var reference = new InMemoryInteractionStore();
+        for (var c = 0; c < TimeCases.Length; c++)
+        {
+            var (zone, near, name) = TimeCases[c];
+            var bot = "busy-" + c;
+            var origin = new DateTimeOffset(near.AddDays(-6).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            var events = Generate(new Random(100 + c), origin, 250, users: 20, days: 8, bot: bot).ToList();
+            foreach (var chunk in events.Chunk(90))
+            {
+                await store.AppendAsync(chunk);
+            }
+
+            await reference.AppendAsync(events);
+            var tz = TimeZoneParser.Parse(zone);
+            var start = new DateTimeOffset(near.ToDateTime(new TimeOnly(7, 45)), TimeSpan.Zero);
+            var expectedHourly = await new EngagementEngine(reference).GetChatBusierHourlyAsync(bot, start, tz);
+            var expectedWeekly = await new EngagementEngine(reference).GetChatBusierWeeklyAsync(bot, start, tz);
+
+            (await new EngagementEngine(store).GetChatBusierHourlyAsync(bot, start, tz)).Hours.Should().Equal(expectedHourly.Hours, name);
+            (await new EngagementEngine(store).GetChatBusierWeeklyAsync(bot, start, tz)).Days.Should().Equal(expectedWeekly.Days, name);
+        }
+    }
+
+    [StoreFact]
     public async Task Many_small_appends_to_one_day_stay_exact()
     {
         var store = await CreateStoreAsync();

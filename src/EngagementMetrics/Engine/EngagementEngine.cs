@@ -13,7 +13,7 @@ namespace EngagementMetrics.Engine;
 /// Thread-safe: one instance serves concurrent queries (register it as a singleton). Each query reads one consistent
 /// snapshot of the bot, in one pass over its time-ordered activity, without allocating per event.
 /// </remarks>
-public sealed class EngagementEngine
+public sealed partial class EngagementEngine
 {
     private readonly IInteractionStore _store;
     private readonly EngagementMetricsOptions _options;
