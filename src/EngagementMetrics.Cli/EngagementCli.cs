@@ -4,6 +4,7 @@ using EngagementMetrics.Events;
 using EngagementMetrics.InMemory;
 using EngagementMetrics.Json;
 using EngagementMetrics.Queries;
+using EngagementMetrics.Statistics;
 using EngagementMetrics.Storage;
 
 namespace EngagementMetrics.Cli;
@@ -22,6 +23,7 @@ internal static class EngagementCli
         var root = new RootCommand("Engagement metrics for bot and chat backends: unique, new and returning users, in any time zone.");
         root.Add(TrendCommand(stdout, stderr));
         root.Add(IngestCommand(stdout, stderr));
+        root.Add(StatsCommand(stdout, stderr));
         root.Add(BusierCommand("busier-hourly", "Prints Rocket.Chat's chat-busier hourly data: distinct users per two-hour bucket over the 24 hours before --start.", hourly: true, stdout, stderr));
         root.Add(BusierCommand("busier-weekly", "Prints Rocket.Chat's chat-busier weekly data: distinct users per local date, date(--start) - 7 through date(--start).", hourly: false, stdout, stderr));
         root.Add(DemoCommand(stdout, stderr));
@@ -111,6 +113,66 @@ internal static class EngagementCli
         command.SetAction((parse, cancellationToken) => GuardAsync(stderr, () =>
             Ingest.RunAsync(parse.GetValue(storeSpec)!, parse.GetValue(events)!, parse.GetValue(strict), parse.GetValue(batchSize), stdout, stderr, cancellationToken)));
         return command;
+    }
+
+    private static Command StatsCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var events = new Option<FileInfo?>("--events") { Description = "JSON Lines file of interaction events (read into memory)." };
+        var storeSpec = new Option<string?>("--store") { Description = "Read from a store instead: sqlite:PATH or postgres:CONNECTION_STRING." };
+        var account = new Option<string>("--account") { Description = "The caller's account; a bot outside it is not found.", Required = true };
+        var bot = new Option<string>("--bot") { Description = "A bot id, or * for every bot of the account.", Required = true };
+        var types = new Option<string>("--types") { Description = "Comma-separated statistic type codes, 0 to 18 (18 only with one bot).", Required = true };
+        var groupMode = new Option<string?>("--group-mode") { Description = "hour, day (default), month or year." };
+        var days = new Option<string?>("--days") { Description = "The last N local days ending today, 1 to 30 (default 7)." };
+        var zone = new Option<string?>("--time-zone") { Description = "Zone of the local days (IANA, Windows, UTC or +05:30). Default UTC." };
+        var now = new Option<string?>("--now") { Description = "Pin the clock (an ISO instant) for reproducible output; default the system clock." };
+        var lenient = new Option<bool>("--lenient") { Description = "Skip bad lines of the events file (a warning each) instead of refusing the file." };
+        var command = new Command("stats", "Prints account or bot statistics (19 metric types) per hour, day, month or year over the last 1-30 days.")
+        {
+            events, storeSpec, account, bot, types, groupMode, days, zone, now, lenient,
+        };
+        command.SetAction((parse, cancellationToken) => GuardAsync(stderr, async () =>
+        {
+            var botId = parse.GetValue(bot)!;
+            var scope = botId == StatisticsQuery.AllBots ? StatisticsScope.Account : StatisticsScope.Bot;
+            var query = new StatisticsQuery
+            {
+                AccountId = parse.GetValue(account)!,
+                Bot = botId,
+                Types = StatisticsParameters.ParseTypes(parse.GetValue(types), scope, "--types"),
+                GroupMode = parse.GetValue(groupMode) is { } mode ? StatisticsParameters.ParseGroupMode(mode, "--group-mode") : StatisticsGroupMode.Day,
+                Days = parse.GetValue(days) is { } d ? StatisticsParameters.ParseDays(d, "--days") : 7,
+                TimeZone = EngagementParameters.ParseTimeZone(parse.GetValue(zone), "--time-zone"),
+                Scope = scope,
+            };
+            TimeProvider clock = TimeProvider.System;
+            if (parse.GetValue(now) is { } pinned)
+            {
+                clock = Rfc3339.TryParse(pinned, out var instant)
+                    ? new FixedClock(instant)
+                    : throw new EngagementValidationException("--now", pinned, $"invalid --now '{pinned}': expected an ISO instant such as 2025-12-07T12:00:00Z");
+            }
+
+            await using var source = await OpenSourceAsync(parse.GetValue(events), parse.GetValue(storeSpec), parse.GetValue(lenient), stderr, cancellationToken);
+            StatisticsResult result;
+            try
+            {
+                result = await new StatisticsEngine(source.Store, clock).GetStatisticsAsync(query, cancellationToken);
+            }
+            catch (BotNotFoundException)
+            {
+                throw new EngagementValidationException("--bot", botId, $"invalid --bot '{botId}' for --account '{query.AccountId}': {StatisticsJson.NotFoundMessage}");
+            }
+
+            await stdout.WriteLineAsync(StatisticsJson.Serialize(result));
+            return Ok;
+        }));
+        return command;
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 
     private static Command BusierCommand(string name, string description, bool hourly, TextWriter stdout, TextWriter stderr)

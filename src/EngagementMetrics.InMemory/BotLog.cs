@@ -59,6 +59,11 @@ internal sealed class BotState
 
     public required int[] InteractiveSequence { get; init; }
 
+    /// <summary>Every stored event of the bot, in storage order (first <see cref="EventCount"/> entries).</summary>
+    public required InteractionEvent[] Events { get; init; }
+
+    public required int EventCount { get; init; }
+
     public required int[] ClosedSequence { get; init; }
 
     public required int ConversationCount { get; init; }
@@ -89,6 +94,8 @@ internal sealed class BotLog
     private int[] _interactive = NewSequenceArray(16);
     private int[] _closed = NewSequenceArray(16);
     private string[] _publishedChannels = [];
+    private InteractionEvent[] _events = new InteractionEvent[16];
+    private int _eventCount;
     private int _publishedUsers;
     private volatile BotState? _published;
 
@@ -119,6 +126,7 @@ internal sealed class BotLog
             }
 
             stored++;
+            AddEvent(evt);
             var ticks = evt.Timestamp.UtcTicks;
             var conversation = evt.ConversationId is { } conversationId ? ConversationOrdinal(conversationId) : -1;
             if (conversation >= 0)
@@ -189,7 +197,22 @@ internal sealed class BotLog
             ConversationCount = _conversations.Count,
             Channels = _publishedChannels,
             Sequence = sequence,
+            Events = _events,
+            EventCount = _eventCount,
         };
+    }
+
+    // Every stored event, for the statistics. Entries below a published count are never written again; growing copies.
+    private void AddEvent(InteractionEvent evt)
+    {
+        if (_eventCount == _events.Length)
+        {
+            var grown = new InteractionEvent[_events.Length * 2];
+            Array.Copy(_events, grown, _eventCount);
+            _events = grown;
+        }
+
+        _events[_eventCount++] = evt;
     }
 
     private int UserOrdinal(string userId, long ticks, out bool isNew)

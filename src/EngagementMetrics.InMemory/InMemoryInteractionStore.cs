@@ -27,7 +27,7 @@ public sealed class InMemoryStoreOptions
 /// rejected (field <c>accountId</c>).</para>
 /// <para><b>Memory.</b> About 20 bytes per user-activity event, plus the ids of users, conversations and events.</para>
 /// </remarks>
-public sealed class InMemoryInteractionStore : IInteractionStore
+public sealed class InMemoryInteractionStore : IInteractionStore, IEventHistory
 {
     private readonly object _writeLock = new();
     private readonly ConcurrentDictionary<string, BotLog> _bots = new(StringComparer.Ordinal);
@@ -145,6 +145,29 @@ public sealed class InMemoryInteractionStore : IInteractionStore
 
             return new ValueTask<AppendResult>(new AppendResult(stored, duplicates, errors));
         }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<string>> GetBotIdsAsync(string accountId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(accountId);
+        IReadOnlyList<string> bots = [.. _bots.Values
+            .Where(log => log.Published is { } state && string.Equals(state.AccountId, accountId, StringComparison.Ordinal))
+            .Select(log => log.BotId)
+            .Order(StringComparer.Ordinal)];
+        return new ValueTask<IReadOnlyList<string>>(bots);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<InteractionEvent>> ReadEventsAsync(string botId, long fromUtcTicks, long toUtcTicks, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(botId);
+        if (!_bots.TryGetValue(botId, out var log) || log.Published is not { } state)
+        {
+            return new ValueTask<IReadOnlyList<InteractionEvent>>(Array.Empty<InteractionEvent>());
+        }
+
+        return new ValueTask<IReadOnlyList<InteractionEvent>>(EventHistoryWindow.Select(new ArraySegment<InteractionEvent>(state.Events, 0, state.EventCount), fromUtcTicks, toUtcTicks));
     }
 
     /// <inheritdoc />

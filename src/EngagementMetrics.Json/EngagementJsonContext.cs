@@ -11,4 +11,5 @@ namespace EngagementMetrics.Json;
 [JsonSerializable(typeof(RocketChatHourlyResponse))]
 [JsonSerializable(typeof(RocketChatWeeklyResponse))]
 [JsonSerializable(typeof(RocketChatError))]
+[JsonSerializable(typeof(StatisticsResponse))]
 public sealed partial class EngagementJsonContext : JsonSerializerContext;

@@ -20,7 +20,7 @@ namespace EngagementMetrics.PostgreSql;
 /// <para>Thread-safe; register one instance (a singleton). It owns the data source it builds from a connection
 /// string, not one passed in.</para>
 /// </remarks>
-public sealed class PostgreSqlInteractionStore : IInteractionStore, IAsyncDisposable
+public sealed class PostgreSqlInteractionStore : IInteractionStore, IEventHistory, IAsyncDisposable
 {
     private readonly Store _store;
     private readonly NpgsqlDataSource _dataSource;
@@ -56,6 +56,14 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAsyncDispos
     /// <inheritdoc />
     public ValueTask<IActivitySnapshot?> OpenSnapshotAsync(string botId, CancellationToken cancellationToken = default) =>
         _store.OpenSnapshotAsync(botId, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<string>> GetBotIdsAsync(string accountId, CancellationToken cancellationToken = default) =>
+        _store.GetBotIdsAsync(accountId, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<Events.InteractionEvent>> ReadEventsAsync(string botId, long fromUtcTicks, long toUtcTicks, CancellationToken cancellationToken = default) =>
+        _store.ReadEventsAsync(botId, fromUtcTicks, toUtcTicks, cancellationToken);
 
     /// <summary>Creates or migrates the tables now instead of on first use.</summary>
     /// <exception cref="InvalidOperationException">The database holds a newer schema than this library understands.</exception>
@@ -104,6 +112,8 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAsyncDispos
                 $"CREATE TABLE {Names.Bots} (bot_id text NOT NULL PRIMARY KEY, account_id text NOT NULL, user_count integer NOT NULL, channel_count integer NOT NULL, conversation_count integer NOT NULL, event_count bigint NOT NULL, segment_seq bigint NOT NULL)",
                 $"CREATE TABLE {Names.Events} (bot_id text NOT NULL, seq bigint NOT NULL, event_id text, account_id text NOT NULL, user_id text, conversation_id text, ts timestamptz NOT NULL, ts_ticks bigint NOT NULL, kind text NOT NULL, channel text NOT NULL, intent_matched boolean, fallback boolean, goal text, error boolean, tag text, PRIMARY KEY (bot_id, seq))",
                 $"CREATE UNIQUE INDEX {Names.Prefix}events_event_id ON {Names.Events} (bot_id, event_id) WHERE event_id IS NOT NULL",
+                $"CREATE INDEX {Names.Prefix}events_time ON {Names.Events} (bot_id, ts_ticks)",
+                $"CREATE INDEX {Names.Prefix}events_conversation ON {Names.Events} (bot_id, conversation_id) WHERE conversation_id IS NOT NULL",
                 $"CREATE TABLE {Names.Users} (bot_id text NOT NULL, user_id text NOT NULL, ordinal integer NOT NULL, first_seen bigint NOT NULL, PRIMARY KEY (bot_id, user_id))",
                 $"CREATE TABLE {Names.Channels} (bot_id text NOT NULL, channel text NOT NULL, ordinal integer NOT NULL, PRIMARY KEY (bot_id, channel))",
                 $"CREATE TABLE {Names.Conversations} (bot_id text NOT NULL, conversation_id text NOT NULL, ordinal integer NOT NULL, interactive boolean NOT NULL, closed boolean NOT NULL, PRIMARY KEY (bot_id, conversation_id))",

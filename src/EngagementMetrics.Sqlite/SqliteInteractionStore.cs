@@ -20,7 +20,7 @@ namespace EngagementMetrics.Sqlite;
 /// one consistent moment while appends go on.</para>
 /// <para>Thread-safe; register one instance per database (a singleton).</para>
 /// </remarks>
-public sealed class SqliteInteractionStore : IInteractionStore
+public sealed class SqliteInteractionStore : IInteractionStore, IEventHistory
 {
     private readonly Store _store;
 
@@ -48,6 +48,14 @@ public sealed class SqliteInteractionStore : IInteractionStore
     /// <inheritdoc />
     public ValueTask<IActivitySnapshot?> OpenSnapshotAsync(string botId, CancellationToken cancellationToken = default) =>
         _store.OpenSnapshotAsync(botId, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<string>> GetBotIdsAsync(string accountId, CancellationToken cancellationToken = default) =>
+        _store.GetBotIdsAsync(accountId, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<Events.InteractionEvent>> ReadEventsAsync(string botId, long fromUtcTicks, long toUtcTicks, CancellationToken cancellationToken = default) =>
+        _store.ReadEventsAsync(botId, fromUtcTicks, toUtcTicks, cancellationToken);
 
     /// <summary>Creates or migrates the tables now instead of on first use.</summary>
     /// <exception cref="InvalidOperationException">The database holds a newer schema than this library understands.</exception>
@@ -93,6 +101,8 @@ public sealed class SqliteInteractionStore : IInteractionStore
                 $"CREATE TABLE {Names.Bots} (bot_id TEXT NOT NULL PRIMARY KEY, account_id TEXT NOT NULL, user_count INTEGER NOT NULL, channel_count INTEGER NOT NULL, conversation_count INTEGER NOT NULL, event_count INTEGER NOT NULL, segment_seq INTEGER NOT NULL)",
                 $"CREATE TABLE {Names.Events} (bot_id TEXT NOT NULL, seq INTEGER NOT NULL, event_id TEXT, account_id TEXT NOT NULL, user_id TEXT, conversation_id TEXT, ts_ticks INTEGER NOT NULL, kind TEXT NOT NULL, channel TEXT NOT NULL, intent_matched INTEGER, fallback INTEGER, goal TEXT, error INTEGER, tag TEXT, PRIMARY KEY (bot_id, seq)) WITHOUT ROWID",
                 $"CREATE UNIQUE INDEX {Names.Prefix}events_event_id ON {Names.Prefix}events (bot_id, event_id) WHERE event_id IS NOT NULL",
+                $"CREATE INDEX {Names.Prefix}events_time ON {Names.Events} (bot_id, ts_ticks)",
+                $"CREATE INDEX {Names.Prefix}events_conversation ON {Names.Events} (bot_id, conversation_id) WHERE conversation_id IS NOT NULL",
                 $"CREATE TABLE {Names.Users} (bot_id TEXT NOT NULL, user_id TEXT NOT NULL, ordinal INTEGER NOT NULL, first_seen INTEGER NOT NULL, PRIMARY KEY (bot_id, user_id)) WITHOUT ROWID",
                 $"CREATE TABLE {Names.Channels} (bot_id TEXT NOT NULL, channel TEXT NOT NULL, ordinal INTEGER NOT NULL, PRIMARY KEY (bot_id, channel)) WITHOUT ROWID",
                 $"CREATE TABLE {Names.Conversations} (bot_id TEXT NOT NULL, conversation_id TEXT NOT NULL, ordinal INTEGER NOT NULL, interactive INTEGER NOT NULL, closed INTEGER NOT NULL, PRIMARY KEY (bot_id, conversation_id)) WITHOUT ROWID",

@@ -2,6 +2,7 @@ using EngagementMetrics.Engine;
 using EngagementMetrics.Events;
 using EngagementMetrics.InMemory;
 using EngagementMetrics.Queries;
+using EngagementMetrics.Statistics;
 using EngagementMetrics.Storage;
 using EngagementMetrics.Stores.Tests.Support;
 using EngagementMetrics.Time;
@@ -252,6 +253,54 @@ public abstract class StoreConformanceTests : IAsyncLifetime
             (await new EngagementEngine(store).GetChatBusierHourlyAsync(bot, start, tz)).Hours.Should().Equal(expectedHourly.Hours, name);
             (await new EngagementEngine(store).GetChatBusierWeeklyAsync(bot, start, tz)).Days.Should().Equal(expectedWeekly.Days, name);
         }
+    }
+
+    [StoreFact]
+    public async Task Statistics_of_every_type_match_the_reference_and_accounts_stay_apart()
+    {
+        var store = await CreateStoreAsync();
+        var reference = new InMemoryInteractionStore();
+        var random = new Random(5);
+        var origin = new DateTimeOffset(2025, 10, 25, 0, 0, 0, TimeSpan.Zero);
+        var events = new List<InteractionEvent>();
+        foreach (var (bot, account) in new[] { ("st-a", "acme"), ("st-b", "acme"), ("st-x", "other") })
+        {
+            events.AddRange(Generate(random, origin, 400, users: 15, days: 14, bot: bot).Select((e, i) => e with
+            {
+                AccountId = account,
+                IntentMatched = e.Kind == InteractionKind.MessageIn ? i % 3 == 0 : null,
+                Fallback = e.Kind == InteractionKind.MessageOut ? i % 4 == 0 : null,
+                Error = e.Kind == InteractionKind.ApiRequest ? i % 2 == 0 : null,
+            }));
+        }
+
+        foreach (var chunk in events.Chunk(150))
+        {
+            await store.AppendAsync(chunk);
+        }
+
+        await reference.AppendAsync(events);
+        var clock = new FixedClock(new DateTimeOffset(2025, 11, 5, 18, 0, 0, TimeSpan.Zero));
+        var types = Enum.GetValues<StatisticType>().Where(t => t != StatisticType.TagHit).ToArray();
+        foreach (var (bot, mode, zone) in new[] { ("*", StatisticsGroupMode.Day, "America/New_York"), ("st-b", StatisticsGroupMode.Hour, "Asia/Kathmandu"), ("*", StatisticsGroupMode.Month, "UTC") })
+        {
+            var query = new StatisticsQuery { AccountId = "acme", Bot = bot, Types = types, GroupMode = mode, Days = 9, TimeZone = TimeZoneParser.Parse(zone) };
+            var expected = await new StatisticsEngine(reference, clock).GetStatisticsAsync(query);
+            var actual = await new StatisticsEngine(store, clock).GetStatisticsAsync(query);
+            for (var s = 0; s < types.Length; s++)
+            {
+                actual.Series[s].Points.Should().Equal(expected.Series[s].Points, $"{bot} {mode} {types[s]}");
+            }
+        }
+
+        (await ((IEventHistory)store).GetBotIdsAsync("acme")).Should().Equal("st-a", "st-b");
+        var foreign = async () => await new StatisticsEngine(store, clock).GetStatisticsAsync(new StatisticsQuery { AccountId = "acme", Bot = "st-x", Types = [StatisticType.ActiveUser] });
+        await foreign.Should().ThrowAsync<BotNotFoundException>();
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 
     [StoreFact]

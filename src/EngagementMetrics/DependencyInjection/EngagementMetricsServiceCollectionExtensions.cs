@@ -1,5 +1,6 @@
 using EngagementMetrics;
 using EngagementMetrics.Engine;
+using EngagementMetrics.Statistics;
 using EngagementMetrics.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -33,6 +34,13 @@ public static class EngagementMetricsServiceCollectionExtensions
             sp.GetService<IInteractionStore>() ?? throw new InvalidOperationException(
                 "EngagementMetrics has no store: call UseInMemoryStore(), UseSqlite(...) or UsePostgreSql(...) on AddEngagementMetrics()."),
             sp.GetRequiredService<IOptions<EngagementMetricsOptions>>()));
+        services.TryAddSingleton(sp => new StatisticsEngine(
+            sp.GetService<IInteractionStore>() ?? throw new InvalidOperationException(
+                "EngagementMetrics has no store: call UseInMemoryStore(), UseSqlite(...) or UsePostgreSql(...) on AddEngagementMetrics()."),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<EngagementMetricsOptions>>()));
+        services.AddOptions<StatisticsThrottleOptions>();
+        services.TryAddSingleton(sp => new CallThrottle(sp.GetRequiredService<TimeProvider>()));
         return new EngagementMetricsBuilder(services);
     }
 }

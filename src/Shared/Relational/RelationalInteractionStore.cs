@@ -14,7 +14,7 @@ namespace EngagementMetrics.Storage.Relational;
 /// Every statement names one bot in its WHERE clause and no statement joins two bots, so the tables can be
 /// distributed by <c>bot_id</c>.
 /// </remarks>
-internal abstract class RelationalInteractionStore : IInteractionStore
+internal abstract class RelationalInteractionStore : IInteractionStore, IEventHistory
 {
     /// <summary>A day's activity is merged into one segment once it has more segments than this.</summary>
     public const int MaxSegmentsPerDay = 8;
@@ -110,6 +110,66 @@ internal abstract class RelationalInteractionStore : IInteractionStore
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    public async ValueTask<IReadOnlyList<string>> GetBotIdsAsync(string accountId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(accountId);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+        // The one statement not routed by bot: a small lookup on the bots table (a multi-shard read on Citus).
+        await using var command = Command(connection, null, $"SELECT bot_id FROM {Names.Bots} WHERE account_id = @account ORDER BY bot_id");
+        Add(command, "account", accountId);
+        var bots = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            bots.Add(reader.GetString(0));
+        }
+
+        bots.Sort(StringComparer.Ordinal);
+        return bots;
+    }
+
+    public async ValueTask<IReadOnlyList<InteractionEvent>> ReadEventsAsync(string botId, long fromUtcTicks, long toUtcTicks, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(botId);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, $"""
+            SELECT event_id, account_id, user_id, conversation_id, ts_ticks, kind, channel, intent_matched, fallback, goal, error, tag
+            FROM {Names.Events}
+            WHERE bot_id = @bot AND ((ts_ticks >= @from AND ts_ticks < @to) OR conversation_id IN (
+              SELECT conversation_id FROM {Names.Events} WHERE bot_id = @bot AND ts_ticks >= @from AND ts_ticks < @to AND conversation_id IS NOT NULL))
+            ORDER BY ts_ticks, seq
+            """);
+        Add(command, "bot", botId);
+        Add(command, "from", fromUtcTicks);
+        Add(command, "to", toUtcTicks);
+        var events = new List<InteractionEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            events.Add(new InteractionEvent
+            {
+                BotId = botId,
+                EventId = reader.IsDBNull(0) ? null : reader.GetString(0),
+                AccountId = reader.GetString(1),
+                UserId = reader.IsDBNull(2) ? null : reader.GetString(2),
+                ConversationId = reader.IsDBNull(3) ? null : reader.GetString(3),
+                Timestamp = new DateTimeOffset(reader.GetInt64(4), TimeSpan.Zero),
+                Kind = InteractionKinds.TryParse(reader.GetString(5), out var kind) ? kind : throw new InvalidDataException($"Stored event of bot '{botId}' has an unknown kind '{reader.GetString(5)}'."),
+                Channel = reader.GetString(6),
+                IntentMatched = reader.IsDBNull(7) ? null : reader.GetBoolean(7),
+                Fallback = reader.IsDBNull(8) ? null : reader.GetBoolean(8),
+                Goal = reader.IsDBNull(9) ? null : reader.GetString(9),
+                Error = reader.IsDBNull(10) ? null : reader.GetBoolean(10),
+                Tag = reader.IsDBNull(11) ? null : reader.GetString(11),
+            });
+        }
+
+        return events;
     }
 
     /// <summary>Creates or migrates the schema once per store instance; fails clearly on a newer schema.</summary>

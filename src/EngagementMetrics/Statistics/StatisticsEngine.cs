@@ -1,0 +1,335 @@
+using System.Globalization;
+using EngagementMetrics.Engine;
+using EngagementMetrics.Events;
+using EngagementMetrics.Queries;
+using EngagementMetrics.Storage;
+using Microsoft.Extensions.Options;
+
+namespace EngagementMetrics.Statistics;
+
+/// <summary>
+/// Account and bot statistics (the Xenioo-style endpoint): 19 metric types per local hour, day, month or year over the
+/// last 1 to 30 local days ending today. The rules are those of the trends (activity, first seen, local buckets).
+/// </summary>
+/// <remarks>
+/// <para>Thread-safe; register as a singleton. "Today" comes from the <see cref="TimeProvider"/>.</para>
+/// <para>The window's buckets are clipped to the window, as trend buckets are clipped to the period: a month bucket of
+/// a 7-day window holds the window's days of that month, and "new" means first seen within that part.</para>
+/// <para>For <c>*</c> the bots of the account are computed one by one and combined: counts add up, distinct users
+/// too (users are scoped per bot, so a person talking to two bots counts twice), means pool their samples and the
+/// takeover rate pools its conversations.</para>
+/// </remarks>
+public sealed class StatisticsEngine
+{
+    private readonly IInteractionStore _store;
+    private readonly IEventHistory _history;
+    private readonly TimeProvider _time;
+    private readonly EngagementEngine _trends;
+
+    /// <summary>Creates the statistics engine over a store that keeps whole events (<see cref="IEventHistory"/>).</summary>
+    /// <exception cref="ArgumentException">The store does not implement <see cref="IEventHistory"/>.</exception>
+    public StatisticsEngine(IInteractionStore store, TimeProvider timeProvider, IOptions<EngagementMetricsOptions>? options = null)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _history = store as IEventHistory ?? throw new ArgumentException($"{store.GetType().Name} does not keep whole events (IEventHistory); statistics need them.", nameof(store));
+        _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+        _trends = new EngagementEngine(store, options ?? Options.Create(new EngagementMetricsOptions()));
+    }
+
+    /// <summary>Computes the statistics of the window ending today.</summary>
+    /// <exception cref="EngagementValidationException">A parameter is out of range (the exception names it).</exception>
+    /// <exception cref="BotNotFoundException">The bot is not in the caller's account, or the account has no bots (for <c>*</c>).</exception>
+    public async ValueTask<StatisticsResult> GetStatisticsAsync(StatisticsQuery query, CancellationToken cancellationToken = default)
+    {
+        Validate(query);
+        var zone = query.TimeZone;
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(_time.GetUtcNow(), zone).DateTime);
+        var from = today.AddDays(1 - query.Days);
+        var aggregation = query.GroupMode switch
+        {
+            StatisticsGroupMode.Hour => TrendAggregation.Hourly,
+            StatisticsGroupMode.Day => TrendAggregation.Daily,
+            StatisticsGroupMode.Month => TrendAggregation.Monthly,
+            _ => TrendAggregation.Yearly,
+        };
+        var trendQuery = new TrendQuery { BotId = query.Bot, StartDate = from, EndDate = today, TimeZone = zone, Aggregation = aggregation };
+        var plan = BucketPlan.Create(trendQuery);
+        var bots = await ResolveBotsAsync(query, cancellationToken).ConfigureAwait(false);
+
+        var totals = new Totals(plan.BucketCount);
+        var needsUsers = query.Types.Any(static t => t <= StatisticType.ActiveUser);
+        var needsEvents = query.Types.Any(static t => t > StatisticType.ActiveUser);
+        foreach (var bot in bots)
+        {
+            if (needsUsers)
+            {
+                var trend = await _trends.GetTrendAsync(trendQuery with { BotId = bot }, cancellationToken).ConfigureAwait(false);
+                for (var b = 0; b < plan.BucketCount; b++)
+                {
+                    totals.Add(StatisticType.NewUser, b, trend.Buckets[b].NewUsers);
+                    totals.Add(StatisticType.ReturningUser, b, trend.Buckets[b].ReturningUsers);
+                    totals.Add(StatisticType.ActiveUser, b, trend.Buckets[b].UniqueUsers);
+                }
+            }
+
+            if (needsEvents)
+            {
+                var events = await _history.ReadEventsAsync(bot, plan.ScanFromUtcTicks, plan.ScanToUtcTicks, cancellationToken).ConfigureAwait(false);
+                Accumulate(plan, events, totals);
+            }
+        }
+
+        var series = new List<StatisticSeries>(query.Types.Count);
+        foreach (var type in query.Types)
+        {
+            var points = new StatisticPoint[plan.BucketCount];
+            for (var b = 0; b < points.Length; b++)
+            {
+                points[b] = new StatisticPoint(Label(plan.BucketLocalStart[b], query.GroupMode), totals.Value(type, b));
+            }
+
+            series.Add(new StatisticSeries(type, StatisticsParameters.NameOf(type), points));
+        }
+
+        return new StatisticsResult(query.AccountId, query.Bot, query.GroupMode, query.Days, zone, from, today, series);
+    }
+
+    private static void Validate(StatisticsQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (string.IsNullOrWhiteSpace(query.AccountId))
+        {
+            throw new EngagementValidationException("account", query.AccountId, "the account is required");
+        }
+
+        if (string.IsNullOrWhiteSpace(query.Bot))
+        {
+            throw new EngagementValidationException("apiKey", query.Bot, "the bot (or *) is required");
+        }
+
+        if (query.Types is not { Count: > 0 } || query.Types.Any(static t => !Enum.IsDefined(t)) || query.Types.Distinct().Count() != query.Types.Count)
+        {
+            throw new EngagementValidationException("types", string.Join(',', query.Types?.Select(t => (int)t) ?? []), "types must name at least one statistic type (0 to 18), each once");
+        }
+
+        if (query.Scope == StatisticsScope.Account && query.Types.Contains(StatisticType.TagHit))
+        {
+            throw new EngagementValidationException("types", "18", "type 18 (Tag Hit) is only available on the bot endpoint");
+        }
+
+        if (query.Days is < 1 or > 30)
+        {
+            throw new EngagementValidationException("days", query.Days.ToString(CultureInfo.InvariantCulture), $"invalid days '{query.Days}': expected a whole number of days from 1 to 30");
+        }
+
+        if (!Enum.IsDefined(query.GroupMode))
+        {
+            throw new EngagementValidationException("groupMode", query.GroupMode.ToString(), "invalid groupMode: expected hour, day, month or year");
+        }
+
+        ArgumentNullException.ThrowIfNull(query.TimeZone, nameof(query.TimeZone));
+    }
+
+    // Never another account's data: a bot outside the caller's account is "not found", exactly like a missing one.
+    private async ValueTask<IReadOnlyList<string>> ResolveBotsAsync(StatisticsQuery query, CancellationToken cancellationToken)
+    {
+        if (query.Bot == StatisticsQuery.AllBots)
+        {
+            var bots = await _history.GetBotIdsAsync(query.AccountId, cancellationToken).ConfigureAwait(false);
+            return bots.Count > 0 ? bots : throw new BotNotFoundException(StatisticsQuery.AllBots);
+        }
+
+        var snapshot = await _store.OpenSnapshotAsync(query.Bot, cancellationToken).ConfigureAwait(false);
+        if (snapshot is null)
+        {
+            throw new BotNotFoundException(query.Bot);
+        }
+
+        await using (snapshot.ConfigureAwait(false))
+        {
+            return string.Equals(snapshot.AccountId, query.AccountId, StringComparison.Ordinal) ? [query.Bot] : throw new BotNotFoundException(query.Bot);
+        }
+    }
+
+    private static void Accumulate(BucketPlan plan, IReadOnlyList<InteractionEvent> events, Totals totals)
+    {
+        var conversations = new Dictionary<string, List<InteractionEvent>>(StringComparer.Ordinal);
+        foreach (var evt in events)
+        {
+            if (evt.ConversationId is { } id)
+            {
+                if (!conversations.TryGetValue(id, out var list))
+                {
+                    conversations[id] = list = [];
+                }
+
+                list.Add(evt);
+            }
+
+            var b = plan.BucketOf(evt.Timestamp.UtcTicks);
+            if (b < 0)
+            {
+                continue;
+            }
+
+            switch (evt.Kind)
+            {
+                case InteractionKind.MessageIn:
+                    totals.Add(StatisticType.Messages, b, 1);
+                    totals.Add(StatisticType.IncomingMessage, b, 1);
+                    totals.Add(evt.IntentMatched switch { true => StatisticType.NlpDetected, false => StatisticType.NlpMissed, _ => null }, b, 1);
+                    break;
+                case InteractionKind.ActionIn:
+                    totals.Add(StatisticType.Messages, b, 1);
+                    totals.Add(StatisticType.IncomingMessage, b, 1);
+                    totals.Add(StatisticType.ActionMessages, b, 1);
+                    break;
+                case InteractionKind.MessageOut:
+                    totals.Add(StatisticType.Messages, b, 1);
+                    totals.Add(evt.Fallback == true ? StatisticType.FallbackReply : null, b, 1);
+                    break;
+                case InteractionKind.AgentMessage:
+                    totals.Add(StatisticType.Messages, b, 1);
+                    totals.Add(StatisticType.OperatorMessage, b, 1);
+                    break;
+                case InteractionKind.GoalReached:
+                    totals.Add(StatisticType.GoalReached, b, 1);
+                    break;
+                case InteractionKind.ApiRequest:
+                    totals.Add(StatisticType.ApiRequest, b, 1);
+                    totals.Add(evt.Error == true ? StatisticType.ApiRequestError : null, b, 1);
+                    break;
+                case InteractionKind.TagHit:
+                    totals.Add(StatisticType.TagHit, b, 1);
+                    break;
+            }
+        }
+
+        foreach (var list in conversations.Values)
+        {
+            Conversation(plan, list, totals);
+        }
+    }
+
+    // The conversation metrics, from one conversation's events in time order (its whole history).
+    private static void Conversation(BucketPlan plan, List<InteractionEvent> events, Totals totals)
+    {
+        var start = events[0].Timestamp.UtcTicks;
+        long? close = null, firstJoin = null, firstUserMessage = null, firstReply = null, waitSince = null;
+        var joined = false;
+        foreach (var evt in events)
+        {
+            var t = evt.Timestamp.UtcTicks;
+            switch (evt.Kind)
+            {
+                case InteractionKind.ConversationClosed:
+                    close ??= t;
+                    break;
+                case InteractionKind.HandoverRequested:
+                    waitSince ??= t;
+                    break;
+                case InteractionKind.AgentJoined:
+                    joined = true;
+                    if (close is null || t <= close)
+                    {
+                        firstJoin ??= t;
+                    }
+
+                    if (waitSince is { } since)
+                    {
+                        totals.Sample(StatisticType.TimeToPickUp, plan.BucketOf(t), t - since);
+                        waitSince = null;
+                    }
+
+                    break;
+                case InteractionKind.MessageIn or InteractionKind.ActionIn:
+                    firstUserMessage ??= t;
+                    break;
+                case InteractionKind.MessageOut or InteractionKind.AgentMessage:
+                    if (firstUserMessage is not null)
+                    {
+                        firstReply ??= t;
+                    }
+
+                    break;
+            }
+        }
+
+        if (close is { } closed)
+        {
+            var closeBucket = plan.BucketOf(closed);
+            totals.Sample(StatisticType.ConversationLength, closeBucket, closed - start);
+            if (firstJoin is { } join)
+            {
+                totals.Sample(StatisticType.SupportConversationLength, closeBucket, closed - join);
+            }
+        }
+
+        if (firstUserMessage is { } asked && firstReply is { } answered)
+        {
+            totals.Sample(StatisticType.TimeToFirstMessage, plan.BucketOf(asked), answered - asked);
+        }
+
+        var startBucket = plan.BucketOf(start);
+        if (startBucket >= 0)
+        {
+            totals.Add(StatisticType.TakeoverRate, startBucket, 1);
+            if (joined)
+            {
+                totals.Taken(startBucket);
+            }
+        }
+    }
+
+    private static string Label(DateTime localStart, StatisticsGroupMode mode) => mode switch
+    {
+        StatisticsGroupMode.Hour => localStart.ToString("yyyy-MM-dd'T'HH':00'", CultureInfo.InvariantCulture),
+        StatisticsGroupMode.Day => localStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        StatisticsGroupMode.Month => localStart.ToString("yyyy-MM", CultureInfo.InvariantCulture),
+        _ => localStart.ToString("yyyy", CultureInfo.InvariantCulture),
+    };
+
+    // Per type and bucket: a count (or, for means, the sample count), a sum of ticks for means, and takeovers.
+    private sealed class Totals(int buckets)
+    {
+        private const int Types = 19;
+        private readonly long[,] _counts = new long[Types, buckets];
+        private readonly decimal[,] _sums = new decimal[Types, buckets];
+        private readonly long[] _taken = new long[buckets];
+
+        public void Add(StatisticType? type, int bucket, long count)
+        {
+            if (type is { } t && bucket >= 0)
+            {
+                _counts[(int)t, bucket] += count;
+            }
+        }
+
+        public void Sample(StatisticType type, int bucket, long ticks)
+        {
+            if (bucket >= 0)
+            {
+                _counts[(int)type, bucket]++;
+                _sums[(int)type, bucket] += ticks;
+            }
+        }
+
+        public void Taken(int bucket) => _taken[bucket]++;
+
+        public decimal? Value(StatisticType type, int bucket)
+        {
+            var count = _counts[(int)type, bucket];
+            switch (type)
+            {
+                case StatisticType.ConversationLength or StatisticType.TimeToPickUp or StatisticType.SupportConversationLength or StatisticType.TimeToFirstMessage:
+                    return count == 0 ? null : Round(_sums[(int)type, bucket] / count / TimeSpan.TicksPerSecond);
+                case StatisticType.TakeoverRate:
+                    return count == 0 ? null : Round(_taken[bucket] * 100m / count);
+                default:
+                    return count;
+            }
+        }
+
+        private static decimal Round(decimal value) => PerDayAverage.Normalize(Math.Round(value, 2, MidpointRounding.AwayFromZero));
+    }
+}

@@ -1,0 +1,55 @@
+using EngagementMetrics.Events;
+
+namespace EngagementMetrics.Storage;
+
+/// <summary>
+/// Whole-event access for the account and bot statistics (message counts, conversation durations, takeovers), which
+/// need more than the user-activity columns of <see cref="IActivitySnapshot"/>. Every store of this project
+/// implements it next to <see cref="IInteractionStore"/>.
+/// </summary>
+public interface IEventHistory
+{
+    /// <summary>The bots of an account (ordinal order of their ids); empty when the account has none.</summary>
+    ValueTask<IReadOnlyList<string>> GetBotIdsAsync(string accountId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A bot's events with <paramref name="fromUtcTicks"/> &lt;= timestamp &lt; <paramref name="toUtcTicks"/>, plus every event,
+    /// at any time, of each conversation that has at least one event in that range (so durations that start before or end
+    /// after the range can be measured), in timestamp order (ties in storage order). One consistent moment.
+    /// </summary>
+    ValueTask<IReadOnlyList<InteractionEvent>> ReadEventsAsync(string botId, long fromUtcTicks, long toUtcTicks, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Helpers for <see cref="IEventHistory"/> implementations.</summary>
+public static class EventHistoryWindow
+{
+    /// <summary>
+    /// Picks, from a bot's events in storage order, what <see cref="IEventHistory.ReadEventsAsync"/> returns: the events in
+    /// the range and every event of the conversations touched by it, in timestamp order (stable).
+    /// </summary>
+    public static IReadOnlyList<InteractionEvent> Select(IReadOnlyList<InteractionEvent> events, long fromUtcTicks, long toUtcTicks)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var evt in events)
+        {
+            var ticks = evt.Timestamp.UtcTicks;
+            if (ticks >= fromUtcTicks && ticks < toUtcTicks && evt.ConversationId is { } conversation)
+            {
+                touched.Add(conversation);
+            }
+        }
+
+        var picked = new List<InteractionEvent>();
+        foreach (var evt in events)
+        {
+            var ticks = evt.Timestamp.UtcTicks;
+            if ((ticks >= fromUtcTicks && ticks < toUtcTicks) || (evt.ConversationId is { } conversation && touched.Contains(conversation)))
+            {
+                picked.Add(evt);
+            }
+        }
+
+        return [.. picked.OrderBy(static e => e.Timestamp.UtcTicks)];
+    }
+}
