@@ -231,6 +231,29 @@ public class StatisticsTests
     }
 
     [Fact]
+    public async Task Throttled_statistics_admit_one_call_per_account_per_hour_and_per_bot_per_half_hour()
+    {
+        var clock = new Clock(Now);
+        var engine = await EngineAsync(Scenario, clock);
+        var throttle = new CallThrottle(clock);
+        var limits = new StatisticsThrottleOptions();
+
+        await engine.GetThrottledStatisticsAsync(Query("*", 2), throttle, limits);
+        var again = async () => await engine.GetThrottledStatisticsAsync(Query("s1", 2), throttle, limits);
+        var invalid = async () => await engine.GetThrottledStatisticsAsync(Query("s1", 2) with { Days = 40 }, throttle, limits);
+        (await again.Should().ThrowAsync<EngagementThrottledException>()).Which.RetryAfter.Should().Be(TimeSpan.FromHours(1));
+        await invalid.Should().ThrowAsync<EngagementValidationException>("bad input is refused before the throttle");
+
+        var botEndpoint = Query("s1", 2) with { Scope = StatisticsScope.Bot };
+        await engine.GetThrottledStatisticsAsync(botEndpoint, throttle, limits);
+        clock.Now = Now.AddMinutes(29);
+        (await ((Func<Task>)(async () => await engine.GetThrottledStatisticsAsync(botEndpoint, throttle, limits))).Should().ThrowAsync<EngagementThrottledException>())
+            .Which.RetryAfter.Should().Be(TimeSpan.FromMinutes(1));
+        clock.Now = Now.AddMinutes(30);
+        (await engine.GetThrottledStatisticsAsync(botEndpoint, throttle, limits)).Series.Should().ContainSingle();
+    }
+
+    [Fact]
     public void Counts_and_users_match_a_naive_reference_and_the_wildcard_is_the_sum_of_its_bots()
     {
         string[] zones = ["UTC", "America/New_York", "Asia/Kathmandu", "Australia/Lord_Howe"];

@@ -39,7 +39,24 @@ public sealed class StatisticsEngine
     /// <summary>Computes the statistics of the window ending today.</summary>
     /// <exception cref="EngagementValidationException">A parameter is out of range (the exception names it).</exception>
     /// <exception cref="BotNotFoundException">The bot is not in the caller's account, or the account has no bots (for <c>*</c>).</exception>
-    public async ValueTask<StatisticsResult> GetStatisticsAsync(StatisticsQuery query, CancellationToken cancellationToken = default)
+    public ValueTask<StatisticsResult> GetStatisticsAsync(StatisticsQuery query, CancellationToken cancellationToken = default) =>
+        ComputeAsync(query, null, null, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="GetStatisticsAsync"/>, but admitted by <paramref name="throttle"/>: one call per account per
+    /// <see cref="StatisticsThrottleOptions.AccountInterval"/> on the account endpoint, one per bot per
+    /// <see cref="StatisticsThrottleOptions.BotInterval"/> on the bot endpoint. Invalid requests and unknown bots are
+    /// refused before the throttle and do not use up the caller's call.
+    /// </summary>
+    /// <exception cref="EngagementThrottledException">Too soon; <see cref="EngagementThrottledException.RetryAfter"/> says how long to wait.</exception>
+    public ValueTask<StatisticsResult> GetThrottledStatisticsAsync(StatisticsQuery query, CallThrottle throttle, StatisticsThrottleOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(throttle);
+        ArgumentNullException.ThrowIfNull(options);
+        return ComputeAsync(query, throttle, options, cancellationToken);
+    }
+
+    private async ValueTask<StatisticsResult> ComputeAsync(StatisticsQuery query, CallThrottle? throttle, StatisticsThrottleOptions? limits, CancellationToken cancellationToken)
     {
         Validate(query);
         var zone = query.TimeZone;
@@ -55,6 +72,16 @@ public sealed class StatisticsEngine
         var trendQuery = new TrendQuery { BotId = query.Bot, StartDate = from, EndDate = today, TimeZone = zone, Aggregation = aggregation };
         var plan = BucketPlan.Create(trendQuery);
         var bots = await ResolveBotsAsync(query, cancellationToken).ConfigureAwait(false);
+        if (throttle is not null)
+        {
+            var (key, interval) = query.Scope == StatisticsScope.Account
+                ? ("account:" + query.AccountId, limits!.AccountInterval)
+                : ("bot:" + query.Bot, limits!.BotInterval);
+            if (!throttle.TryAcquire(key, interval, out var retryAfter))
+            {
+                throw new EngagementThrottledException(key, retryAfter);
+            }
+        }
 
         var totals = new Totals(plan.BucketCount);
         var needsUsers = query.Types.Any(static t => t <= StatisticType.ActiveUser);
