@@ -1,0 +1,63 @@
+using EngagementMetrics.Statistics;
+
+namespace EngagementMetrics.AspNetCore;
+
+/// <summary>Settings of the routes mapped by <c>MapEngagementMetrics()</c>. Bind from configuration or set in code.</summary>
+public sealed class EngagementEndpointOptions
+{
+    /// <summary>A prefix for every route, e.g. <c>/engagement</c> (default none).</summary>
+    public string RoutePrefix { get; set; } = string.Empty;
+
+    /// <summary>Largest accepted ingest body in bytes (413 beyond it). Default 10 MiB.</summary>
+    public long MaxIngestBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Kore.ai apps allowed to call the trend routes: their JWT client secrets and the bots each may read.</summary>
+    public List<KoreApp> KoreApps { get; set; } = [];
+
+    /// <summary>Tolerance for the JWT <c>exp</c> and <c>nbf</c> checks. Default 30 seconds.</summary>
+    public TimeSpan JwtClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The bot a Rocket.Chat workspace's dashboard reads unless a request names one with <c>botId</c>.</summary>
+    public string? RocketChatBotId { get; set; }
+
+    /// <summary>
+    /// Checks Rocket.Chat's <c>X-User-Id</c> and <c>X-Auth-Token</c> headers: returns the user with their permissions, or
+    /// null when the pair is not valid. Without it the Rocket.Chat routes answer 401.
+    /// </summary>
+    public Func<string, string, CancellationToken, ValueTask<RocketChatUser?>>? RocketChatAuthenticator { get; set; }
+
+    /// <summary>
+    /// Resolves a Xenioo <c>Authorization: Bearer</c> token to its account (account token) or account and bot (bot
+    /// token), or null when unknown. Without it the statistics routes answer 401.
+    /// </summary>
+    public Func<string, CancellationToken, ValueTask<StatisticsCaller?>>? StatisticsAuthenticator { get; set; }
+
+    /// <summary>Keys accepted in the <c>X-Api-Key</c> header of the ingest route. Without any, ingest answers 401.</summary>
+    public List<string> IngestApiKeys { get; set; } = [];
+
+    /// <summary>The statistics throttles.</summary>
+    public StatisticsThrottleOptions Throttle { get; set; } = new();
+}
+
+/// <summary>A Kore.ai app: its id (the JWT's <c>appId</c>), client secret, and the bots (stream ids) it may read.</summary>
+public sealed class KoreApp
+{
+    /// <summary>The <c>appId</c> claim of its tokens.</summary>
+    public string AppId { get; set; } = string.Empty;
+
+    /// <summary>The HS256 client secret (UTF-8).</summary>
+    public string ClientSecret { get; set; } = string.Empty;
+
+    /// <summary>Bot / stream ids it may read; <c>*</c> for every bot.</summary>
+    public List<string> Bots { get; set; } = [];
+}
+
+/// <summary>A Rocket.Chat user as the host's authenticator sees it.</summary>
+/// <param name="UserId">The user id.</param>
+/// <param name="Permissions">Their permissions; the dashboard routes need <c>view-engagement-dashboard</c>.</param>
+public sealed record RocketChatUser(string UserId, IReadOnlyCollection<string> Permissions);
+
+/// <summary>The owner of a statistics token: an account, and for a bot token the one bot.</summary>
+/// <param name="AccountId">The account.</param>
+/// <param name="BotId">The bot of a bot token, or null for an account token.</param>
+public sealed record StatisticsCaller(string AccountId, string? BotId);

@@ -1,0 +1,310 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using EngagementMetrics.AspNetCore;
+using EngagementMetrics.Events;
+using EngagementMetrics.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EngagementMetrics.AspNetCore.Tests;
+
+/// <summary>Every route over an in-process test server: documented bodies, statuses and the auth matrix.</summary>
+public sealed class EndpointTests : IAsyncLifetime
+{
+    private const string Secret = "kore-client-secret-0123456789";
+    private static readonly DateTimeOffset Now = new(2025, 12, 7, 12, 0, 0, TimeSpan.Zero);
+    private readonly Clock _clock = new(Now);
+    private WebApplication _app = null!;
+    private HttpClient _client = null!;
+
+    private sealed class Clock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Services.AddSingleton<TimeProvider>(_clock);
+        builder.Services.AddEngagementMetrics().UseInMemoryStore();
+        builder.Services.Configure<EngagementEndpointOptions>(o =>
+        {
+            o.KoreApps.Add(new KoreApp { AppId = "cs-app", ClientSecret = Secret, Bots = ["st-demo", "ghost-bot"] });
+            o.KoreApps.Add(new KoreApp { AppId = "other-app", ClientSecret = "another-secret-abcdefghijkl", Bots = ["other-bot"] });
+            o.RocketChatBotId = "rc-demo";
+            o.RocketChatAuthenticator = (user, token, _) => ValueTask.FromResult(
+                (user, token) switch
+                {
+                    ("admin", "good") => new RocketChatUser("admin", [EngagementEndpoints.DashboardPermission]),
+                    ("guest", "good") => new RocketChatUser("guest", ["view-room"]),
+                    _ => null,
+                });
+            o.StatisticsAuthenticator = (token, _) => ValueTask.FromResult(token switch
+            {
+                "acme-account" => new StatisticsCaller("acme", null),
+                "acme-bot-s1" => new StatisticsCaller("acme", "s1"),
+                _ => null,
+            });
+            o.IngestApiKeys.Add("ingest-key");
+            o.MaxIngestBytes = 64 * 1024;
+        });
+        _app = builder.Build();
+        _app.MapEngagementMetrics();
+        await _app.StartAsync();
+        _client = _app.GetTestClient();
+
+        var store = _app.Services.GetRequiredService<IInteractionStore>();
+        foreach (var file in new[] { "kore-v2-events.jsonl", "rocketchat-events.jsonl" })
+        {
+            var read = EventJsonReader.ReadJsonLines(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "TestData", file)));
+            await store.AppendAsync(read.Events);
+        }
+
+        await store.AppendAsync(
+        [
+            new InteractionEvent { BotId = "s1", AccountId = "acme", UserId = "u1", Timestamp = Now.AddDays(-1), Kind = InteractionKind.MessageIn },
+            new InteractionEvent { BotId = "x1", AccountId = "other", UserId = "z", Timestamp = Now.AddDays(-1), Kind = InteractionKind.MessageIn },
+        ]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    private static string Minified(string golden)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", golden)));
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            document.WriteTo(writer);
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    internal static string Jwt(string appId, string secret, DateTimeOffset expires, string alg = "HS256", DateTimeOffset? notBefore = null)
+    {
+        static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var header = B64(Encoding.UTF8.GetBytes($$"""{"alg":"{{alg}}","typ":"JWT"}"""));
+        var nbf = notBefore is { } n ? $",\"nbf\":{n.ToUnixTimeSeconds()}" : string.Empty;
+        var payload = B64(Encoding.UTF8.GetBytes($$"""{"appId":"{{appId}}","sub":"1","exp":{{expires.ToUnixTimeSeconds()}}{{nbf}}}"""));
+        var signature = B64(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.ASCII.GetBytes(header + "." + payload)));
+        return $"{header}.{payload}.{signature}";
+    }
+
+    private async Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> SendAsync(HttpMethod method, string url, Action<HttpRequestMessage>? setup = null)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        setup?.Invoke(request);
+        var response = await _client.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(), response);
+    }
+
+    private Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> KoreAsync(string url, string? token = null, string? body = null) =>
+        SendAsync(HttpMethod.Post, url, r =>
+        {
+            r.Headers.TryAddWithoutValidation("auth", token ?? Jwt("cs-app", Secret, Now.AddMinutes(5)));
+            if (body is not null)
+            {
+                r.Content = new StringContent(body, Encoding.UTF8, "application/json");
+            }
+        });
+
+    [Theory]
+    [InlineData("daily", "kore-v2-daily.json")]
+    [InlineData("Hourly", "kore-v2-hourly.json")]
+    public async Task Kore_v2_answers_the_documented_document(string aggregation, string golden)
+    {
+        var (status, body, response) = await KoreAsync($"/api/public/bot/st-demo/v2/userEngagementTrend?aggregation_type={aggregation}&start_date=2025-12-01&end_date=2025-12-05&timeZoneOffset=Asia/Kolkata");
+
+        status.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
+        body.Should().Be(Minified(golden));
+    }
+
+    [Fact]
+    public async Task Kore_v1_reads_the_filters_object_and_the_query_string_wins()
+    {
+        var fromBody = await KoreAsync("/api/public/bot/st-demo/userEngagementTrend", body: """{"filters":{"start_date":"2025-12-01","end_date":"2025-12-05","aggregation_type":"Daily"}}""");
+        var queryWins = await KoreAsync("/api/public/bot/st-demo/userEngagementTrend?end_date=2025-12-02", body: """{"filters":{"start_date":"2025-12-01","end_date":"2025-12-05","aggregation_type":"Daily"}}""");
+
+        fromBody.Status.Should().Be(HttpStatusCode.OK);
+        fromBody.Body.Should().StartWith("""{"results":[{"date":"Dec 01 2025","users":0}""").And.EndWith("\"totalResults\":5}");
+        queryWins.Body.Should().EndWith("\"totalResults\":2}");
+    }
+
+    [Theory]
+    [InlineData(null, 401)]
+    [InlineData("garbage", 401)]
+    [InlineData("expired", 401)]
+    [InlineData("not-yet", 401)]
+    [InlineData("wrong-key", 401)]
+    [InlineData("none-alg", 401)]
+    [InlineData("other-app", 403)]
+    public async Task Kore_auth_matrix(string? kind, int expected)
+    {
+        var token = kind switch
+        {
+            null => string.Empty,
+            "garbage" => "a.b",
+            "expired" => Jwt("cs-app", Secret, Now.AddMinutes(-5)),
+            "not-yet" => Jwt("cs-app", Secret, Now.AddHours(2), notBefore: Now.AddHours(1)),
+            "wrong-key" => Jwt("cs-app", "not-the-secret-000000000000", Now.AddMinutes(5)),
+            "none-alg" => Jwt("cs-app", Secret, Now.AddMinutes(5), alg: "none"),
+            _ => Jwt("other-app", "another-secret-abcdefghijkl", Now.AddMinutes(5)),
+        };
+
+        var (status, body, _) = await KoreAsync("/api/public/bot/st-demo/v2/userEngagementTrend?start_date=2025-12-01&end_date=2025-12-05", token);
+
+        ((int)status).Should().Be(expected);
+        body.Should().StartWith($$"""{"errors":[{"msg":""").And.EndWith($$""","code":{{expected}}}]}""");
+    }
+
+    [Fact]
+    public async Task Kore_bad_parameters_are_400_and_an_unknown_bot_is_404()
+    {
+        var badZone = await KoreAsync("/api/public/bot/st-demo/v2/userEngagementTrend?start_date=2025-12-01&end_date=2025-12-05&timeZoneOffset=330");
+        var reversed = await KoreAsync("/api/public/bot/st-demo/v2/userEngagementTrend?start_date=2025-12-05&end_date=2025-12-01");
+        var missing = await KoreAsync("/api/public/bot/st-demo/userEngagementTrend");
+        var unknown = await KoreAsync("/api/public/bot/ghost-bot/v2/userEngagementTrend?start_date=2025-12-01&end_date=2025-12-05");
+
+        badZone.Status.Should().Be(HttpStatusCode.BadRequest);
+        badZone.Body.Should().Contain("timeZoneOffset").And.Contain("\"code\":400");
+        reversed.Status.Should().Be(HttpStatusCode.BadRequest);
+        reversed.Body.Should().Contain("end_date");
+        missing.Status.Should().Be(HttpStatusCode.BadRequest);
+        missing.Body.Should().Contain("start_date");
+        unknown.Status.Should().Be(HttpStatusCode.NotFound);
+        unknown.Body.Should().Be("""{"errors":[{"msg":"Bot 'ghost-bot' was not found","code":404}]}""");
+    }
+
+    private Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> RocketAsync(string url, string user = "admin", string token = "good") =>
+        SendAsync(HttpMethod.Get, url, r =>
+        {
+            r.Headers.Add("X-User-Id", user);
+            r.Headers.Add("X-Auth-Token", token);
+        });
+
+    [Fact]
+    public async Task Rocket_chat_routes_answer_the_documented_documents_and_errors()
+    {
+        var hourly = await RocketAsync("/api/v1/engagement-dashboard/users/chat-busier/hourly-data?start=2023-05-19T00:00:00.000Z");
+        var weekly = await RocketAsync("/api/v1/engagement-dashboard/users/chat-busier/weekly-data?start=2023-05-19T00:00:00.000Z&botId=rc-weekly");
+        var missing = await RocketAsync("/api/v1/engagement-dashboard/users/chat-busier/hourly-data");
+        var malformed = await RocketAsync("/api/v1/engagement-dashboard/users/chat-busier/weekly-data?start=2023-05-T00:00:00.000Z");
+        var anonymous = await SendAsync(HttpMethod.Get, "/api/v1/engagement-dashboard/users/chat-busier/hourly-data?start=2023-05-19T00:00:00.000Z");
+        var badToken = await RocketAsync("/api/v1/engagement-dashboard/users/chat-busier/hourly-data?start=2023-05-19T00:00:00.000Z", token: "bad");
+        var guest = await RocketAsync("/api/v1/engagement-dashboard/users/chat-busier/hourly-data?start=2023-05-19T00:00:00.000Z", user: "guest");
+
+        hourly.Body.Should().Be(Minified("rocketchat-hourly.json"));
+        weekly.Body.Should().Be(Minified("rocketchat-weekly.json"));
+        missing.Status.Should().Be(HttpStatusCode.BadRequest);
+        missing.Body.Should().Be("""{"success":false,"error":"Match error: Missing key 'start'"}""");
+        malformed.Body.Should().Be("""{"success":false,"error":"Match error: Failed Match.Where validation in field start"}""");
+        anonymous.Status.Should().Be(HttpStatusCode.Unauthorized);
+        anonymous.Body.Should().Be("""{"status":"error","message":"You must be logged in to do this."}""");
+        badToken.Status.Should().Be(HttpStatusCode.Unauthorized);
+        guest.Status.Should().Be(HttpStatusCode.Forbidden);
+        guest.Body.Should().Be("""{"success":false,"error":"User does not have the permissions required for this action [error-unauthorized]"}""");
+    }
+
+    private Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> StatsAsync(string url, string? token) =>
+        SendAsync(HttpMethod.Get, url, r =>
+        {
+            if (token is not null)
+            {
+                r.Headers.Authorization = new("Bearer", token);
+            }
+        });
+
+    [Fact]
+    public async Task Statistics_routes_answer_throttle_and_never_cross_accounts()
+    {
+        var foreign = await StatsAsync("/analytics/statistics/account/x1/2/day/7", "acme-account");
+        var bad = await StatsAsync("/analytics/statistics/account/*/2,19/day/7", "acme-account");
+        var ok = await StatsAsync("/analytics/statistics/account/*/2,3/day/2", "acme-account");
+        var again = await StatsAsync("/analytics/statistics/account/*/2/day/2", "acme-account");
+        var anonymous = await StatsAsync("/analytics/statistics/account/*/2/day/2", null);
+        var botRouteWithAccountToken = await StatsAsync("/analytics/statistics/2/day/2", "acme-account");
+        var botRoute = await StatsAsync("/analytics/statistics/2,18/hour/1", "acme-bot-s1");
+
+        foreign.Status.Should().Be(HttpStatusCode.NotFound);
+        foreign.Body.Should().Be("""{"error":"The specified account or bot has not been found."}""");
+        bad.Status.Should().Be(HttpStatusCode.BadRequest);
+        bad.Body.Should().Contain("19");
+        ok.Status.Should().Be(HttpStatusCode.OK);
+        ok.Body.Should().StartWith("""{"account":"acme","bot":"*","groupMode":"day","days":2,"timeZone":"UTC","from":"2025-12-06","to":"2025-12-07","series":[{"type":2,"name":"Active User","points":[{"period":"2025-12-06","value":1},{"period":"2025-12-07","value":0}]}""");
+        again.Status.Should().Be((HttpStatusCode)429);
+        again.Response.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromHours(1));
+        anonymous.Status.Should().Be(HttpStatusCode.Unauthorized);
+        botRouteWithAccountToken.Status.Should().Be(HttpStatusCode.Forbidden);
+        botRoute.Status.Should().Be(HttpStatusCode.OK);
+        botRoute.Body.Should().Contain("\"bot\":\"s1\"").And.Contain("\"type\":18");
+    }
+
+    private Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> IngestAsync(string body, string contentType = "application/json", string? key = "ingest-key", string query = "") =>
+        SendAsync(HttpMethod.Post, "/api/engagement/events" + query, r =>
+        {
+            if (key is not null)
+            {
+                r.Headers.Add("X-Api-Key", key);
+            }
+
+            r.Content = new StringContent(body, Encoding.UTF8, contentType);
+        });
+
+    [Fact]
+    public async Task Ingest_stores_arrays_and_ndjson_idempotently_and_refuses_bad_batches_whole()
+    {
+        var array = """[{"eventId":"i1","botId":"ing","userId":"a","timestamp":"2025-12-06T10:00:00Z","kind":"message_in"},{"eventId":"i2","botId":"ing","userId":"b","timestamp":"2025-12-06T11:00:00Z","kind":"message_in"}]""";
+        var ndjson = "{\"eventId\":\"i3\",\"botId\":\"ing\",\"userId\":\"c\",\"timestamp\":\"2025-12-06T12:00:00Z\",\"kind\":\"message_in\"}\n{\"botId\":\"ing\",\"timestamp\":\"nope\",\"kind\":\"message_in\"}\n";
+
+        var first = await IngestAsync(array);
+        var again = await IngestAsync(array);
+        var strict = await IngestAsync(ndjson, "application/x-ndjson");
+        var lenient = await IngestAsync(ndjson, "application/x-ndjson", query: "?mode=lenient");
+        var noKey = await IngestAsync(array, key: null);
+        var wrongKey = await IngestAsync(array, key: "guess");
+        var tooLarge = await IngestAsync("[" + string.Join(',', Enumerable.Repeat(array[1..^1], 400)) + "]");
+
+        first.Body.Should().Be("""{"stored":2,"duplicates":0,"rejected":[]}""");
+        again.Body.Should().Be("""{"stored":0,"duplicates":2,"rejected":[]}""");
+        strict.Status.Should().Be(HttpStatusCode.BadRequest);
+        strict.Body.Should().StartWith("""{"stored":0,"duplicates":0,"rejected":[{"line":2,"field":"timestamp",""");
+        lenient.Body.Should().StartWith("""{"stored":1,"duplicates":0,"rejected":[{"line":2,"field":"timestamp",""");
+        noKey.Status.Should().Be(HttpStatusCode.Unauthorized);
+        wrongKey.Status.Should().Be(HttpStatusCode.Unauthorized);
+        tooLarge.Status.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        var store = _app.Services.GetRequiredService<IInteractionStore>();
+        await using var snapshot = await store.OpenSnapshotAsync("ing");
+        snapshot!.UserCount.Should().Be(3, "a, b and c; the refused strict batch stored nothing, the lenient one stored c");
+    }
+
+    [Fact]
+    public async Task A_route_prefix_moves_every_route()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Services.AddEngagementMetrics().UseInMemoryStore();
+        builder.Services.Configure<EngagementEndpointOptions>(o => o.RoutePrefix = "/engagement/");
+        await using var app = builder.Build();
+        app.MapRocketChatEndpoints();
+        await app.StartAsync();
+        using var client = app.GetTestClient();
+
+        (await client.GetAsync("/engagement/api/v1/engagement-dashboard/users/chat-busier/hourly-data")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await client.GetAsync("/api/v1/engagement-dashboard/users/chat-busier/hourly-data")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await client.PostAsJsonAsync("/engagement/api/engagement/events", Array.Empty<object>())).StatusCode.Should().Be(HttpStatusCode.NotFound, "only the Rocket.Chat group was mapped");
+    }
+}
