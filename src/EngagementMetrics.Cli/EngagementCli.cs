@@ -27,6 +27,7 @@ internal static class EngagementCli
         root.Add(BusierCommand("busier-hourly", "Prints Rocket.Chat's chat-busier hourly data: distinct users per two-hour bucket over the 24 hours before --start.", hourly: true, stdout, stderr));
         root.Add(BusierCommand("busier-weekly", "Prints Rocket.Chat's chat-busier weekly data: distinct users per local date, date(--start) - 7 through date(--start).", hourly: false, stdout, stderr));
         root.Add(DemoCommand(stdout, stderr));
+        root.Add(ServeCommand(stdout, stderr));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -242,6 +243,17 @@ internal static class EngagementCli
     private sealed record EventSource(IInteractionStore Store, string Name, Func<ValueTask> Release) : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => Release();
+    }
+
+    private static Command ServeCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var storeSpec = new Option<string?>("--store") { Description = "sqlite:PATH (default sqlite:engagement.db) or postgres:CONNECTION_STRING." };
+        var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var demoData = new Option<bool>("--demo-data") { Description = "Store the demo bot's history and print a curl line that works as is." };
+        var command = new Command("serve", "Hosts every EngagementMetrics HTTP route (Kore.ai, Rocket.Chat, statistics, ingest) and /healthz.") { storeSpec, urls, demoData };
+        command.SetAction((parse, cancellationToken) => GuardAsync(stderr, () =>
+            Serve.RunAsync(parse.GetValue(storeSpec), parse.GetValue(urls)!, parse.GetValue(demoData), stdout, cancellationToken)));
+        return command;
     }
 
     private static Command DemoCommand(TextWriter stdout, TextWriter stderr)

@@ -54,5 +54,13 @@ internal sealed class StoreSpec : IAsyncDisposable
         }
     }
 
+    /// <summary>Creates or migrates the store's schema now, so a server fails at start rather than on its first request.</summary>
+    public ValueTask EnsureSchemaAsync(CancellationToken cancellationToken) => Store switch
+    {
+        SqliteInteractionStore sqlite => sqlite.EnsureSchemaAsync(cancellationToken),
+        PostgreSqlInteractionStore postgres => postgres.EnsureSchemaAsync(cancellationToken),
+        _ => ValueTask.CompletedTask,
+    };
+
     public ValueTask DisposeAsync() => Store is IAsyncDisposable disposable ? disposable.DisposeAsync() : ValueTask.CompletedTask;
 }

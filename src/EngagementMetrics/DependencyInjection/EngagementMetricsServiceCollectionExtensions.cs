@@ -58,6 +58,13 @@ public sealed class EngagementMetricsBuilder
         where TStore : class, IInteractionStore
     {
         ArgumentNullException.ThrowIfNull(factory);
+        if (typeof(TStore) == typeof(IInteractionStore))
+        {
+            // Only the interface is known (e.g. a store chosen at run time): register the factory itself.
+            Services.Replace(ServiceDescriptor.Singleton<IInteractionStore>(factory));
+            return this;
+        }
+
         Services.TryAddSingleton(factory);
         Services.Replace(ServiceDescriptor.Singleton<IInteractionStore>(sp => sp.GetRequiredService<TStore>()));
         return this;

@@ -1,0 +1,150 @@
+using System.Security.Cryptography;
+using System.Text;
+using EngagementMetrics.AspNetCore;
+using EngagementMetrics.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EngagementMetrics.Cli;
+
+/// <summary>
+/// <c>engagement serve</c>: every route of EngagementMetrics.AspNetCore on a store (SQLite file by default), with keys
+/// and secrets from configuration (appsettings.json next to the working directory, then environment variables
+/// <c>EngagementMetrics__Endpoints__...</c>).
+/// </summary>
+internal static class Serve
+{
+    public const string Section = "EngagementMetrics:Endpoints";
+
+    public static async Task<int> RunAsync(string? storeSpec, string urls, bool demoData, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var spec = storeSpec ?? "sqlite:engagement.db";
+        await using var target = StoreSpec.Open(spec);
+        await target.EnsureSchemaAsync(cancellationToken);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
+        builder.Configuration.AddJsonFile("appsettings.json", optional: true).AddEnvironmentVariables();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseUrls(urls);
+        builder.Services.AddEngagementMetrics().UseStore(_ => target.Store);
+
+        var settings = builder.Configuration.GetSection(Section).Get<ServeSettings>() ?? new ServeSettings();
+        string? demoToken = null;
+        if (demoData && settings.KoreApps.Count == 0)
+        {
+            // A throw-away app for the demo, so the printed curl line works at once.
+            var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+            settings.KoreApps.Add(new KoreApp { AppId = "demo-app", ClientSecret = secret, Bots = ["*"] });
+            demoToken = DemoJwt("demo-app", secret);
+        }
+
+        if (demoData && settings.IngestApiKeys.Count == 0)
+        {
+            settings.IngestApiKeys.Add("demo-ingest-key");
+        }
+
+        builder.Services.Configure<EngagementEndpointOptions>(o =>
+        {
+            o.RoutePrefix = settings.RoutePrefix;
+            o.MaxIngestBytes = settings.MaxIngestBytes;
+            o.KoreApps = settings.KoreApps;
+            o.RocketChatBotId = settings.RocketChatBotId ?? (demoData ? Demo.BotId : null);
+            o.IngestApiKeys = settings.IngestApiKeys;
+            o.Throttle = settings.Throttle;
+            o.RocketChatAuthenticator = (user, token, _) => ValueTask.FromResult(
+                settings.RocketChatUsers.FirstOrDefault(u => u.UserId == user && FixedTimeEquals(u.Token, token)) is { } found
+                    ? new RocketChatUser(found.UserId, found.Permissions)
+                    : null);
+            o.StatisticsAuthenticator = (token, _) => ValueTask.FromResult(
+                settings.StatisticsTokens.FirstOrDefault(t => FixedTimeEquals(t.Token, token)) is { } found
+                    ? new StatisticsCaller(found.AccountId, found.BotId)
+                    : null);
+        });
+
+        await using var app = builder.Build();
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapEngagementMetrics();
+
+        if (demoData)
+        {
+            var result = await target.Store.AppendAsync(Demo.Generate(2025), AppendMode.Lenient, cancellationToken);
+            await stdout.WriteLineAsync($"demo data: {result.Stored} events stored, {result.Duplicates} already there (bot {Demo.BotId}, {Demo.Zone})");
+        }
+
+        await app.StartAsync(cancellationToken);
+        var address = app.Urls.FirstOrDefault() ?? urls;
+        await stdout.WriteLineAsync($"engagement serve: {target.Description} on {string.Join(", ", app.Urls)} (Ctrl+C stops)");
+        await stdout.WriteLineAsync($"  health: curl {address}/healthz");
+        var token = demoToken ?? "<JWT signed with your app's client secret>";
+        await stdout.WriteLineAsync(
+            $"  try:    curl -X POST '{address}/api/public/bot/{Demo.BotId}/v2/userEngagementTrend?aggregation_type=daily&start_date={Demo.Start:yyyy-MM-dd}&end_date={Demo.End:yyyy-MM-dd}&timeZoneOffset={Demo.Zone}' -H 'auth: {token}'");
+        await stdout.FlushAsync(cancellationToken);
+
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await app.StopAsync(CancellationToken.None);
+        return EngagementCli.Ok;
+    }
+
+    private static bool FixedTimeEquals(string expected, string actual) =>
+        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(actual)));
+
+    private static string DemoJwt(string appId, string secret)
+    {
+        static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var header = B64("""{"alg":"HS256","typ":"JWT"}"""u8.ToArray());
+        var payload = B64(Encoding.UTF8.GetBytes($$"""{"appId":"{{appId}}","sub":"demo","exp":{{DateTimeOffset.UtcNow.AddHours(12).ToUnixTimeSeconds()}}}"""));
+        var signature = B64(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.ASCII.GetBytes(header + "." + payload)));
+        return $"{header}.{payload}.{signature}";
+    }
+}
+
+/// <summary>What <c>serve</c> reads from configuration section <c>EngagementMetrics:Endpoints</c>.</summary>
+internal sealed class ServeSettings
+{
+    public string RoutePrefix { get; set; } = string.Empty;
+
+    public long MaxIngestBytes { get; set; } = 10 * 1024 * 1024;
+
+    public List<KoreApp> KoreApps { get; set; } = [];
+
+    public string? RocketChatBotId { get; set; }
+
+    public List<RocketChatUserSetting> RocketChatUsers { get; set; } = [];
+
+    public List<StatisticsTokenSetting> StatisticsTokens { get; set; } = [];
+
+    public List<string> IngestApiKeys { get; set; } = [];
+
+    public Statistics.StatisticsThrottleOptions Throttle { get; set; } = new();
+}
+
+/// <summary>A Rocket.Chat user the server accepts (X-User-Id, X-Auth-Token) and their permissions.</summary>
+internal sealed class RocketChatUserSetting
+{
+    public string UserId { get; set; } = string.Empty;
+
+    public string Token { get; set; } = string.Empty;
+
+    public List<string> Permissions { get; set; } = [];
+}
+
+/// <summary>A statistics bearer token: an account token (no bot) or a bot token.</summary>
+internal sealed class StatisticsTokenSetting
+{
+    public string Token { get; set; } = string.Empty;
+
+    public string AccountId { get; set; } = string.Empty;
+
+    public string? BotId { get; set; }
+}

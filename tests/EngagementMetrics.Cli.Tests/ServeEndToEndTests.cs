@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace EngagementMetrics.Cli.Tests;
+
+/// <summary>Starts the real <c>engagement serve</c> process on a free loopback port and drives it over HTTP.</summary>
+public sealed class ServeEndToEndTests : IDisposable
+{
+    private const string Secret = "e2e-client-secret-0123456789";
+    private readonly string _directory = Directory.CreateTempSubdirectory("em-serve-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private static string Data(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", name));
+
+    private static string Minified(string name)
+    {
+        using var document = JsonDocument.Parse(Data(name));
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            document.WriteTo(writer);
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static string Jwt()
+    {
+        static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var header = B64("""{"alg":"HS256","typ":"JWT"}"""u8.ToArray());
+        var payload = B64(Encoding.UTF8.GetBytes($$"""{"appId":"e2e","exp":{{DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds()}}}"""));
+        return $"{header}.{payload}.{B64(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.ASCII.GetBytes(header + "." + payload)))}";
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task Serve_answers_every_documented_route_after_an_ingest()
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "engagement.dll"), "serve", "--urls", $"http://127.0.0.1:{port}" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var settings = new Dictionary<string, string>
+        {
+            ["KoreApps__0__AppId"] = "e2e",
+            ["KoreApps__0__ClientSecret"] = Secret,
+            ["KoreApps__0__Bots__0"] = "*",
+            ["IngestApiKeys__0"] = "e2e-ingest",
+            ["RocketChatBotId"] = "rc-demo",
+            ["RocketChatUsers__0__UserId"] = "admin",
+            ["RocketChatUsers__0__Token"] = "rc-token",
+            ["RocketChatUsers__0__Permissions__0"] = "view-engagement-dashboard",
+            ["StatisticsTokens__0__Token"] = "stats-token",
+            ["StatisticsTokens__0__AccountId"] = "default",
+        };
+        foreach (var (key, value) in settings)
+        {
+            start.Environment["EngagementMetrics__Endpoints__" + key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        try
+        {
+            var ready = false;
+            while (await process.StandardOutput.ReadLineAsync() is { } line)
+            {
+                if (line.StartsWith("engagement serve:", StringComparison.Ordinal))
+                {
+                    ready = true;
+                    break;
+                }
+            }
+
+            if (!ready)
+            {
+                Assert.Fail("serve did not start: " + await process.StandardError.ReadToEndAsync());
+            }
+
+            File.Exists(Path.Combine(_directory, "engagement.db")).Should().BeTrue("the embedded SQLite store is the default");
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+            (await http.GetStringAsync("/healthz")).Should().Be("ok");
+            foreach (var file in new[] { "kore-v2-events.jsonl", "rocketchat-events.jsonl" })
+            {
+                using var ingest = new HttpRequestMessage(HttpMethod.Post, "/api/engagement/events") { Content = new StringContent(Data(file), Encoding.UTF8, "application/x-ndjson") };
+                ingest.Headers.Add("X-Api-Key", "e2e-ingest");
+                var response = await http.SendAsync(ingest);
+                response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            }
+
+            using (var trend = new HttpRequestMessage(HttpMethod.Post, "/api/public/bot/st-demo/v2/userEngagementTrend?aggregation_type=daily&start_date=2025-12-01&end_date=2025-12-05&timeZoneOffset=Asia/Kolkata"))
+            {
+                trend.Headers.Add("auth", Jwt());
+                (await (await http.SendAsync(trend)).Content.ReadAsStringAsync()).Should().Be(Minified("kore-v2-daily.json"));
+            }
+
+            using (var hourly = new HttpRequestMessage(HttpMethod.Get, "/api/v1/engagement-dashboard/users/chat-busier/hourly-data?start=2023-05-19T00:00:00.000Z"))
+            {
+                hourly.Headers.Add("X-User-Id", "admin");
+                hourly.Headers.Add("X-Auth-Token", "rc-token");
+                (await (await http.SendAsync(hourly)).Content.ReadAsStringAsync()).Should().Be(Minified("rocketchat-hourly.json"));
+            }
+
+            using (var stats = new HttpRequestMessage(HttpMethod.Get, "/analytics/statistics/account/*/2,3/day/7"))
+            {
+                stats.Headers.Authorization = new("Bearer", "stats-token");
+                var response = await http.SendAsync(stats);
+                response.StatusCode.Should().Be(HttpStatusCode.OK);
+                (await response.Content.ReadAsStringAsync()).Should().StartWith("""{"account":"default","bot":"*","groupMode":"day","days":7,""");
+            }
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+}
