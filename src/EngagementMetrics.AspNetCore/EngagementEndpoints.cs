@@ -225,6 +225,11 @@ public static class EngagementEndpoints
             return StatisticsError(403, "This endpoint needs a bot token.");
         }
 
+        if (scope == StatisticsScope.Account && caller.BotId is not null)
+        {
+            return StatisticsError(403, "This endpoint needs an account token.");
+        }
+
         try
         {
             var query = new StatisticsQuery

@@ -238,6 +238,7 @@ public sealed class EndpointTests : IAsyncLifetime
         var anonymous = await StatsAsync("/analytics/statistics/account/*/2/day/2", null);
         var botRouteWithAccountToken = await StatsAsync("/analytics/statistics/2/day/2", "acme-account");
         var botRoute = await StatsAsync("/analytics/statistics/2,18/hour/1", "acme-bot-s1");
+        var accountRouteWithBotToken = await StatsAsync("/analytics/statistics/account/*/2/day/2", "acme-bot-s1");
 
         foreign.Status.Should().Be(HttpStatusCode.NotFound);
         foreign.Body.Should().Be("""{"error":"The specified account or bot has not been found."}""");
@@ -249,6 +250,7 @@ public sealed class EndpointTests : IAsyncLifetime
         again.Response.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromHours(1));
         anonymous.Status.Should().Be(HttpStatusCode.Unauthorized);
         botRouteWithAccountToken.Status.Should().Be(HttpStatusCode.Forbidden);
+        accountRouteWithBotToken.Status.Should().Be(HttpStatusCode.Forbidden);
         botRoute.Status.Should().Be(HttpStatusCode.OK);
         botRoute.Body.Should().Contain("\"bot\":\"s1\"").And.Contain("\"type\":18");
     }
