@@ -55,7 +55,8 @@ public sealed class KoreApp
 /// <summary>A Rocket.Chat user as the host's authenticator sees it.</summary>
 /// <param name="UserId">The user id.</param>
 /// <param name="Permissions">Their permissions; the dashboard routes need <c>view-engagement-dashboard</c>.</param>
-public sealed record RocketChatUser(string UserId, IReadOnlyCollection<string> Permissions);
+/// <param name="Bots">The bots whose dashboard they may read (with <c>botId</c>), or null for any bot.</param>
+public sealed record RocketChatUser(string UserId, IReadOnlyCollection<string> Permissions, IReadOnlyCollection<string>? Bots = null);
 
 /// <summary>The owner of a statistics token: an account, and for a bot token the one bot.</summary>
 /// <param name="AccountId">The account.</param>

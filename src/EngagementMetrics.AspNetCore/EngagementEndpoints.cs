@@ -195,6 +195,11 @@ public static class EngagementEndpoints
                 return Json(400, RocketChatJson.SerializeError("No bot is configured for the engagement dashboard (RocketChatBotId) and no botId was given"));
             }
 
+            if (user.Bots is { } allowed && !allowed.Contains(bot))
+            {
+                return Json(403, RocketChatJson.SerializeError("User does not have the permissions required for this action [error-unauthorized]"));
+            }
+
             var engine = context.RequestServices.GetRequiredService<EngagementEngine>();
             return Json(200, hourly
                 ? RocketChatJson.SerializeHourly(await engine.GetChatBusierHourlyAsync(bot, start, zone, context.RequestAborted), indented: false)

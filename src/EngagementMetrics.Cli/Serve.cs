@@ -57,7 +57,7 @@ internal static class Serve
             o.Throttle = settings.Throttle;
             o.RocketChatAuthenticator = (user, token, _) => ValueTask.FromResult(
                 settings.RocketChatUsers.FirstOrDefault(u => u.UserId == user && FixedTimeEquals(u.Token, token)) is { } found
-                    ? new RocketChatUser(found.UserId, found.Permissions)
+                    ? new RocketChatUser(found.UserId, found.Permissions, found.Bots)
                     : null);
             o.StatisticsAuthenticator = (token, _) => ValueTask.FromResult(
                 settings.StatisticsTokens.FirstOrDefault(t => FixedTimeEquals(t.Token, token)) is { } found
@@ -137,6 +137,9 @@ internal sealed class RocketChatUserSetting
     public string Token { get; set; } = string.Empty;
 
     public List<string> Permissions { get; set; } = [];
+
+    /// <summary>Bots whose dashboard the user may read; null (absent) for any.</summary>
+    public List<string>? Bots { get; set; }
 }
 
 /// <summary>A statistics bearer token: an account token (no bot) or a bot token.</summary>

@@ -45,6 +45,7 @@ public sealed class EndpointTests : IAsyncLifetime
                 {
                     ("admin", "good") => new RocketChatUser("admin", [EngagementEndpoints.DashboardPermission]),
                     ("guest", "good") => new RocketChatUser("guest", ["view-room"]),
+                    ("team", "good") => new RocketChatUser("team", [EngagementEndpoints.DashboardPermission], ["rc-demo"]),
                     _ => null,
                 });
             o.StatisticsAuthenticator = (token, _) => ValueTask.FromResult(token switch
@@ -206,6 +207,8 @@ public sealed class EndpointTests : IAsyncLifetime
         var anonymous = await SendAsync(HttpMethod.Get, "/api/v1/engagement-dashboard/users/chat-busier/hourly-data?start=2023-05-19T00:00:00.000Z");
         var badToken = await RocketAsync("/api/v1/engagement-dashboard/users/chat-busier/hourly-data?start=2023-05-19T00:00:00.000Z", token: "bad");
         var guest = await RocketAsync("/api/v1/engagement-dashboard/users/chat-busier/hourly-data?start=2023-05-19T00:00:00.000Z", user: "guest");
+        var teamOwnBot = await RocketAsync("/api/v1/engagement-dashboard/users/chat-busier/hourly-data?start=2023-05-19T00:00:00.000Z", user: "team");
+        var teamOtherBot = await RocketAsync("/api/v1/engagement-dashboard/users/chat-busier/hourly-data?start=2023-05-19T00:00:00.000Z&botId=st-demo", user: "team");
 
         hourly.Body.Should().Be(Minified("rocketchat-hourly.json"));
         weekly.Body.Should().Be(Minified("rocketchat-weekly.json"));
@@ -216,6 +219,8 @@ public sealed class EndpointTests : IAsyncLifetime
         anonymous.Body.Should().Be("""{"status":"error","message":"You must be logged in to do this."}""");
         badToken.Status.Should().Be(HttpStatusCode.Unauthorized);
         guest.Status.Should().Be(HttpStatusCode.Forbidden);
+        teamOwnBot.Status.Should().Be(HttpStatusCode.OK);
+        teamOtherBot.Status.Should().Be(HttpStatusCode.Forbidden, "a user limited to rc-demo may not read another bot with botId");
         guest.Body.Should().Be("""{"success":false,"error":"User does not have the permissions required for this action [error-unauthorized]"}""");
     }
 
