@@ -329,4 +329,118 @@ public class StatisticsTests
             }
         }));
     }
+
+    [Fact]
+    public void Conversation_metrics_match_a_naive_reference()
+    {
+        string[] zones = ["UTC", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu"];
+        InteractionKind[] kinds =
+        [
+            InteractionKind.MessageIn, InteractionKind.ActionIn, InteractionKind.MessageOut, InteractionKind.AgentMessage,
+            InteractionKind.HandoverRequested, InteractionKind.AgentJoined, InteractionKind.ConversationClosed,
+        ];
+        var gen =
+            from zone in Gen.Elements(zones)
+            from mode in Gen.Elements(StatisticsGroupMode.Hour, StatisticsGroupMode.Day, StatisticsGroupMode.Month)
+            from days in Gen.Choose(1, 10)
+            from items in Gen.Zip(Gen.Choose(-60 * 24 * 12, 60 * 24 * 2), Gen.Zip(Gen.Choose(0, kinds.Length - 1), Gen.Choose(0, 5))).ArrayOf()
+            select (zone, mode, days, items);
+
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(120), Prop.ForAll(gen.ToArbitrary(), c =>
+        {
+            var tz = TimeZoneParser.Parse(c.zone);
+            var events = c.items.Select((item, i) => E(
+                Now.AddMinutes(item.Item1).AddSeconds(i % 13).ToString("O"),
+                kinds[item.Item2.Item1],
+                "u" + (i % 4),
+                "c" + item.Item2.Item2)).ToList();
+            if (events.Count == 0)
+            {
+                return;
+            }
+
+            var engine = EngineAsync(events).GetAwaiter().GetResult();
+            int[] types = [8, 9, 10, 11, 16];
+            var result = engine.GetStatisticsAsync(Query("s1", types) with { Days = c.days, GroupMode = c.mode, TimeZone = tz }).AsTask().GetAwaiter().GetResult();
+
+            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Now, tz).DateTime);
+            var from = today.AddDays(1 - c.days);
+            string? Bucket(long ticks)
+            {
+                var local = TimeZoneInfo.ConvertTime(new DateTimeOffset(ticks, TimeSpan.Zero), tz).DateTime;
+                var date = DateOnly.FromDateTime(local);
+                if (date < from || date > today)
+                {
+                    return null;
+                }
+
+                return c.mode switch
+                {
+                    StatisticsGroupMode.Hour => local.ToString("yyyy-MM-dd'T'HH':00'"),
+                    StatisticsGroupMode.Day => local.ToString("yyyy-MM-dd"),
+                    _ => local.ToString("yyyy-MM"),
+                };
+            }
+
+            // Straight from statistics.md, one conversation at a time, events in time order (ties in the order given).
+            var samples = types.ToDictionary(t => t, _ => new List<(string Bucket, decimal Value)>());
+            foreach (var conversation in events.GroupBy(e => e.ConversationId!))
+            {
+                var list = conversation.OrderBy(e => e.Timestamp.UtcTicks).ToList();
+                long T(InteractionEvent e) => e.Timestamp.UtcTicks;
+                var start = T(list[0]);
+                var close = list.FirstOrDefault(e => e.Kind == InteractionKind.ConversationClosed);
+                if (close is not null && Bucket(T(close)) is { } closeBucket)
+                {
+                    samples[8].Add((closeBucket, T(close) - start));
+                    if (list.FirstOrDefault(e => e.Kind == InteractionKind.AgentJoined && T(e) <= T(close)) is { } join)
+                    {
+                        samples[11].Add((closeBucket, T(close) - T(join)));
+                    }
+                }
+
+                long? wait = null;
+                foreach (var e in list)
+                {
+                    if (e.Kind == InteractionKind.HandoverRequested && wait is null)
+                    {
+                        wait = T(e);
+                    }
+                    else if (e.Kind == InteractionKind.AgentJoined && wait is { } since)
+                    {
+                        if (Bucket(T(e)) is { } joinBucket)
+                        {
+                            samples[9].Add((joinBucket, T(e) - since));
+                        }
+
+                        wait = null;
+                    }
+                }
+
+                if (Bucket(start) is { } startBucket)
+                {
+                    samples[10].Add((startBucket, list.Any(e => e.Kind == InteractionKind.AgentJoined) ? 100 : 0));
+                }
+
+                var asked = list.FindIndex(e => e.Kind.IsUserInput());
+                if (asked >= 0 && Bucket(T(list[asked])) is { } askedBucket
+                    && list.Skip(asked + 1).FirstOrDefault(e => e.Kind is InteractionKind.MessageOut or InteractionKind.AgentMessage) is { } reply)
+                {
+                    samples[16].Add((askedBucket, T(reply) - T(list[asked])));
+                }
+            }
+
+            for (var s = 0; s < types.Length; s++)
+            {
+                foreach (var point in result.Series[s].Points)
+                {
+                    var values = samples[types[s]].Where(x => x.Bucket == point.Period).Select(x => x.Value).ToList();
+                    decimal? expected = values.Count == 0 ? null
+                        : types[s] == 10 ? Math.Round(values.Sum() / values.Count, 2, MidpointRounding.AwayFromZero)
+                        : Math.Round(values.Sum() / values.Count / TimeSpan.TicksPerSecond, 2, MidpointRounding.AwayFromZero);
+                    point.Value.Should().Be(expected, $"{c.zone} {c.mode} {c.days} type {types[s]} {point.Period}");
+                }
+            }
+        }));
+    }
 }
