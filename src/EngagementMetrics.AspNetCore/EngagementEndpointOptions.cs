@@ -35,6 +35,18 @@ public sealed class EngagementEndpointOptions
     /// <summary>Keys accepted in the <c>X-Api-Key</c> header of the ingest route. Without any, ingest answers 401.</summary>
     public List<string> IngestApiKeys { get; set; } = [];
 
+    /// <summary>Authentication scheme(s) of the Kore.ai routes (comma-separated). Default the built-in <see cref="EngagementAuthentication.KoreScheme"/>.</summary>
+    public string KoreSchemes { get; set; } = EngagementAuthentication.KoreScheme;
+
+    /// <summary>Authentication scheme(s) of the Rocket.Chat routes. Default <see cref="EngagementAuthentication.RocketChatScheme"/>.</summary>
+    public string RocketChatSchemes { get; set; } = EngagementAuthentication.RocketChatScheme;
+
+    /// <summary>Authentication scheme(s) of the statistics routes. Default <see cref="EngagementAuthentication.StatisticsScheme"/>.</summary>
+    public string StatisticsSchemes { get; set; } = EngagementAuthentication.StatisticsScheme;
+
+    /// <summary>Authentication scheme(s) of the ingest route. Default <see cref="EngagementAuthentication.IngestScheme"/>.</summary>
+    public string IngestSchemes { get; set; } = EngagementAuthentication.IngestScheme;
+
     /// <summary>The statistics throttles.</summary>
     public StatisticsThrottleOptions Throttle { get; set; } = new();
 }

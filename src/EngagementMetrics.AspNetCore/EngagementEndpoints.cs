@@ -12,6 +12,8 @@ using EngagementMetrics.Queries;
 using EngagementMetrics.Statistics;
 using EngagementMetrics.Storage;
 using EngagementMetrics.Time;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,7 +42,7 @@ public static class EngagementEndpoints
     /// <summary>Kore.ai <c>POST /api/public/bot/{botId}/userEngagementTrend</c> (v1) and <c>.../{streamId}/v2/userEngagementTrend</c> (v2).</summary>
     public static RouteGroupBuilder MapKoreTrendEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = Group(app);
+        var group = Group(app, o => o.KoreSchemes);
         group.MapPost("/api/public/bot/{botId}/userEngagementTrend", (HttpContext context, string botId) => KoreTrendAsync(context, botId, version: 1));
         group.MapPost("/api/public/bot/{streamId}/v2/userEngagementTrend", (HttpContext context, string streamId) => KoreTrendAsync(context, streamId, version: 2));
         return group;
@@ -49,7 +51,7 @@ public static class EngagementEndpoints
     /// <summary>Rocket.Chat <c>GET /api/v1/engagement-dashboard/users/chat-busier/hourly-data</c> and <c>.../weekly-data</c>.</summary>
     public static RouteGroupBuilder MapRocketChatEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = Group(app);
+        var group = Group(app, o => o.RocketChatSchemes);
         group.MapGet("/api/v1/engagement-dashboard/users/chat-busier/hourly-data", (Func<HttpContext, Task<IResult>>)(context => ChatBusierAsync(context, hourly: true)));
         group.MapGet("/api/v1/engagement-dashboard/users/chat-busier/weekly-data", (Func<HttpContext, Task<IResult>>)(context => ChatBusierAsync(context, hourly: false)));
         return group;
@@ -58,7 +60,7 @@ public static class EngagementEndpoints
     /// <summary>Xenioo-style <c>GET /analytics/statistics/account/{apiKey}/{types}/{groupMode}/{days}</c> and <c>/analytics/statistics/{types}/{groupMode}/{days}</c>.</summary>
     public static RouteGroupBuilder MapStatisticsEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = Group(app);
+        var group = Group(app, o => o.StatisticsSchemes);
         group.MapGet("/analytics/statistics/account/{apiKey}/{types}/{groupMode}/{days}", (HttpContext context, string apiKey, string types, string groupMode, string days) =>
             StatisticsAsync(context, apiKey, types, groupMode, days, StatisticsScope.Account));
         group.MapGet("/analytics/statistics/{types}/{groupMode}/{days}", (HttpContext context, string types, string groupMode, string days) =>
@@ -69,15 +71,25 @@ public static class EngagementEndpoints
     /// <summary><c>POST /api/engagement/events</c>: a JSON array or <c>application/x-ndjson</c> body; <c>?mode=strict|lenient</c>.</summary>
     public static RouteGroupBuilder MapIngestEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = Group(app);
+        var group = Group(app, o => o.IngestSchemes);
         group.MapPost("/api/engagement/events", (Func<HttpContext, Task<IResult>>)IngestAsync);
         return group;
     }
 
-    private static RouteGroupBuilder Group(IEndpointRouteBuilder app)
+    // A family's routes under the prefix, open only to an authenticated user of the family's schemes.
+    private static RouteGroupBuilder Group(IEndpointRouteBuilder app, Func<EngagementEndpointOptions, string> schemes)
     {
-        var prefix = app.ServiceProvider.GetRequiredService<IOptions<EngagementEndpointOptions>>().Value.RoutePrefix;
-        return app.MapGroup(string.IsNullOrEmpty(prefix) ? string.Empty : "/" + prefix.Trim('/'));
+        if (app.ServiceProvider.GetService<IAuthenticationSchemeProvider>() is null)
+        {
+            throw new InvalidOperationException(
+                "The EngagementMetrics routes need authentication: call services.AddAuthentication().AddEngagementMetricsSchemes() (the documented header conventions), or register your own schemes and name them in EngagementEndpointOptions.");
+        }
+
+        var options = app.ServiceProvider.GetRequiredService<IOptions<EngagementEndpointOptions>>().Value;
+        var prefix = options.RoutePrefix;
+        var group = app.MapGroup(string.IsNullOrEmpty(prefix) ? string.Empty : "/" + prefix.Trim('/'));
+        group.RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = schemes(options) });
+        return group;
     }
 
     private static EngagementEndpointOptions Options(HttpContext context) => context.RequestServices.GetRequiredService<IOptions<EngagementEndpointOptions>>().Value;
@@ -86,16 +98,7 @@ public static class EngagementEndpoints
 
     private static async Task<IResult> KoreTrendAsync(HttpContext context, string botId, int version)
     {
-        var options = Options(context);
-        var validator = new Hs256JwtValidator(context.RequestServices.GetRequiredService<TimeProvider>(), options.JwtClockSkew);
-        var token = context.Request.Headers["auth"].ToString();
-        var auth = validator.Validate(token, appId => options.KoreApps.FirstOrDefault(a => a.AppId == appId) is { ClientSecret.Length: > 0 } app ? Encoding.UTF8.GetBytes(app.ClientSecret) : null);
-        if (!auth.IsValid)
-        {
-            return KoreError(401, $"Invalid or missing auth token: {auth.Error}");
-        }
-
-        var granted = options.KoreApps.First(a => a.AppId == auth.AppId).Bots;
+        var granted = context.User.FindAll(EngagementAuthentication.BotClaim).Select(c => c.Value).ToList();
         if (!granted.Contains("*") && !granted.Contains(botId))
         {
             return KoreError(403, $"The app is not allowed to read bot '{botId}'");
@@ -162,25 +165,17 @@ public static class EngagementEndpoints
         return filters;
     }
 
-    private static IResult KoreError(int status, string message) =>
-        Json(status, JsonSerializer.Serialize(new KoreErrors([new KoreErrorItem(message, status)]), EndpointJson.Context.KoreErrors));
+    private static IResult KoreError(int status, string message) => Json(status, KoreErrorBody(status, message));
+
+    internal static string KoreErrorBody(int status, string message) =>
+        JsonSerializer.Serialize(new KoreErrors([new KoreErrorItem(message, status)]), EndpointJson.Context.KoreErrors);
 
     // ---- Rocket.Chat ----
 
     private static async Task<IResult> ChatBusierAsync(HttpContext context, bool hourly)
     {
         var options = Options(context);
-        var userId = context.Request.Headers["X-User-Id"].ToString();
-        var token = context.Request.Headers["X-Auth-Token"].ToString();
-        var user = options.RocketChatAuthenticator is { } authenticate && userId.Length > 0 && token.Length > 0
-            ? await authenticate(userId, token, context.RequestAborted)
-            : null;
-        if (user is null)
-        {
-            return Json(401, """{"status":"error","message":"You must be logged in to do this."}""");
-        }
-
-        if (!user.Permissions.Contains(DashboardPermission))
+        if (!context.User.HasClaim(EngagementAuthentication.PermissionClaim, DashboardPermission))
         {
             return Json(403, RocketChatJson.SerializeError("User does not have the permissions required for this action [error-unauthorized]"));
         }
@@ -195,7 +190,8 @@ public static class EngagementEndpoints
                 return Json(400, RocketChatJson.SerializeError("No bot is configured for the engagement dashboard (RocketChatBotId) and no botId was given"));
             }
 
-            if (user.Bots is { } allowed && !allowed.Contains(bot))
+            var allowed = context.User.FindAll(EngagementAuthentication.BotClaim).Select(c => c.Value).ToList();
+            if (allowed.Count > 0 && !allowed.Contains(bot))
             {
                 return Json(403, RocketChatJson.SerializeError("User does not have the permissions required for this action [error-unauthorized]"));
             }
@@ -216,21 +212,18 @@ public static class EngagementEndpoints
     private static async Task<IResult> StatisticsAsync(HttpContext context, string? apiKey, string types, string groupMode, string days, StatisticsScope scope)
     {
         var options = Options(context);
-        var header = context.Request.Headers.Authorization.ToString();
-        var caller = options.StatisticsAuthenticator is { } authenticate && header.StartsWith("Bearer ", StringComparison.Ordinal) && header.Length > 7
-            ? await authenticate(header[7..].Trim(), context.RequestAborted)
-            : null;
-        if (caller is null)
+        if (context.User.FindFirst(EngagementAuthentication.AccountClaim)?.Value is not { Length: > 0 } account)
         {
-            return StatisticsError(401, "A valid Bearer token is required.");
+            return StatisticsError(403, "The token names no account.");
         }
 
-        if (scope == StatisticsScope.Bot && caller.BotId is null)
+        var tokenBot = context.User.FindFirst(EngagementAuthentication.TokenBotClaim)?.Value;
+        if (scope == StatisticsScope.Bot && tokenBot is null)
         {
             return StatisticsError(403, "This endpoint needs a bot token.");
         }
 
-        if (scope == StatisticsScope.Account && caller.BotId is not null)
+        if (scope == StatisticsScope.Account && tokenBot is not null)
         {
             return StatisticsError(403, "This endpoint needs an account token.");
         }
@@ -239,8 +232,8 @@ public static class EngagementEndpoints
         {
             var query = new StatisticsQuery
             {
-                AccountId = caller.AccountId,
-                Bot = scope == StatisticsScope.Bot ? caller.BotId! : apiKey!,
+                AccountId = account,
+                Bot = scope == StatisticsScope.Bot ? tokenBot! : apiKey!,
                 Types = StatisticsParameters.ParseTypes(types, scope),
                 GroupMode = StatisticsParameters.ParseGroupMode(groupMode),
                 Days = StatisticsParameters.ParseDays(days),
@@ -267,20 +260,16 @@ public static class EngagementEndpoints
         }
     }
 
-    private static IResult StatisticsError(int status, string message) =>
-        Json(status, JsonSerializer.Serialize(new StatisticsErrorBody(message), EndpointJson.Context.StatisticsErrorBody));
+    private static IResult StatisticsError(int status, string message) => Json(status, StatisticsErrorBody(message));
+
+    internal static string StatisticsErrorBody(string message) =>
+        JsonSerializer.Serialize(new StatisticsErrorBody(message), EndpointJson.Context.StatisticsErrorBody);
 
     // ---- Ingest ----
 
     private static async Task<IResult> IngestAsync(HttpContext context)
     {
         var options = Options(context);
-        var key = context.Request.Headers["X-Api-Key"].ToString();
-        if (key.Length == 0 || !options.IngestApiKeys.Any(k => FixedTimeEquals(k, key)))
-        {
-            return Json(401, """{"error":"A valid X-Api-Key header is required."}""");
-        }
-
         if (context.Request.ContentLength > options.MaxIngestBytes)
         {
             return Json(413, $$"""{"error":"The body is larger than {{options.MaxIngestBytes}} bytes."}""");
@@ -338,9 +327,6 @@ public static class EngagementEndpoints
             return Json(400, JsonSerializer.Serialize(new IngestResponse(0, 0, errors), EndpointJson.Context.IngestResponse));
         }
     }
-
-    private static bool FixedTimeEquals(string expected, string actual) =>
-        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(actual)));
 
     private static IResult Json(int status, string json) => Results.Text(json, "application/json", Encoding.UTF8, status);
 }

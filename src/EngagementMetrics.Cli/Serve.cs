@@ -31,6 +31,7 @@ internal static class Serve
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls(urls);
         builder.Services.AddEngagementMetrics().UseStore(_ => target.Store);
+        builder.Services.AddAuthentication().AddEngagementMetricsSchemes();
 
         var settings = builder.Configuration.GetSection(Section).Get<ServeSettings>() ?? new ServeSettings();
         string? demoToken = null;

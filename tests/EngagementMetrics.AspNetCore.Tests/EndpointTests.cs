@@ -35,6 +35,7 @@ public sealed class EndpointTests : IAsyncLifetime
         builder.WebHost.UseTestServer();
         builder.Services.AddSingleton<TimeProvider>(_clock);
         builder.Services.AddEngagementMetrics().UseInMemoryStore();
+        builder.Services.AddAuthentication().AddEngagementMetricsSchemes();
         builder.Services.Configure<EngagementEndpointOptions>(o =>
         {
             o.KoreApps.Add(new KoreApp { AppId = "cs-app", ClientSecret = Secret, Bots = ["st-demo", "ghost-bot"] });
@@ -304,6 +305,7 @@ public sealed class EndpointTests : IAsyncLifetime
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Services.AddEngagementMetrics().UseInMemoryStore();
+        builder.Services.AddAuthentication().AddEngagementMetricsSchemes();
         builder.Services.Configure<EngagementEndpointOptions>(o => o.RoutePrefix = "/engagement/");
         await using var app = builder.Build();
         app.MapRocketChatEndpoints();

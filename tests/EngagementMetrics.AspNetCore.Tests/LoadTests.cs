@@ -27,6 +27,7 @@ public sealed class LoadTests : IAsyncLifetime
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Services.AddEngagementMetrics().UseSqlite($"Data Source={Path.Combine(_directory, "load.db")}");
+        builder.Services.AddAuthentication().AddEngagementMetricsSchemes();
         builder.Services.Configure<EngagementEndpointOptions>(o =>
         {
             o.IngestApiKeys.Add("k");
