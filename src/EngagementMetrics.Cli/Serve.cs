@@ -57,11 +57,11 @@ internal static class Serve
             o.IngestApiKeys = settings.IngestApiKeys;
             o.Throttle = settings.Throttle;
             o.RocketChatAuthenticator = (user, token, _) => ValueTask.FromResult(
-                settings.RocketChatUsers.FirstOrDefault(u => u.UserId == user && FixedTimeEquals(u.Token, token)) is { } found
+                settings.RocketChatUsers.FirstOrDefault(u => u.UserId == user && EngagementAuthentication.FixedTimeEquals(u.Token, token)) is { } found
                     ? new RocketChatUser(found.UserId, found.Permissions, found.Bots)
                     : null);
             o.StatisticsAuthenticator = (token, _) => ValueTask.FromResult(
-                settings.StatisticsTokens.FirstOrDefault(t => FixedTimeEquals(t.Token, token)) is { } found
+                settings.StatisticsTokens.FirstOrDefault(t => EngagementAuthentication.FixedTimeEquals(t.Token, token)) is { } found
                     ? new StatisticsCaller(found.AccountId, found.BotId)
                     : null);
         });
@@ -96,9 +96,6 @@ internal static class Serve
         await app.StopAsync(CancellationToken.None);
         return EngagementCli.Ok;
     }
-
-    private static bool FixedTimeEquals(string expected, string actual) =>
-        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(actual)));
 
     private static string DemoJwt(string appId, string secret)
     {

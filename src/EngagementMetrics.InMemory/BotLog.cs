@@ -1,4 +1,5 @@
 using EngagementMetrics.Events;
+using EngagementMetrics.Storage;
 
 namespace EngagementMetrics.InMemory;
 
@@ -296,7 +297,7 @@ internal sealed class BotLog
         }
 
         var start = _chunks[k];
-        var prefix = SortedTicks.Search(start.Ticks, start.Count, first, strictlyAbove: true);
+        var prefix = SortedTicks.UpperBound(start.Ticks.AsSpan(0, start.Count), first);
         var tail = new List<Row>();
         for (var c = k; c < _chunks.Count; c++)
         {

@@ -86,8 +86,8 @@ internal sealed class InMemoryActivitySnapshot(BotState state) : IActivitySnapsh
                     break;
                 }
 
-                var start = SortedTicks.Search(chunk.Ticks, count, from);
-                var end = SortedTicks.Search(chunk.Ticks, count, to);
+                var start = SortedTicks.LowerBound(chunk.Ticks.AsSpan(0, count), from);
+                var end = SortedTicks.LowerBound(chunk.Ticks.AsSpan(0, count), to);
                 if (start == end)
                 {
                     continue;

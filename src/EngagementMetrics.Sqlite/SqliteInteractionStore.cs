@@ -1,7 +1,5 @@
 using System.Data;
 using System.Data.Common;
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using EngagementMetrics.Storage;
 using EngagementMetrics.Storage.Relational;
@@ -143,64 +141,13 @@ public sealed class SqliteInteractionStore : IInteractionStore, IEventHistory
         protected internal override void AddStringArray(DbCommand command, string name, IReadOnlyCollection<string> values) =>
             Add(command, name, JsonSerializer.Serialize(values, SqliteJsonContext.Default.IReadOnlyCollectionString));
 
-        // Multi-row INSERTs through one prepared statement per chunk size.
-        protected internal override async ValueTask InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<EventRow> rows, CancellationToken cancellationToken)
-        {
-            const int RowsPerStatement = 32; // SQLite looks parameters up by name linearly: many small statements beat one huge one
-            SqliteCommand? full = null;
-            try
-            {
-                for (var start = 0; start < rows.Count; start += RowsPerStatement)
-                {
-                    var count = Math.Min(RowsPerStatement, rows.Count - start);
-                    var command = count == RowsPerStatement ? full ??= CreateInsert(connection, transaction, count) : CreateInsert(connection, transaction, count);
-                    for (var r = 0; r < count; r++)
-                    {
-                        Bind(command, r, rows[start + r]);
-                    }
+        // Multi-row INSERTs of RowsPerInsert rows (small: SQLite looks parameters up by name linearly), values bound directly.
+        protected internal override async ValueTask InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<EventRow> rows, CancellationToken cancellationToken) =>
+            await InsertRowsAsync(connection, transaction, Names.Events, EventColumns, rows, Bind, cancellationToken).ConfigureAwait(false);
 
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    if (command != full)
-                    {
-                        await command.DisposeAsync().ConfigureAwait(false);
-                    }
-                }
-            }
-            finally
-            {
-                if (full is not null)
-                {
-                    await full.DisposeAsync().ConfigureAwait(false);
-                }
-            }
-        }
-
-        private SqliteCommand CreateInsert(DbConnection connection, DbTransaction transaction, int count)
-        {
-            var sql = new StringBuilder($"INSERT INTO {Names.Events} ({string.Join(", ", EventColumns)}) VALUES ");
-            var command = (SqliteCommand)Command(connection, transaction, string.Empty);
-            for (var r = 0; r < count; r++)
-            {
-                sql.Append(r == 0 ? "(" : ", (");
-                for (var c = 0; c < EventColumns.Length; c++)
-                {
-                    var name = string.Create(CultureInfo.InvariantCulture, $"@p{r}_{c}");
-                    sql.Append(c == 0 ? string.Empty : ", ").Append(name);
-                    command.Parameters.Add(new SqliteParameter(name, DBNull.Value));
-                }
-
-                sql.Append(')');
-            }
-
-            command.CommandText = sql.ToString();
-            return command;
-        }
-
-        private static void Bind(SqliteCommand command, int row, EventRow value)
+        private static void Bind(DbParameterCollection p, int at, EventRow value)
         {
             var evt = value.Event;
-            var at = row * EventColumns.Length;
-            var p = command.Parameters;
             p[at].Value = value.BotId;
             p[at + 1].Value = value.Seq;
             p[at + 2].Value = (object?)evt.EventId ?? DBNull.Value;

@@ -17,11 +17,10 @@ namespace EngagementMetrics.Engine;
 internal sealed class BucketPlan
 {
     private BucketPlan(
-        long[] runStart, int[] runBucket, long[] bucketUtcStart, DateTime[] bucketLocalStart, bool monotonic, long scanFrom, long scanTo)
+        long[] runStart, int[] runBucket, DateTime[] bucketLocalStart, bool monotonic, long scanFrom, long scanTo)
     {
         RunStart = runStart;
         RunBucket = runBucket;
-        BucketUtcStart = bucketUtcStart;
         BucketLocalStart = bucketLocalStart;
         Monotonic = monotonic;
         ScanFromUtcTicks = scanFrom;
@@ -33,9 +32,6 @@ internal sealed class BucketPlan
 
     /// <summary>Bucket of each run; -1 outside the period. Same length as <see cref="RunStart"/>.</summary>
     public int[] RunBucket { get; }
-
-    /// <summary>For each bucket, the UTC ticks of its earliest instant, or <see cref="long.MaxValue"/> when no instant maps to it.</summary>
-    public long[] BucketUtcStart { get; }
 
     /// <summary>For each bucket, its local start (date and hour for hourly buckets; first date for the others).</summary>
     public DateTime[] BucketLocalStart { get; }
@@ -57,6 +53,17 @@ internal sealed class BucketPlan
 
     /// <summary>The bucket a UTC instant falls in, or -1 outside the period (binary search; not for the hot loop).</summary>
     public int BucketOf(long utcTicks) => RunBucket[RunOf(utcTicks)];
+
+    /// <summary>The run holding <paramref name="utcTicks"/>, walking forward from <paramref name="run"/> (for instants that only rise).</summary>
+    public int AdvanceRun(int run, long utcTicks)
+    {
+        while (RunStart[run + 1] <= utcTicks)
+        {
+            run++;
+        }
+
+        return run;
+    }
 
     /// <summary>The index of the run holding a UTC instant (binary search).</summary>
     public int RunOf(long utcTicks)
@@ -104,8 +111,6 @@ internal sealed class BucketPlan
         runStart.Add(long.MaxValue);
         runBucket.Add(-1);
 
-        var bucketUtcStart = new long[bucketLocalStart.Length];
-        Array.Fill(bucketUtcStart, long.MaxValue);
         var monotonic = true;
         var highest = -1;
         var leftPeriod = false;
@@ -131,13 +136,9 @@ internal sealed class BucketPlan
 
             highest = Math.Max(highest, bucket);
             scanTo = runStart[i + 1];
-            if (bucketUtcStart[bucket] == long.MaxValue)
-            {
-                bucketUtcStart[bucket] = runStart[i];
-            }
         }
 
-        return new BucketPlan(runStart.ToArray(), runBucket.ToArray(), bucketUtcStart, bucketLocalStart, monotonic, scanFrom, scanTo);
+        return new BucketPlan(runStart.ToArray(), runBucket.ToArray(), bucketLocalStart, monotonic, scanFrom, scanTo);
     }
 
     // Hourly and daily buckets are the slots themselves; coarser buckets group days.

@@ -53,7 +53,7 @@ public sealed partial class EngagementEngine
                         var users = batch.Users.Span;
                         for (var i = 0; i < ticks.Length; i++)
                         {
-                            run = run < 0 ? plan.RunOf(ticks[i]) : Advance(plan.RunStart, run, ticks[i]);
+                            run = run < 0 ? plan.RunOf(ticks[i]) : plan.AdvanceRun(run, ticks[i]);
                             var bucket = plan.RunBucket[run];
                             if (bucket < 0)
                             {
@@ -143,14 +143,4 @@ public sealed partial class EngagementEngine
 
     private static DateOnly LocalDate(long utcTicks, TimeZoneInfo zone) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(new DateTime(utcTicks, DateTimeKind.Utc), zone));
-
-    private static int Advance(long[] runStart, int run, long ticks)
-    {
-        while (runStart[run + 1] <= ticks)
-        {
-            run++;
-        }
-
-        return run;
-    }
 }

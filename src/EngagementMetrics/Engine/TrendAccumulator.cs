@@ -110,7 +110,7 @@ internal sealed class TrendAccumulator : IDisposable
             }
 
             var next = _cursor.NextRunStart;
-            var end = ticks[count - 1] < next ? count : start + LowerBound(ticks[start..], next);
+            var end = ticks[count - 1] < next ? count : start + SortedTicks.LowerBound(ticks[start..], next);
             var bucket = _cursor.Bucket;
             if (bucket >= 0)
             {
@@ -176,10 +176,7 @@ internal sealed class TrendAccumulator : IDisposable
                 }
                 else
                 {
-                    while (starts[run + 1] <= seen)
-                    {
-                        run++;
-                    }
+                    run = plan.AdvanceRun(run, seen);
                 }
 
                 previous = seen;
@@ -215,26 +212,6 @@ internal sealed class TrendAccumulator : IDisposable
         _periodUnique = unique;
         _periodNew = fresh;
         _periodCounted = true;
-    }
-
-    // First index whose tick is at least value; ticks are sorted.
-    private static int LowerBound(ReadOnlySpan<long> ticks, long value)
-    {
-        int lo = 0, hi = ticks.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (ticks[mid] < value)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
     }
 
     // Exact for any plan: dedupe (bucket, user) pairs with a set and place first-seen by lookup.
@@ -298,14 +275,9 @@ internal sealed class TrendAccumulator : IDisposable
 
         public void MoveTo(BucketPlan plan, long utcTicks)
         {
-            var starts = plan.RunStart;
-            while (starts[_run + 1] <= utcTicks)
-            {
-                _run++;
-            }
-
+            _run = plan.AdvanceRun(_run, utcTicks);
             Bucket = plan.RunBucket[_run];
-            NextRunStart = starts[_run + 1];
+            NextRunStart = plan.RunStart[_run + 1];
         }
     }
 }

@@ -274,7 +274,21 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IEventHi
     }
 
     /// <summary>Inserts rows with multi-row VALUES statements of <see cref="RowsPerInsert"/> rows, prepared once and re-bound.</summary>
-    internal async Task InsertRowsAsync(DbConnection connection, DbTransaction transaction, string table, string[] columns, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    internal Task InsertRowsAsync(DbConnection connection, DbTransaction transaction, string table, string[] columns, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
+        InsertRowsAsync(connection, transaction, table, columns, rows, static (parameters, at, row) =>
+        {
+            for (var c = 0; c < row.Length; c++)
+            {
+                parameters[at + c].Value = row[c] ?? DBNull.Value;
+            }
+        }, cancellationToken);
+
+    /// <summary>
+    /// Inserts rows with multi-row VALUES statements of <see cref="RowsPerInsert"/> rows, prepared once and re-bound;
+    /// <paramref name="bind"/> sets one row's values from parameter index <c>at</c> on.
+    /// </summary>
+    internal async Task InsertRowsAsync<TRow>(
+        DbConnection connection, DbTransaction transaction, string table, string[] columns, IReadOnlyList<TRow> rows, Action<DbParameterCollection, int, TRow> bind, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {
@@ -291,10 +305,7 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IEventHi
                 var command = count == perStatement ? full ??= CreateInsert(connection, transaction, table, columns, count) : CreateInsert(connection, transaction, table, columns, count);
                 for (var r = 0; r < count; r++)
                 {
-                    for (var c = 0; c < columns.Length; c++)
-                    {
-                        command.Parameters[(r * columns.Length) + c].Value = rows[start + r][c] ?? DBNull.Value;
-                    }
+                    bind(command.Parameters, r * columns.Length, rows[start + r]);
                 }
 
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -181,8 +181,8 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
         }
 
         var ticks = _ticks.AsSpan(0, count);
-        var start = LowerBound(ticks, from);
-        var end = LowerBound(ticks, to);
+        var start = SortedTicks.LowerBound(ticks, from);
+        var end = SortedTicks.LowerBound(ticks, to);
         if (end <= start)
         {
             return null;
@@ -234,24 +234,5 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
             _channels = [];
             _conversations = [];
         }
-    }
-
-    private static int LowerBound(ReadOnlySpan<long> ticks, long value)
-    {
-        int lo = 0, hi = ticks.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (ticks[mid] < value)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
     }
 }
