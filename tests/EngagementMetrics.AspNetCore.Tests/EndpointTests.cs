@@ -13,57 +13,60 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace EngagementMetrics.AspNetCore.Tests;
 
-/// <summary>Every route over an in-process test server: documented bodies, statuses and the auth matrix.</summary>
+/// <summary>
+/// Every route of the sample host (through <see cref="SampleHostFactory"/>, a <c>WebApplicationFactory&lt;Program&gt;</c>):
+/// documented bodies, statuses and the auth matrix. Apps, keys and credentials come from configuration, as in
+/// docs/aspnetcore.md; only the clock is replaced.
+/// </summary>
 public sealed class EndpointTests : IAsyncLifetime
 {
     private const string Secret = "kore-client-secret-0123456789";
+    private const string Endpoints = "EngagementMetrics:Endpoints:";
+    private const string Credentials = "Sample:Credentials:";
     private static readonly DateTimeOffset Now = new(2025, 12, 7, 12, 0, 0, TimeSpan.Zero);
-    private readonly Clock _clock = new(Now);
-    private WebApplication _app = null!;
+    private SampleHostFactory _factory = null!;
     private HttpClient _client = null!;
 
     private sealed class Clock(DateTimeOffset now) : TimeProvider
     {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
+        public override DateTimeOffset GetUtcNow() => now;
     }
+
+    internal static Dictionary<string, string?> Settings() => new()
+    {
+        [Endpoints + "KoreApps:0:AppId"] = "cs-app",
+        [Endpoints + "KoreApps:0:ClientSecret"] = Secret,
+        [Endpoints + "KoreApps:0:Bots:0"] = "st-demo",
+        [Endpoints + "KoreApps:0:Bots:1"] = "ghost-bot",
+        [Endpoints + "KoreApps:1:AppId"] = "other-app",
+        [Endpoints + "KoreApps:1:ClientSecret"] = "another-secret-abcdefghijkl",
+        [Endpoints + "KoreApps:1:Bots:0"] = "other-bot",
+        [Endpoints + "RocketChatBotId"] = "rc-demo",
+        [Endpoints + "IngestApiKeys:0"] = "ingest-key",
+        [Endpoints + "MaxIngestBytes"] = "65536",
+        [Credentials + "RocketChatUsers:0:UserId"] = "admin",
+        [Credentials + "RocketChatUsers:0:Token"] = "good",
+        [Credentials + "RocketChatUsers:0:Permissions:0"] = EngagementEndpoints.DashboardPermission,
+        [Credentials + "RocketChatUsers:1:UserId"] = "guest",
+        [Credentials + "RocketChatUsers:1:Token"] = "good",
+        [Credentials + "RocketChatUsers:1:Permissions:0"] = "view-room",
+        [Credentials + "RocketChatUsers:2:UserId"] = "team",
+        [Credentials + "RocketChatUsers:2:Token"] = "good",
+        [Credentials + "RocketChatUsers:2:Permissions:0"] = EngagementEndpoints.DashboardPermission,
+        [Credentials + "RocketChatUsers:2:Bots:0"] = "rc-demo",
+        [Credentials + "StatisticsTokens:0:Token"] = "acme-account",
+        [Credentials + "StatisticsTokens:0:AccountId"] = "acme",
+        [Credentials + "StatisticsTokens:1:Token"] = "acme-bot-s1",
+        [Credentials + "StatisticsTokens:1:AccountId"] = "acme",
+        [Credentials + "StatisticsTokens:1:BotId"] = "s1",
+    };
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Services.AddSingleton<TimeProvider>(_clock);
-        builder.Services.AddEngagementMetrics().UseInMemoryStore();
-        builder.Services.AddAuthentication().AddEngagementMetricsSchemes();
-        builder.Services.Configure<EngagementEndpointOptions>(o =>
-        {
-            o.KoreApps.Add(new KoreApp { AppId = "cs-app", ClientSecret = Secret, Bots = ["st-demo", "ghost-bot"] });
-            o.KoreApps.Add(new KoreApp { AppId = "other-app", ClientSecret = "another-secret-abcdefghijkl", Bots = ["other-bot"] });
-            o.RocketChatBotId = "rc-demo";
-            o.RocketChatAuthenticator = (user, token, _) => ValueTask.FromResult(
-                (user, token) switch
-                {
-                    ("admin", "good") => new RocketChatUser("admin", [EngagementEndpoints.DashboardPermission]),
-                    ("guest", "good") => new RocketChatUser("guest", ["view-room"]),
-                    ("team", "good") => new RocketChatUser("team", [EngagementEndpoints.DashboardPermission], ["rc-demo"]),
-                    _ => null,
-                });
-            o.StatisticsAuthenticator = (token, _) => ValueTask.FromResult(token switch
-            {
-                "acme-account" => new StatisticsCaller("acme", null),
-                "acme-bot-s1" => new StatisticsCaller("acme", "s1"),
-                _ => null,
-            });
-            o.IngestApiKeys.Add("ingest-key");
-            o.MaxIngestBytes = 64 * 1024;
-        });
-        _app = builder.Build();
-        _app.MapEngagementMetrics();
-        await _app.StartAsync();
-        _client = _app.GetTestClient();
+        _factory = new SampleHostFactory(Settings(), new Clock(Now));
+        _client = _factory.CreateClient();
 
-        var store = _app.Services.GetRequiredService<IInteractionStore>();
+        var store = _factory.Services.GetRequiredService<IInteractionStore>();
         foreach (var file in new[] { "kore-v2-events.jsonl", "rocketchat-events.jsonl" })
         {
             var read = EventJsonReader.ReadJsonLines(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "TestData", file)));
@@ -80,7 +83,7 @@ public sealed class EndpointTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _client.Dispose();
-        await _app.DisposeAsync();
+        await _factory.DisposeAsync();
     }
 
     private static string Minified(string golden)
@@ -294,26 +297,71 @@ public sealed class EndpointTests : IAsyncLifetime
         noKey.Status.Should().Be(HttpStatusCode.Unauthorized);
         wrongKey.Status.Should().Be(HttpStatusCode.Unauthorized);
         tooLarge.Status.Should().Be(HttpStatusCode.RequestEntityTooLarge);
-        var store = _app.Services.GetRequiredService<IInteractionStore>();
+        var store = _factory.Services.GetRequiredService<IInteractionStore>();
         await using var snapshot = await store.OpenSnapshotAsync("ing");
         snapshot!.UserCount.Should().Be(3, "a, b and c; the refused strict batch stored nothing, the lenient one stored c");
     }
 
     [Fact]
-    public async Task A_route_prefix_moves_every_route()
+    public async Task The_configured_route_prefix_moves_every_route()
+    {
+        var settings = Settings();
+        settings[Endpoints + "RoutePrefix"] = "/engagement/";
+        await using var factory = new SampleHostFactory(settings);
+        using var client = factory.CreateClient();
+
+        (await client.GetAsync("/engagement/api/v1/engagement-dashboard/users/chat-busier/hourly-data")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await client.GetAsync("/api/v1/engagement-dashboard/users/chat-busier/hourly-data")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await client.PostAsJsonAsync("/engagement/api/engagement/events", Array.Empty<object>())).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await client.PostAsJsonAsync("/api/engagement/events", Array.Empty<object>())).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await client.GetAsync("/engagement/analytics/statistics/2/day/1")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await client.PostAsync("/engagement/api/public/bot/st-demo/v2/userEngagementTrend", null)).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await client.GetAsync("/healthz")).StatusCode.Should().Be(HttpStatusCode.OK, "the host's own routes stay where the host put them");
+    }
+
+    [Fact]
+    public async Task With_the_shipped_settings_alone_every_route_is_closed()
+    {
+        // appsettings.json of the sample names no app, user, token or key: nothing may get in, whatever it presents.
+        await using var factory = new SampleHostFactory(new Dictionary<string, string?>());
+        using var client = factory.CreateClient();
+        async Task<HttpStatusCode> Send(HttpMethod method, string url, string header, string value)
+        {
+            using var request = new HttpRequestMessage(method, url);
+            request.Headers.TryAddWithoutValidation(header, value);
+            if (header == "X-User-Id")
+            {
+                request.Headers.Add("X-Auth-Token", string.Empty);
+            }
+
+            using var response = await client.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        (await Send(HttpMethod.Post, "/api/public/bot/st-demo/v2/userEngagementTrend?start_date=2025-12-01&end_date=2025-12-05", "auth", Jwt("cs-app", Secret, DateTimeOffset.UtcNow.AddMinutes(5))))
+            .Should().Be(HttpStatusCode.Unauthorized);
+        (await Send(HttpMethod.Get, "/api/v1/engagement-dashboard/users/chat-busier/hourly-data?start=2023-05-19T00:00:00.000Z", "X-User-Id", "admin"))
+            .Should().Be(HttpStatusCode.Unauthorized);
+        (await Send(HttpMethod.Get, "/analytics/statistics/account/*/2/day/2", "Authorization", "Bearer "))
+            .Should().Be(HttpStatusCode.Unauthorized);
+        (await Send(HttpMethod.Post, "/api/engagement/events", "X-Api-Key", string.Empty))
+            .Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_route_group_can_be_mapped_on_its_own()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Services.AddEngagementMetrics().UseInMemoryStore();
         builder.Services.AddAuthentication().AddEngagementMetricsSchemes();
-        builder.Services.Configure<EngagementEndpointOptions>(o => o.RoutePrefix = "/engagement/");
         await using var app = builder.Build();
         app.MapRocketChatEndpoints();
         await app.StartAsync();
         using var client = app.GetTestClient();
 
-        (await client.GetAsync("/engagement/api/v1/engagement-dashboard/users/chat-busier/hourly-data")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        (await client.GetAsync("/api/v1/engagement-dashboard/users/chat-busier/hourly-data")).StatusCode.Should().Be(HttpStatusCode.NotFound);
-        (await client.PostAsJsonAsync("/engagement/api/engagement/events", Array.Empty<object>())).StatusCode.Should().Be(HttpStatusCode.NotFound, "only the Rocket.Chat group was mapped");
+        (await client.GetAsync("/api/v1/engagement-dashboard/users/chat-busier/hourly-data")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await client.PostAsJsonAsync("/api/engagement/events", Array.Empty<object>())).StatusCode.Should().Be(HttpStatusCode.NotFound, "only the Rocket.Chat group was mapped");
+        (await client.GetAsync("/analytics/statistics/2/day/1")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 }

@@ -1,50 +1,39 @@
 using System.Net;
 using System.Text;
-using EngagementMetrics.AspNetCore;
 using EngagementMetrics.Engine;
 using EngagementMetrics.Queries;
 using EngagementMetrics.Time;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EngagementMetrics.AspNetCore.Tests;
 
 /// <summary>
-/// A bounded load: concurrent ingest requests (with overlapping event ids) and trend queries against the served app on
-/// its default SQLite store, a fixed number of requests; then no request failed and the totals are exact.
+/// A bounded load on the sample host as served (its default SQLite store, through <see cref="SampleHostFactory"/>):
+/// concurrent ingest requests (with overlapping event ids) and trend queries, a fixed number of requests; then no
+/// request failed and the totals are exact.
 /// </summary>
 public sealed class LoadTests : IAsyncLifetime
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("em-load-").FullName;
-    private WebApplication _app = null!;
+    private SampleHostFactory _factory = null!;
     private HttpClient _client = null!;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Services.AddEngagementMetrics().UseSqlite($"Data Source={Path.Combine(_directory, "load.db")}");
-        builder.Services.AddAuthentication().AddEngagementMetricsSchemes();
-        builder.Services.Configure<EngagementEndpointOptions>(o =>
+        _factory = new SampleHostFactory(new Dictionary<string, string?>
         {
-            o.IngestApiKeys.Add("k");
-            o.KoreApps.Add(new KoreApp { AppId = "load", ClientSecret = "load-secret-0123456789", Bots = ["*"] });
+            ["EngagementMetrics:Endpoints:IngestApiKeys:0"] = "k",
+            ["EngagementMetrics:Endpoints:KoreApps:0:AppId"] = "load",
+            ["EngagementMetrics:Endpoints:KoreApps:0:ClientSecret"] = "load-secret-0123456789",
+            ["EngagementMetrics:Endpoints:KoreApps:0:Bots:0"] = "*",
         });
-        _app = builder.Build();
-        _app.MapEngagementMetrics();
-        await _app.StartAsync();
-        _client = _app.GetTestClient();
+        _client = _factory.CreateClient();
+        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
     {
         _client.Dispose();
-        await _app.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        await _factory.DisposeAsync();
     }
 
     [Fact]
@@ -102,7 +91,7 @@ public sealed class LoadTests : IAsyncLifetime
         failures.Should().Be(0);
         stored.Should().Be(unique, "every distinct event id is stored once");
         duplicates.Should().Be((Writers * RequestsPerWriter * EventsPerRequest) - unique);
-        var trend = await _app.Services.GetRequiredService<EngagementEngine>().GetTrendAsync(new TrendQuery
+        var trend = await _factory.Services.GetRequiredService<EngagementEngine>().GetTrendAsync(new TrendQuery
         {
             BotId = "load-bot",
             StartDate = new DateOnly(2025, 6, 1),
