@@ -33,35 +33,42 @@ internal static class Serve
         builder.Services.AddEngagementMetrics().UseStore(_ => target.Store);
         builder.Services.AddAuthentication().AddEngagementMetricsSchemes();
 
-        var settings = builder.Configuration.GetSection(Section).Get<ServeSettings>() ?? new ServeSettings();
+        // The section binds straight onto the package options (every documented setting); serve adds only the
+        // Rocket.Chat users and statistics tokens it checks itself, and with --demo-data a throw-away app and key.
+        var section = builder.Configuration.GetSection(Section);
+        var credentials = section.Get<ServeCredentials>() ?? new ServeCredentials();
+        builder.Services.Configure<EngagementEndpointOptions>(section);
         string? demoToken = null;
-        if (demoData && settings.KoreApps.Count == 0)
+        KoreApp? demoApp = null;
+        if (demoData && !section.GetSection(nameof(EngagementEndpointOptions.KoreApps)).GetChildren().Any())
         {
-            // A throw-away app for the demo, so the printed curl line works at once.
             var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
-            settings.KoreApps.Add(new KoreApp { AppId = "demo-app", ClientSecret = secret, Bots = ["*"] });
-            demoToken = DemoJwt("demo-app", secret);
+            demoApp = new KoreApp { AppId = "demo-app", ClientSecret = secret, Bots = ["*"] };
+            demoToken = DemoJwt(demoApp.AppId, secret);
         }
 
-        if (demoData && settings.IngestApiKeys.Count == 0)
+        builder.Services.PostConfigure<EngagementEndpointOptions>(o =>
         {
-            settings.IngestApiKeys.Add("demo-ingest-key");
-        }
+            if (demoApp is not null)
+            {
+                o.KoreApps.Add(demoApp);
+            }
 
-        builder.Services.Configure<EngagementEndpointOptions>(o =>
-        {
-            o.RoutePrefix = settings.RoutePrefix;
-            o.MaxIngestBytes = settings.MaxIngestBytes;
-            o.KoreApps = settings.KoreApps;
-            o.RocketChatBotId = settings.RocketChatBotId ?? (demoData ? Demo.BotId : null);
-            o.IngestApiKeys = settings.IngestApiKeys;
-            o.Throttle = settings.Throttle;
+            if (demoData)
+            {
+                o.RocketChatBotId ??= Demo.BotId;
+                if (o.IngestApiKeys.Count == 0)
+                {
+                    o.IngestApiKeys.Add("demo-ingest-key");
+                }
+            }
+
             o.RocketChatAuthenticator = (user, token, _) => ValueTask.FromResult(
-                settings.RocketChatUsers.FirstOrDefault(u => u.UserId == user && EngagementAuthentication.FixedTimeEquals(u.Token, token)) is { } found
+                credentials.RocketChatUsers.FirstOrDefault(u => u.UserId == user && EngagementAuthentication.FixedTimeEquals(u.Token, token)) is { } found
                     ? new RocketChatUser(found.UserId, found.Permissions, found.Bots)
                     : null);
             o.StatisticsAuthenticator = (token, _) => ValueTask.FromResult(
-                settings.StatisticsTokens.FirstOrDefault(t => EngagementAuthentication.FixedTimeEquals(t.Token, token)) is { } found
+                credentials.StatisticsTokens.FirstOrDefault(t => EngagementAuthentication.FixedTimeEquals(t.Token, token)) is { } found
                     ? new StatisticsCaller(found.AccountId, found.BotId)
                     : null);
         });
@@ -107,24 +114,15 @@ internal static class Serve
     }
 }
 
-/// <summary>What <c>serve</c> reads from configuration section <c>EngagementMetrics:Endpoints</c>.</summary>
-internal sealed class ServeSettings
+/// <summary>
+/// The credentials <c>serve</c> checks itself, read from section <c>EngagementMetrics:Endpoints</c> beside the
+/// package's own settings (<see cref="EngagementEndpointOptions"/>).
+/// </summary>
+internal sealed class ServeCredentials
 {
-    public string RoutePrefix { get; set; } = string.Empty;
-
-    public long MaxIngestBytes { get; set; } = 10 * 1024 * 1024;
-
-    public List<KoreApp> KoreApps { get; set; } = [];
-
-    public string? RocketChatBotId { get; set; }
-
     public List<RocketChatUserSetting> RocketChatUsers { get; set; } = [];
 
     public List<StatisticsTokenSetting> StatisticsTokens { get; set; } = [];
-
-    public List<string> IngestApiKeys { get; set; } = [];
-
-    public Statistics.StatisticsThrottleOptions Throttle { get; set; } = new();
 }
 
 /// <summary>A Rocket.Chat user the server accepts (X-User-Id, X-Auth-Token) and their permissions.</summary>
