@@ -285,29 +285,32 @@ public static class EngagementEndpoints
             return Json(400, $$"""{"error":"invalid mode '{{JsonEncodedText.Encode(context.Request.Query["mode"].ToString())}}': expected strict or lenient"}""");
         }
 
-        byte[] body;
-        using (var buffer = new MemoryStream())
-        {
-            var chunk = new byte[81920];
-            int read;
-            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
-            {
-                if (buffer.Length + read > options.MaxIngestBytes)
-                {
-                    return Json(413, $$"""{"error":"The body is larger than {{options.MaxIngestBytes}} bytes."}""");
-                }
+        // The body is read as a stream, batch by batch, by the same strict reader as files: never copied whole, never
+        // decoded to a string. Past MaxIngestBytes the read stops and the answer is 413, whatever was parsed.
+        var contentType = context.Request.ContentType ?? string.Empty;
+        var ndjson = contentType.Contains("ndjson", StringComparison.OrdinalIgnoreCase) || contentType.Contains("jsonl", StringComparison.OrdinalIgnoreCase);
+        var events = new List<InteractionEvent>();
+        var positions = new List<int>();
+        var rejected = new List<IngestRejection>();
 
-                buffer.Write(chunk, 0, read);
-            }
-
-            body = buffer.ToArray();
-        }
-
-        var ndjson = context.Request.ContentType?.Contains("ndjson", StringComparison.OrdinalIgnoreCase) == true;
-        var parsed = ndjson ? EventJsonReader.ReadJsonLines(Encoding.UTF8.GetString(body)) : EventJsonReader.ReadJsonArray(body);
         // A JSON array's records are named by index, JSON Lines records by line number.
         IngestRejection Rejection(int? arrayIndex, int? line, string field, string message) => ndjson ? new(null, line, field, message) : new(arrayIndex, null, field, message);
-        var rejected = parsed.Errors.Select(e => Rejection(e.Index, e.LineNumber, e.Field, e.Message)).ToList();
+        var body = new LimitedReadStream(context.Request.Body, options.MaxIngestBytes);
+        await using (var reader = new EventStreamReader(body, new EventReaderOptions { Format = ndjson ? EventFormat.JsonLines : EventFormat.JsonArray, BatchSize = 65_536 }, leaveOpen: true))
+        {
+            while (await reader.ReadBatchAsync(context.RequestAborted) is { } batch)
+            {
+                events.AddRange(batch.Events);
+                positions.AddRange(batch.Positions);
+                rejected.AddRange(batch.Errors.Select(e => Rejection(e.Index, e.LineNumber, e.Field, e.Message)));
+            }
+        }
+
+        if (body.Exceeded)
+        {
+            return Json(413, $$"""{"error":"The body is larger than {{options.MaxIngestBytes}} bytes."}""");
+        }
+
         if (mode == AppendMode.Strict && rejected.Count > 0)
         {
             return Json(400, JsonSerializer.Serialize(new IngestResponse(0, 0, rejected), EndpointJson.Context.IngestResponse));
@@ -316,13 +319,13 @@ public static class EngagementEndpoints
         var store = context.RequestServices.GetRequiredService<IInteractionStore>();
         try
         {
-            var result = await store.AppendAsync(parsed.Events, mode.Value, context.RequestAborted);
-            rejected.AddRange(result.Rejected.Select(e => Rejection(parsed.Positions[e.Index], parsed.Positions[e.Index], e.Field, e.Message)));
+            var result = await store.AppendAsync(events, mode.Value, context.RequestAborted);
+            rejected.AddRange(result.Rejected.Select(e => Rejection(positions[e.Index], positions[e.Index], e.Field, e.Message)));
             return Json(200, JsonSerializer.Serialize(new IngestResponse(result.Stored, result.Duplicates, [.. rejected.OrderBy(r => r.Index ?? r.Line)]), EndpointJson.Context.IngestResponse));
         }
         catch (EventBatchRejectedException ex)
         {
-            var errors = ex.Errors.Select(e => Rejection(parsed.Positions[e.Index], parsed.Positions[e.Index], e.Field, e.Message)).ToList();
+            var errors = ex.Errors.Select(e => Rejection(positions[e.Index], positions[e.Index], e.Field, e.Message)).ToList();
             return Json(400, JsonSerializer.Serialize(new IngestResponse(0, 0, errors), EndpointJson.Context.IngestResponse));
         }
     }

@@ -41,7 +41,7 @@ internal static class EngagementCli
 
     private static Command TrendCommand(TextWriter stdout, TextWriter stderr)
     {
-        var events = new Option<FileInfo?>("--events") { Description = "JSON Lines file of interaction events (read into memory)." };
+        var events = new Option<string?>("--events") { Description = "JSON Lines file of interaction events (read into memory), or - for standard input." };
         var storeSpec = new Option<string?>("--store") { Description = "Read from a store instead: sqlite:PATH or postgres:CONNECTION_STRING." };
         var bot = new Option<string>("--bot") { Description = "Bot (stream) id.", Required = true };
         var start = new Option<string>("--start-date") { Description = "First local date, YYYY-MM-DD.", Required = true };
@@ -104,7 +104,7 @@ internal static class EngagementCli
     private static Command IngestCommand(TextWriter stdout, TextWriter stderr)
     {
         var storeSpec = new Option<string>("--store") { Description = "The store: sqlite:PATH (file created when missing) or postgres:CONNECTION_STRING.", Required = true };
-        var events = new Option<FileInfo>("--events") { Description = "JSON Lines file of interaction events.", Required = true };
+        var events = new Option<string>("--events") { Description = "JSON Lines file of interaction events, or - for standard input.", Required = true };
         var strict = new Option<bool>("--strict") { Description = "Refuse the whole file, storing nothing, if any line is bad (default: skip bad lines and report them)." };
         var batchSize = new Option<int>("--batch-size") { Description = "Events per transaction when not --strict (default 50000).", DefaultValueFactory = _ => 50_000 };
         var command = new Command("ingest", "Stores the events of a JSON Lines file in a SQLite or PostgreSQL store (idempotent on botId + eventId).")
@@ -118,7 +118,7 @@ internal static class EngagementCli
 
     private static Command StatsCommand(TextWriter stdout, TextWriter stderr)
     {
-        var events = new Option<FileInfo?>("--events") { Description = "JSON Lines file of interaction events (read into memory)." };
+        var events = new Option<string?>("--events") { Description = "JSON Lines file of interaction events (read into memory), or - for standard input." };
         var storeSpec = new Option<string?>("--store") { Description = "Read from a store instead: sqlite:PATH or postgres:CONNECTION_STRING." };
         var account = new Option<string>("--account") { Description = "The caller's account; a bot outside it is not found.", Required = true };
         var bot = new Option<string>("--bot") { Description = "A bot id, or * for every bot of the account.", Required = true };
@@ -178,7 +178,7 @@ internal static class EngagementCli
 
     private static Command BusierCommand(string name, string description, bool hourly, TextWriter stdout, TextWriter stderr)
     {
-        var events = new Option<FileInfo?>("--events") { Description = "JSON Lines file of interaction events (read into memory)." };
+        var events = new Option<string?>("--events") { Description = "JSON Lines file of interaction events (read into memory), or - for standard input." };
         var storeSpec = new Option<string?>("--store") { Description = "Read from a store instead: sqlite:PATH or postgres:CONNECTION_STRING." };
         var bot = new Option<string>("--bot") { Description = "Bot id (the workspace's bot).", Required = true };
         var start = new Option<string>("--start") { Description = "An ISO instant, e.g. 2023-05-19T00:00:00.000Z.", Required = true };
@@ -219,7 +219,7 @@ internal static class EngagementCli
     }
 
     /// <summary>Where a query command reads events from: exactly one of --events or --store.</summary>
-    private static async Task<EventSource> OpenSourceAsync(FileInfo? file, string? spec, bool lenient, TextWriter stderr, CancellationToken cancellationToken)
+    private static async Task<EventSource> OpenSourceAsync(string? file, string? spec, bool lenient, TextWriter stderr, CancellationToken cancellationToken)
     {
         if (file is not null && spec is not null)
         {
@@ -237,7 +237,8 @@ internal static class EngagementCli
             throw new EngagementValidationException("--events", null, "one of --events FILE.jsonl or --store sqlite:PATH|postgres:CONNECTION is required");
         }
 
-        return new EventSource(await LoadAsync(file, lenient, stderr, cancellationToken), file.Name, () => ValueTask.CompletedTask);
+        await using var input = EventInput.Open(file);
+        return new EventSource(await LoadAsync(input, lenient, stderr, cancellationToken), input.Name, () => ValueTask.CompletedTask);
     }
 
     private sealed record EventSource(IInteractionStore Store, string Name, Func<ValueTask> Release) : IAsyncDisposable
@@ -264,45 +265,29 @@ internal static class EngagementCli
         return command;
     }
 
-    /// <summary>Reads a JSON Lines file into a fresh in-memory store, strictly or leniently.</summary>
-    internal static async Task<IInteractionStore> LoadAsync(FileInfo file, bool lenient, TextWriter stderr, CancellationToken cancellationToken)
+    /// <summary>Reads JSON Lines into a fresh in-memory store, batch by batch, strictly or leniently.</summary>
+    internal static async Task<IInteractionStore> LoadAsync(EventInput input, bool lenient, TextWriter stderr, CancellationToken cancellationToken)
     {
-        if (!file.Exists)
-        {
-            throw new EngagementValidationException("--events", file.FullName, $"invalid --events '{file.FullName}': file not found");
-        }
-
-        EventReadResult read;
-        await using (var stream = file.OpenRead())
-        {
-            read = await EventJsonReader.ReadJsonLinesAsync(stream, cancellationToken);
-        }
-
-        if (read.Errors.Count > 0)
-        {
-            if (!lenient)
-            {
-                var more = read.Errors.Count > 1 ? $" (and {read.Errors.Count - 1} more bad lines; --lenient skips them)" : " (--lenient skips bad lines)";
-                throw new EngagementValidationException("--events", file.FullName, $"invalid --events {file.Name} {read.Errors[0]}{more}");
-            }
-
-            foreach (var error in read.Errors)
-            {
-                await stderr.WriteLineAsync($"warning: {file.Name} {error}: line skipped");
-            }
-        }
-
         var store = new InMemoryInteractionStore();
-        var result = await store.AppendAsync(read.Events, AppendMode.Lenient, cancellationToken);
-        foreach (var error in result.Rejected)
+        await using var reader = new EventStreamReader(input.Stream, new EventReaderOptions { BatchSize = 50_000 }, leaveOpen: true);
+        while (await reader.ReadBatchAsync(cancellationToken) is { } batch)
         {
-            var line = read.Positions[error.Index];
-            if (!lenient)
+            var rejected = new List<EventError>(batch.Errors);
+            if (batch.Events.Count > 0)
             {
-                throw new EngagementValidationException("--events", file.FullName, $"invalid --events {file.Name} line {line}: {error.Field}: {error.Message}");
+                var result = await store.AppendAsync(batch.Events, AppendMode.Lenient, cancellationToken);
+                rejected.AddRange(result.Rejected.Select(e => e with { LineNumber = batch.Positions[e.Index] }));
             }
 
-            await stderr.WriteLineAsync($"warning: {file.Name} line {line}: {error.Field}: {error.Message}: line skipped");
+            foreach (var error in rejected.OrderBy(e => e.LineNumber))
+            {
+                if (!lenient)
+                {
+                    throw new EngagementValidationException("--events", input.Name, $"invalid --events {input.Name} line {error.LineNumber}: {error.Field}: {error.Message} (--lenient skips bad lines)");
+                }
+
+                await stderr.WriteLineAsync($"warning: {input.Name} line {error.LineNumber}: {error.Field}: {error.Message}: line skipped");
+            }
         }
 
         return store;

@@ -4,91 +4,154 @@ using Spectre.Console;
 
 namespace EngagementMetrics.Cli;
 
-/// <summary><c>engagement ingest</c>: a JSON Lines file into a SQLite or PostgreSQL store.</summary>
+/// <summary><c>engagement ingest</c>: a JSON Lines file (or standard input) into a SQLite or PostgreSQL store.</summary>
 internal static class Ingest
 {
-    public static async Task<int> RunAsync(string spec, FileInfo file, bool strict, int batchSize, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    /// <summary>How many rejected lines the summary lists; the rest are counted.</summary>
+    public const int ListedRejections = 100;
+
+    public static async Task<int> RunAsync(string spec, string events, bool strict, int batchSize, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        if (batchSize < 1)
+        if (batchSize is < 1 or > 1_000_000)
         {
-            throw new EngagementValidationException("--batch-size", batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture), $"invalid --batch-size {batchSize}: must be at least 1");
+            throw new EngagementValidationException("--batch-size", batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture), $"invalid --batch-size {batchSize}: must be between 1 and 1000000");
         }
 
-        if (!file.Exists)
-        {
-            throw new EngagementValidationException("--events", file.FullName, $"invalid --events '{file.FullName}': file not found");
-        }
-
-        EventReadResult read;
-        await using (var stream = file.OpenRead())
-        {
-            read = await EventJsonReader.ReadJsonLinesAsync(stream, cancellationToken);
-        }
-
-        if (strict && read.Errors.Count > 0)
-        {
-            var more = read.Errors.Count > 1 ? $" (and {read.Errors.Count - 1} more bad lines)" : string.Empty;
-            throw new EngagementValidationException("--events", file.FullName, $"invalid --events {file.Name} {read.Errors[0]}{more}; --strict stored nothing");
-        }
-
+        await using var input = EventInput.Open(events);
         await using var target = StoreSpec.Open(spec);
-        var rejected = new List<EventError>(read.Errors);
-        int stored = 0, duplicates = 0;
+        var summary = new Summary();
 
-        // Strict: the whole file is one batch, so it is stored entirely or not at all. Otherwise: one transaction per
-        // --batch-size events, bad events skipped and reported.
-        var size = strict ? Math.Max(1, read.Events.Count) : batchSize;
-        var all = read.Events as InteractionEvent[] ?? [.. read.Events];
-        async Task AppendAllAsync(Action<int>? advance)
+        async Task RunAllAsync(Action<long>? progress)
         {
-            for (var start = 0; start < read.Events.Count; start += size)
+            await using var reader = new EventStreamReader(input.Stream, new EventReaderOptions { BatchSize = batchSize }, leaveOpen: true);
+            if (strict)
             {
-                var count = Math.Min(size, read.Events.Count - start);
-                var batch = new ArraySegment<InteractionEvent>(all, start, count);
-                AppendResult result;
-                try
-                {
-                    result = await target.Store.AppendAsync(batch, strict ? AppendMode.Strict : AppendMode.Lenient, cancellationToken);
-                }
-                catch (EventBatchRejectedException ex)
-                {
-                    var first = ex.Errors[0];
-                    throw new EngagementValidationException("--events", file.FullName, $"invalid --events {file.Name} line {read.Positions[start + first.Index]}: {first.Field}: {first.Message}; --strict stored nothing");
-                }
-
-                stored += result.Stored;
-                duplicates += result.Duplicates;
-                rejected.AddRange(result.Rejected.Select(e => e with { Index = start + e.Index, LineNumber = read.Positions[start + e.Index] }));
-                advance?.Invoke(count);
+                await StrictAsync(reader, input, target, summary, progress, cancellationToken);
+            }
+            else
+            {
+                await LenientAsync(reader, target, summary, progress, cancellationToken);
             }
         }
 
-        if (ShowProgress(stderr))
+        if (input.Length is { } length && ShowProgress(stderr))
         {
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
             await console.Progress().AutoClear(true).StartAsync(async context =>
             {
-                var task = context.AddTask($"ingesting {file.Name}", maxValue: Math.Max(1, read.Events.Count));
-                await AppendAllAsync(n => task.Increment(n));
+                // The bar follows the bytes read, so it moves while the file is parsed, not only when a batch is stored.
+                var task = context.AddTask($"ingesting {input.Name}", maxValue: Math.Max(1, length));
+                await RunAllAsync(read => task.Value = read);
             });
         }
         else
         {
-            await AppendAllAsync(null);
+            await RunAllAsync(null);
         }
 
-        await stdout.WriteLineAsync($"{file.Name} into {target.Description}: {read.RecordCount} lines");
-        await stdout.WriteLineAsync($"stored: {stored}");
-        await stdout.WriteLineAsync($"duplicates: {duplicates}");
-        await stdout.WriteLineAsync($"rejected: {rejected.Count}");
-        foreach (var error in rejected.OrderBy(e => e.LineNumber ?? int.MaxValue))
+        await stdout.WriteLineAsync($"{input.Name} into {target.Description}: {summary.Records} lines");
+        await stdout.WriteLineAsync($"stored: {summary.Stored}");
+        await stdout.WriteLineAsync($"duplicates: {summary.Duplicates}");
+        await stdout.WriteLineAsync($"rejected: {summary.RejectedCount}");
+        foreach (var error in summary.Listed)
         {
             await stdout.WriteLineAsync($"  line {error.LineNumber}: {error.Field}: {error.Message}");
+        }
+
+        if (summary.RejectedCount > summary.Listed.Count)
+        {
+            await stdout.WriteLineAsync($"  ... and {summary.RejectedCount - summary.Listed.Count} more");
         }
 
         return EngagementCli.Ok;
     }
 
+    // One transaction per batch: what was stored stays stored, bad lines are skipped and reported.
+    private static async Task LenientAsync(EventStreamReader reader, StoreSpec target, Summary summary, Action<long>? progress, CancellationToken cancellationToken)
+    {
+        while (await reader.ReadBatchAsync(cancellationToken) is { } batch)
+        {
+            var rejected = new List<EventError>(batch.Errors);
+            if (batch.Events.Count > 0)
+            {
+                var result = await target.Store.AppendAsync(batch.Events, AppendMode.Lenient, cancellationToken);
+                summary.Stored += result.Stored;
+                summary.Duplicates += result.Duplicates;
+                rejected.AddRange(result.Rejected.Select(e => e with { LineNumber = batch.Positions[e.Index] }));
+            }
+
+            summary.Records += batch.RecordCount;
+            summary.Reject(rejected);
+            progress?.Invoke(reader.BytesRead);
+        }
+    }
+
+    // Stored entirely or not at all: the first bad line stops the read before anything is stored, then the events go
+    // to the store as one atomic batch.
+    private static async Task StrictAsync(EventStreamReader reader, EventInput input, StoreSpec target, Summary summary, Action<long>? progress, CancellationToken cancellationToken)
+    {
+        var events = new List<InteractionEvent>();
+        var positions = new List<int>();
+        while (await reader.ReadBatchAsync(cancellationToken) is { } batch)
+        {
+            if (batch.Errors.Count > 0)
+            {
+                var first = batch.Errors[0];
+                throw new EngagementValidationException("--events", input.Name, $"invalid --events {input.Name} line {first.LineNumber}: {first.Field}: {first.Message}; --strict stored nothing");
+            }
+
+            events.AddRange(batch.Events);
+            positions.AddRange(batch.Positions);
+            summary.Records += batch.RecordCount;
+            progress?.Invoke(reader.BytesRead);
+        }
+
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var result = await target.Store.AppendAsync(events, AppendMode.Strict, cancellationToken);
+            summary.Stored += result.Stored;
+            summary.Duplicates += result.Duplicates;
+        }
+        catch (EventBatchRejectedException ex)
+        {
+            var first = ex.Errors[0];
+            throw new EngagementValidationException("--events", input.Name, $"invalid --events {input.Name} line {positions[first.Index]}: {first.Field}: {first.Message}; --strict stored nothing");
+        }
+    }
+
     // A bar only for a person watching: stderr is the real console and a terminal.
     private static bool ShowProgress(TextWriter stderr) => ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
+
+    private sealed class Summary
+    {
+        public int Records { get; set; }
+
+        public long Stored { get; set; }
+
+        public long Duplicates { get; set; }
+
+        public long RejectedCount { get; private set; }
+
+        public List<EventError> Listed { get; } = [];
+
+        // Keeps the first rejections in line order; a file of millions of bad lines is counted, not held.
+        public void Reject(List<EventError> errors)
+        {
+            RejectedCount += errors.Count;
+            foreach (var error in errors.OrderBy(e => e.LineNumber ?? int.MaxValue))
+            {
+                if (Listed.Count == ListedRejections)
+                {
+                    break;
+                }
+
+                Listed.Add(error);
+            }
+        }
+    }
 }

@@ -302,6 +302,37 @@ public sealed class EndpointTests : IAsyncLifetime
         snapshot!.UserCount.Should().Be(3, "a, b and c; the refused strict batch stored nothing, the lenient one stored c");
     }
 
+    /// <summary>Lines that crashed or fooled the old reader (shared with the CLI test): lines 1 and 8 are valid, 2 to 7 each break one rule.</summary>
+    private static byte[] HostileLines() => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "TestData", "hostile-events.jsonl"));
+
+    [Fact]
+    public async Task Ingest_hostile_lines_are_refused_by_line_never_a_500()
+    {
+        async Task<(HttpStatusCode Status, string Body)> Post(byte[] body, string contentType, string query)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/engagement/events" + query);
+            request.Headers.Add("X-Api-Key", "ingest-key");
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+            using var response = await _client.SendAsync(request);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        var strict = await Post(HostileLines(), "application/x-ndjson", string.Empty);
+        var lenient = await Post(HostileLines(), "application/x-ndjson", "?mode=lenient");
+        var array = await Post([(byte)'[', .. HostileLines()[..HostileLines().AsSpan().IndexOf((byte)'\n')], (byte)',', .. Encoding.UTF8.GetBytes("""{"botId":"hostile","userId":"A\udc00","timestamp":"2025-12-06T10:00:00Z","kind":"message_in"}"""), (byte)']'], "application/json", "?mode=lenient");
+
+        strict.Status.Should().Be(HttpStatusCode.BadRequest);
+        var rejected = JsonDocument.Parse(lenient.Body).RootElement.GetProperty("rejected").EnumerateArray()
+            .Select(r => (r.GetProperty("line").GetInt32(), r.GetProperty("field").GetString())).ToList();
+        lenient.Status.Should().Be(HttpStatusCode.OK);
+        lenient.Body.Should().StartWith("""{"stored":2,"duplicates":0,""");
+        rejected.Should().Equal((2, "userId"), (3, "$"), (4, "botId"), (5, "userId"), (6, "timestamp"), (7, "timestamp"));
+        lenient.Body.Should().Contain("2025-02-30 is not a calendar date").And.Contain("leap seconds are not supported").And.Contain("invalid UTF-8 at byte");
+        array.Status.Should().Be(HttpStatusCode.OK);
+        array.Body.Should().StartWith("""{"stored":0,"duplicates":1,"rejected":[{"index":1,"field":"userId",""");
+    }
+
     [Fact]
     public async Task The_configured_route_prefix_moves_every_route()
     {

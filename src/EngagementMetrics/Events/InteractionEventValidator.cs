@@ -1,7 +1,8 @@
 namespace EngagementMetrics.Events;
 
 /// <summary>
-/// The rules every stored event obeys (required fields, user id on user-activity kinds, sane lengths).
+/// The rules every stored event obeys (required fields, user id on user-activity kinds, sane lengths, ids and names
+/// that are printable text: no control characters, no lone surrogates).
 /// Stores call it before they change anything, so every store rejects exactly the same events.
 /// </summary>
 public static class InteractionEventValidator
@@ -51,8 +52,49 @@ public static class InteractionEventValidator
             ?? CheckLength(evt.Tag, "tag", index, lineNumber);
     }
 
-    private static EventError? CheckLength(string? value, string field, int index, int? lineNumber) =>
-        value is not null && value.Length > MaxIdLength
-            ? new EventError(index, lineNumber, field, $"is {value.Length} characters long; at most {MaxIdLength} are allowed")
-            : null;
+    private static EventError? CheckLength(string? value, string field, int index, int? lineNumber)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value.Length > MaxIdLength)
+        {
+            return new EventError(index, lineNumber, field, $"is {value.Length} characters long; at most {MaxIdLength} are allowed");
+        }
+
+        return DescribeBadCharacter(value) is { } problem ? new EventError(index, lineNumber, field, problem) : null;
+    }
+
+    /// <summary>
+    /// Why an id or name cannot be stored, or <see langword="null"/>: control characters (U+0000 to U+001F, U+007F) would
+    /// corrupt logs, CSV and terminals, and a lone surrogate is not text (it has no UTF-8 form, so two different values
+    /// would be stored as one).
+    /// </summary>
+    internal static string? DescribeBadCharacter(ReadOnlySpan<char> value)
+    {
+        var control = value.IndexOfAnyInRange('\u0000', '\u001F');
+        var delete = value.IndexOf('\u007F');
+        if (control >= 0 || delete >= 0)
+        {
+            var at = control < 0 ? delete : delete < 0 ? control : Math.Min(control, delete);
+            return $"contains control character U+{(int)value[at]:X4} at position {at + 1}; ids and names must be printable text";
+        }
+
+        var surrogate = value.IndexOfAnyInRange('\uD800', '\uDFFF');
+        while (surrogate >= 0)
+        {
+            if (char.IsHighSurrogate(value[surrogate]) && surrogate + 1 < value.Length && char.IsLowSurrogate(value[surrogate + 1]))
+            {
+                var next = value[(surrogate + 2)..].IndexOfAnyInRange('\uD800', '\uDFFF');
+                surrogate = next < 0 ? -1 : surrogate + 2 + next;
+                continue;
+            }
+
+            return $"contains a lone surrogate U+{(int)value[surrogate]:X4} at position {surrogate + 1}, which is not text";
+        }
+
+        return null;
+    }
 }
