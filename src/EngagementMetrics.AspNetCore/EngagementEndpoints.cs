@@ -289,20 +289,15 @@ public static class EngagementEndpoints
         // decoded to a string. Past MaxIngestBytes the read stops and the answer is 413, whatever was parsed.
         var contentType = context.Request.ContentType ?? string.Empty;
         var ndjson = contentType.Contains("ndjson", StringComparison.OrdinalIgnoreCase) || contentType.Contains("jsonl", StringComparison.OrdinalIgnoreCase);
-        var events = new List<InteractionEvent>();
-        var positions = new List<int>();
-        var rejected = new List<IngestRejection>();
-
-        // A JSON array's records are named by index, JSON Lines records by line number.
-        IngestRejection Rejection(int? arrayIndex, int? line, string field, string message) => ndjson ? new(null, line, field, message) : new(arrayIndex, null, field, message);
+        // One request is one batch: one transaction of the store, its rejections named by line or index.
         var body = new LimitedReadStream(context.Request.Body, options.MaxIngestBytes);
-        await using (var reader = new EventStreamReader(body, new EventReaderOptions { Format = ndjson ? EventFormat.JsonLines : EventFormat.JsonArray, BatchSize = 65_536 }, leaveOpen: true))
+        EventReadResult batch;
+        await using (var reader = new EventStreamReader(body, new EventReaderOptions { Format = ndjson ? EventFormat.JsonLines : EventFormat.JsonArray, BatchSize = 1_000_000 }, leaveOpen: true))
         {
-            while (await reader.ReadBatchAsync(context.RequestAborted) is { } batch)
+            batch = await reader.ReadBatchAsync(context.RequestAborted) ?? EventJsonReader.ReadJsonLines(string.Empty);
+            if (!body.Exceeded && await reader.ReadBatchAsync(context.RequestAborted) is not null)
             {
-                events.AddRange(batch.Events);
-                positions.AddRange(batch.Positions);
-                rejected.AddRange(batch.Errors.Select(e => Rejection(e.Index, e.LineNumber, e.Field, e.Message)));
+                return Json(413, $$"""{"error":"The body holds more than 1000000 events."}""");
             }
         }
 
@@ -311,22 +306,17 @@ public static class EngagementEndpoints
             return Json(413, $$"""{"error":"The body is larger than {{options.MaxIngestBytes}} bytes."}""");
         }
 
-        if (mode == AppendMode.Strict && rejected.Count > 0)
-        {
-            return Json(400, JsonSerializer.Serialize(new IngestResponse(0, 0, rejected), EndpointJson.Context.IngestResponse));
-        }
-
+        // A JSON array's records are named by index, JSON Lines records by line number.
+        IngestRejection Rejection(EventError e) => ndjson ? new(null, e.LineNumber, e.Field, e.Message) : new(e.Index, null, e.Field, e.Message);
         var store = context.RequestServices.GetRequiredService<IInteractionStore>();
         try
         {
-            var result = await store.AppendAsync(events, mode.Value, context.RequestAborted);
-            rejected.AddRange(result.Rejected.Select(e => Rejection(positions[e.Index], positions[e.Index], e.Field, e.Message)));
-            return Json(200, JsonSerializer.Serialize(new IngestResponse(result.Stored, result.Duplicates, [.. rejected.OrderBy(r => r.Index ?? r.Line)]), EndpointJson.Context.IngestResponse));
+            var result = await store.AppendAsync(batch, mode.Value, context.RequestAborted);
+            return Json(200, JsonSerializer.Serialize(new IngestResponse(result.Stored, result.Duplicates, [.. result.Rejected.Select(Rejection)]), EndpointJson.Context.IngestResponse));
         }
         catch (EventBatchRejectedException ex)
         {
-            var errors = ex.Errors.Select(e => Rejection(positions[e.Index], positions[e.Index], e.Field, e.Message)).ToList();
-            return Json(400, JsonSerializer.Serialize(new IngestResponse(0, 0, errors), EndpointJson.Context.IngestResponse));
+            return Json(400, JsonSerializer.Serialize(new IngestResponse(0, 0, [.. ex.Errors.Select(Rejection)]), EndpointJson.Context.IngestResponse));
         }
     }
 

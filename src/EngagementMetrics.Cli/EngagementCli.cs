@@ -272,14 +272,8 @@ internal static class EngagementCli
         await using var reader = new EventStreamReader(input.Stream, new EventReaderOptions { BatchSize = 50_000 }, leaveOpen: true);
         while (await reader.ReadBatchAsync(cancellationToken) is { } batch)
         {
-            var rejected = new List<EventError>(batch.Errors);
-            if (batch.Events.Count > 0)
-            {
-                var result = await store.AppendAsync(batch.Events, AppendMode.Lenient, cancellationToken);
-                rejected.AddRange(result.Rejected.Select(e => e with { LineNumber = batch.Positions[e.Index] }));
-            }
-
-            foreach (var error in rejected.OrderBy(e => e.LineNumber))
+            var result = await store.AppendAsync(batch, AppendMode.Lenient, cancellationToken);
+            foreach (var error in result.Rejected)
             {
                 if (!lenient)
                 {

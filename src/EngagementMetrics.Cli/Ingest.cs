@@ -71,17 +71,11 @@ internal static class Ingest
     {
         while (await reader.ReadBatchAsync(cancellationToken) is { } batch)
         {
-            var rejected = new List<EventError>(batch.Errors);
-            if (batch.Events.Count > 0)
-            {
-                var result = await target.Store.AppendAsync(batch.Events, AppendMode.Lenient, cancellationToken);
-                summary.Stored += result.Stored;
-                summary.Duplicates += result.Duplicates;
-                rejected.AddRange(result.Rejected.Select(e => e with { LineNumber = batch.Positions[e.Index] }));
-            }
-
+            var result = await target.Store.AppendAsync(batch, AppendMode.Lenient, cancellationToken);
+            summary.Stored += result.Stored;
+            summary.Duplicates += result.Duplicates;
             summary.Records += batch.RecordCount;
-            summary.Reject(rejected);
+            summary.Reject(result.Rejected);
             progress?.Invoke(reader.BytesRead);
         }
     }
@@ -140,10 +134,10 @@ internal static class Ingest
         public List<EventError> Listed { get; } = [];
 
         // Keeps the first rejections in line order; a file of millions of bad lines is counted, not held.
-        public void Reject(List<EventError> errors)
+        public void Reject(IReadOnlyList<EventError> errors)
         {
             RejectedCount += errors.Count;
-            foreach (var error in errors.OrderBy(e => e.LineNumber ?? int.MaxValue))
+            foreach (var error in errors)
             {
                 if (Listed.Count == ListedRejections)
                 {

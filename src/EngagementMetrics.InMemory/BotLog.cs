@@ -113,20 +113,21 @@ internal sealed class BotLog
 
     public BotState? Published => _published;
 
-    public void Apply(IReadOnlyList<InteractionEvent> events, List<int> indexes, int sequence, ref int stored, ref int duplicates)
+    /// <summary>True when an event with this id is stored (or applied, not yet published).</summary>
+    public bool HasEventId(string eventId) => _eventIds.Contains(eventId);
+
+    /// <summary>Applies validated events of this bot (duplicates of stored ids are skipped); visible after <see cref="Publish"/>.</summary>
+    public void Apply(IReadOnlyList<InteractionEvent> events, int sequence)
     {
-        var rows = new List<Row>(indexes.Count);
+        var rows = new List<Row>(events.Count);
         var firstSeenCopied = false;
-        foreach (var index in indexes)
+        foreach (var evt in events)
         {
-            var evt = events[index];
             if (evt.EventId is { } eventId && !_eventIds.Add(eventId))
             {
-                duplicates++;
                 continue;
             }
 
-            stored++;
             AddEvent(evt);
             var ticks = evt.Timestamp.UtcTicks;
             var conversation = evt.ConversationId is { } conversationId ? ConversationOrdinal(conversationId) : -1;

@@ -16,7 +16,7 @@ public sealed class InMemoryStoreOptions
 /// Keeps events in memory, per bot, in time-ordered column chunks (UTC ticks, user, channel and conversation ordinals).
 /// </summary>
 /// <remarks>
-/// <para><b>Thread-safety.</b> Appends are serialised by one lock; queries never take it. Each append publishes an
+/// <para><b>Thread-safety.</b> Appends are serialised by one gate; queries never take it. Each append publishes an
 /// immutable view of every bot it touched, so a snapshot sees a batch entirely or not at all, and appends running
 /// during a query do not disturb it.</para>
 /// <para><b>Late events.</b> Events arriving in time order are appended in place. An event older than the newest stored
@@ -27,9 +27,9 @@ public sealed class InMemoryStoreOptions
 /// rejected (field <c>accountId</c>).</para>
 /// <para><b>Memory.</b> About 20 bytes per user-activity event, plus the ids of users, conversations and events.</para>
 /// </remarks>
-public sealed class InMemoryInteractionStore : IInteractionStore, IEventHistory
+public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget, IEventHistory
 {
-    private readonly object _writeLock = new();
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly ConcurrentDictionary<string, BotLog> _bots = new(StringComparer.Ordinal);
     private readonly int _chunkSize;
     private int _sequence;
@@ -57,93 +57,90 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IEventHistory
     public IReadOnlyCollection<string> BotIds => _bots.Keys.ToArray();
 
     /// <inheritdoc />
-    public ValueTask<AppendResult> AppendAsync(IReadOnlyList<InteractionEvent> events, AppendMode mode = AppendMode.Strict, CancellationToken cancellationToken = default)
+    public ValueTask<AppendResult> AppendAsync(IReadOnlyList<InteractionEvent> events, AppendMode mode = AppendMode.Strict, CancellationToken cancellationToken = default) =>
+        AppendPipeline.AppendAsync(this, events, mode, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>Appends are serialised: the transaction holds the store's one write gate until it is disposed.</remarks>
+    public async ValueTask<IAppendTransaction> BeginAppendAsync(CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(events);
-        cancellationToken.ThrowIfCancellationRequested();
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Transaction(this);
+    }
 
-        var errors = new List<EventError>();
-        var valid = new bool[events.Count];
-        for (var i = 0; i < events.Count; i++)
+    /// <summary>
+    /// Stages each bot's events while the gate is held and applies them all at commit, so a transaction disposed without
+    /// commit leaves the store untouched and a snapshot sees a whole batch or none of it.
+    /// </summary>
+    private sealed class Transaction(InMemoryInteractionStore store) : IAppendTransaction
+    {
+        private readonly List<(BotLog Log, IReadOnlyList<InteractionEvent> Events)> _staged = [];
+        private readonly Dictionary<string, BotLog> _newBots = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, HashSet<string>> _stagedIds = new(StringComparer.Ordinal);
+        private bool _released;
+
+        public ValueTask<string?> LockBotAsync(string botId, CancellationToken cancellationToken = default) =>
+            new(store._bots.TryGetValue(botId, out var log) ? log.AccountId : _newBots.TryGetValue(botId, out var staged) ? staged.AccountId : null);
+
+        public ValueTask<int> WriteAsync(string botId, string accountId, IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken = default)
         {
-            var error = InteractionEventValidator.Validate(events[i], i);
-            if (error is null)
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!store._bots.TryGetValue(botId, out var log) && !_newBots.TryGetValue(botId, out log))
             {
-                valid[i] = true;
+                _newBots[botId] = log = new BotLog(botId, accountId, store._chunkSize);
             }
-            else
+
+            if (!_stagedIds.TryGetValue(botId, out var ids))
             {
-                errors.Add(error);
+                _stagedIds[botId] = ids = new HashSet<string>(StringComparer.Ordinal);
             }
+
+            var duplicates = 0;
+            foreach (var evt in events)
+            {
+                if (evt.EventId is { } id && (log.HasEventId(id) || !ids.Add(id)))
+                {
+                    duplicates++;
+                }
+            }
+
+            _staged.Add((log, events));
+            return new ValueTask<int>(duplicates);
         }
 
-        if (mode == AppendMode.Strict && errors.Count > 0)
+        public ValueTask CommitAsync(CancellationToken cancellationToken = default)
         {
-            throw new EventBatchRejectedException(errors);
-        }
-
-        lock (_writeLock)
-        {
-            // A bot belongs to one account; an event that names another one is refused.
-            var newBotAccounts = new Dictionary<string, string>(StringComparer.Ordinal);
-            var byBot = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-            for (var i = 0; i < events.Count; i++)
+            var sequence = ++store._sequence;
+            var touched = new List<BotLog>();
+            foreach (var (log, events) in _staged)
             {
-                if (!valid[i])
+                log.Apply(events, sequence);
+                if (!touched.Contains(log))
                 {
-                    continue;
+                    touched.Add(log);
                 }
-
-                var evt = events[i];
-                var owner = _bots.TryGetValue(evt.BotId, out var existing) ? existing.AccountId : newBotAccounts.GetValueOrDefault(evt.BotId);
-                var account = evt.AccountId is { Length: > 0 } named ? named : owner ?? InteractionEvent.DefaultAccountId;
-                if (owner is null)
-                {
-                    newBotAccounts[evt.BotId] = account;
-                }
-                else if (!string.Equals(owner, account, StringComparison.Ordinal))
-                {
-                    valid[i] = false;
-                    errors.Add(new EventError(i, null, "accountId", $"bot '{evt.BotId}' already belongs to another account than '{account}'"));
-                    continue;
-                }
-
-                if (!byBot.TryGetValue(evt.BotId, out var indexes))
-                {
-                    byBot[evt.BotId] = indexes = [];
-                }
-
-                indexes.Add(i);
             }
 
-            errors.Sort(static (a, b) => a.Index.CompareTo(b.Index));
-            if (mode == AppendMode.Strict && errors.Count > 0)
-            {
-                throw new EventBatchRejectedException(errors);
-            }
-
-            var sequence = ++_sequence;
-            int stored = 0, duplicates = 0;
-            var touched = new List<BotLog>(byBot.Count);
-            foreach (var (botId, indexes) in byBot)
-            {
-                if (!_bots.TryGetValue(botId, out var log))
-                {
-                    log = new BotLog(botId, newBotAccounts[botId], _chunkSize);
-                }
-
-                log.Apply(events, indexes, sequence, ref stored, ref duplicates);
-                touched.Add(log);
-            }
-
-            // Publish only after every bot of the batch is applied.
+            // Publish only after every bot of the transaction is applied.
             foreach (var log in touched)
             {
                 log.Publish(sequence);
-                _bots.TryAdd(log.BotId, log);
+                store._bots.TryAdd(log.BotId, log);
             }
 
-            return new ValueTask<AppendResult>(new AppendResult(stored, duplicates, errors));
+            _staged.Clear();
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (!_released)
+            {
+                _released = true;
+                store._writeGate.Release();
+            }
+
+            return ValueTask.CompletedTask;
         }
     }
 

@@ -20,7 +20,7 @@ namespace EngagementMetrics.PostgreSql;
 /// <para>Thread-safe; register one instance (a singleton). It owns the data source it builds from a connection
 /// string, not one passed in.</para>
 /// </remarks>
-public sealed class PostgreSqlInteractionStore : IInteractionStore, IEventHistory, IAsyncDisposable
+public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarget, IEventHistory, IAsyncDisposable
 {
     private readonly Store _store;
     private readonly NpgsqlDataSource _dataSource;
@@ -52,6 +52,9 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IEventHistor
     /// <inheritdoc />
     public ValueTask<AppendResult> AppendAsync(IReadOnlyList<Events.InteractionEvent> events, AppendMode mode = AppendMode.Strict, CancellationToken cancellationToken = default) =>
         _store.AppendAsync(events, mode, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IAppendTransaction> BeginAppendAsync(CancellationToken cancellationToken = default) => _store.BeginAppendAsync(cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<IActivitySnapshot?> OpenSnapshotAsync(string botId, CancellationToken cancellationToken = default) =>
@@ -124,27 +127,15 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IEventHistor
         protected internal override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
             await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
-        protected override async ValueTask<DbTransaction> BeginAppendAsync(DbConnection connection, IReadOnlyList<string> botIds, CancellationToken cancellationToken)
-        {
-            var transaction = await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                // One lock per bot, taken in a fixed (ordinal) order so two batches never deadlock.
-                await using var command = Command(connection, transaction, "SELECT pg_advisory_xact_lock(hashtextextended(@bot, 7305))");
-                Add(command, "bot", string.Empty);
-                foreach (var bot in botIds)
-                {
-                    command.Parameters["bot"].Value = bot;
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
+        protected override async ValueTask<DbTransaction> BeginAppendAsync(DbConnection connection, CancellationToken cancellationToken) =>
+            await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
 
-                return transaction;
-            }
-            catch
-            {
-                await transaction.DisposeAsync().ConfigureAwait(false);
-                throw;
-            }
+        // One transaction-scoped lock per bot; the pipeline takes them in ordinal order of the ids, so two appends never deadlock.
+        protected internal override async ValueTask LockBotAsync(DbConnection connection, DbTransaction transaction, string botId, CancellationToken cancellationToken)
+        {
+            await using var command = Command(connection, transaction, "SELECT pg_advisory_xact_lock(hashtextextended(@bot, 7305))");
+            Add(command, "bot", botId);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         protected override async ValueTask<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken)

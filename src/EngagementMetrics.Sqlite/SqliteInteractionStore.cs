@@ -18,7 +18,7 @@ namespace EngagementMetrics.Sqlite;
 /// one consistent moment while appends go on.</para>
 /// <para>Thread-safe; register one instance per database (a singleton).</para>
 /// </remarks>
-public sealed class SqliteInteractionStore : IInteractionStore, IEventHistory
+public sealed class SqliteInteractionStore : IInteractionStore, IAppendTarget, IEventHistory
 {
     private readonly Store _store;
 
@@ -42,6 +42,9 @@ public sealed class SqliteInteractionStore : IInteractionStore, IEventHistory
     /// <inheritdoc />
     public ValueTask<AppendResult> AppendAsync(IReadOnlyList<Events.InteractionEvent> events, AppendMode mode = AppendMode.Strict, CancellationToken cancellationToken = default) =>
         _store.AppendAsync(events, mode, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IAppendTransaction> BeginAppendAsync(CancellationToken cancellationToken = default) => _store.BeginAppendAsync(cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<IActivitySnapshot?> OpenSnapshotAsync(string botId, CancellationToken cancellationToken = default) =>
@@ -127,7 +130,7 @@ public sealed class SqliteInteractionStore : IInteractionStore, IEventHistory
         }
 
         // BEGIN IMMEDIATE takes SQLite's single write lock up front: appends from any process are serialised.
-        protected override ValueTask<DbTransaction> BeginAppendAsync(DbConnection connection, IReadOnlyList<string> botIds, CancellationToken cancellationToken) =>
+        protected override ValueTask<DbTransaction> BeginAppendAsync(DbConnection connection, CancellationToken cancellationToken) =>
             new(((SqliteConnection)connection).BeginTransaction(IsolationLevel.Serializable, deferred: false));
 
         protected override ValueTask<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>

@@ -5,13 +5,20 @@ namespace EngagementMetrics.Events;
 /// <summary>What reading events produced: the valid events and why the others were rejected.</summary>
 public sealed class EventReadResult
 {
-    internal EventReadResult(List<InteractionEvent> events, List<int> positions, List<EventError> errors, int recordCount)
+    internal EventReadResult(List<InteractionEvent> events, List<int> positions, List<EventError> errors, int recordCount, List<int>? recordIndexes = null, bool lines = true)
     {
-        Events = events;
+        Events = new Storage.ValidatedEvents(events);
         Positions = positions;
         Errors = errors;
         RecordCount = recordCount;
+        RecordIndexes = recordIndexes;
+        IsLines = lines;
     }
+
+    /// <summary>For each of <see cref="Events"/>, its zero-based record number (differs from the line where blank lines were skipped).</summary>
+    internal List<int>? RecordIndexes { get; }
+
+    internal bool IsLines { get; }
 
     /// <summary>The valid events, in input order.</summary>
     public IReadOnlyList<InteractionEvent> Events { get; }
@@ -24,6 +31,15 @@ public sealed class EventReadResult
 
     /// <summary>How many records were read (blank lines are not records).</summary>
     public int RecordCount { get; }
+
+    /// <summary>A store's rejection of <c>Events[error.Index]</c>, named by the event's place in the input.</summary>
+    internal EventError AtPosition(EventError error)
+    {
+        var position = Positions[error.Index];
+        return IsLines
+            ? error with { Index = RecordIndexes?[error.Index] ?? error.Index, LineNumber = position }
+            : error with { Index = position, LineNumber = null };
+    }
 }
 
 /// <summary>
@@ -63,6 +79,7 @@ public static class EventJsonReader
         var events = new List<InteractionEvent>();
         var positions = new List<int>();
         var errors = new List<EventError>();
+        var recordIndexes = new List<int>();
         var records = 0;
         await using var reader = new EventStreamReader(stream, new EventReaderOptions { Format = format, BatchSize = 65_536 }, leaveOpen: true);
         while (await reader.ReadBatchAsync(cancellationToken).ConfigureAwait(false) is { } batch)
@@ -70,9 +87,10 @@ public static class EventJsonReader
             events.AddRange(batch.Events);
             positions.AddRange(batch.Positions);
             errors.AddRange(batch.Errors);
+            recordIndexes.AddRange(batch.RecordIndexes ?? []);
             records += batch.RecordCount;
         }
 
-        return new EventReadResult(events, positions, errors, records);
+        return new EventReadResult(events, positions, errors, records, recordIndexes, format == EventFormat.JsonLines);
     }
 }

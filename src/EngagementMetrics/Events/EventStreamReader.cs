@@ -126,7 +126,7 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
             return null;
         }
 
-        var batch = new BatchBuilder();
+        var batch = new BatchBuilder(_options.Format == EventFormat.JsonLines);
         while (batch.Count < _options.BatchSize && !_done)
         {
             var progressed = _options.Format == EventFormat.JsonLines ? NextLine(batch) : NextElement(batch);
@@ -238,7 +238,7 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
         var index = _records++;
         if (_parser.TryParse(line, index, _lineNumber, "line", out var evt, out var error))
         {
-            batch.AddEvent(evt, _lineNumber);
+            batch.AddEvent(evt, _lineNumber, index);
         }
         else
         {
@@ -358,7 +358,7 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
         var index = _records++;
         if (_parser.TryParse(data[..length], index, null, "element", out var evt, out var error))
         {
-            batch.AddEvent(evt, index);
+            batch.AddEvent(evt, index, index);
         }
         else
         {
@@ -444,19 +444,21 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
         }
     }
 
-    private sealed class BatchBuilder
+    private sealed class BatchBuilder(bool lines)
     {
         private readonly List<InteractionEvent> _events = [];
         private readonly List<int> _positions = [];
+        private readonly List<int> _recordIndexes = [];
         private readonly List<EventError> _errors = [];
         private int _records;
 
         public int Count => _events.Count + _errors.Count;
 
-        public void AddEvent(InteractionEvent evt, int position)
+        public void AddEvent(InteractionEvent evt, int position, int recordIndex)
         {
             _events.Add(evt);
             _positions.Add(position);
+            _recordIndexes.Add(recordIndex);
             _records++;
         }
 
@@ -466,6 +468,6 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
             _records += isRecord ? 1 : 0;
         }
 
-        public EventReadResult Build() => new(_events, _positions, _errors, _records);
+        public EventReadResult Build() => new(_events, _positions, _errors, _records, _recordIndexes, lines);
     }
 }

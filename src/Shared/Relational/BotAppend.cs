@@ -14,64 +14,45 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
     private static readonly string[] ConversationColumns = ["bot_id", "conversation_id", "ordinal", "interactive", "closed"];
     private readonly RelationalNames _names = store.Names;
 
-    public async Task<(int Stored, int Duplicates)> RunAsync(IReadOnlyList<InteractionEvent> events, List<int> indexes, List<EventError> errors, CancellationToken cancellationToken)
+    /// <summary>Writes the bot's events (validated, of <paramref name="account"/>, ids unique among them); returns the bot's new row and how many ids were already stored.</summary>
+    public async Task<(BotRow? Bot, int Duplicates)> RunAsync(IReadOnlyList<InteractionEvent> events, string account, BotRow? bot, CancellationToken cancellationToken)
     {
-        var bot = await ReadBotAsync(cancellationToken).ConfigureAwait(false);
-
-        // A bot belongs to one account; an event naming another is refused. An omitted accountId inherits the bot's.
-        var account = bot?.AccountId;
-        var accepted = new List<int>(indexes.Count);
-        foreach (var i in indexes)
-        {
-            var named = events[i].AccountId is { Length: > 0 } a ? a : null;
-            account ??= named ?? InteractionEvent.DefaultAccountId;
-            if (named is not null && !string.Equals(named, account, StringComparison.Ordinal))
-            {
-                errors.Add(new EventError(i, null, "accountId", $"bot '{botId}' already belongs to another account than '{named}'"));
-                continue;
-            }
-
-            accepted.Add(i);
-        }
-
-        // Idempotency: skip ids already stored or repeated earlier in this batch.
+        // Idempotency: skip ids already stored.
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var i in accepted)
+        foreach (var evt in events)
         {
-            if (events[i].EventId is { } id)
+            if (evt.EventId is { } id)
             {
                 ids.Add(id);
             }
         }
 
         var existing = ids.Count == 0 ? [] : await ExistingEventIdsAsync(ids, cancellationToken).ConfigureAwait(false);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var rows = new List<EventRow>(accepted.Count);
+        var rows = new List<EventRow>(events.Count);
         var duplicates = 0;
         var sequence = bot?.EventCount ?? 0;
-        foreach (var i in accepted)
+        foreach (var evt in events)
         {
-            var evt = events[i];
-            if (evt.EventId is { } id && (existing.Contains(id) || !seen.Add(id)))
+            if (evt.EventId is { } id && existing.Contains(id))
             {
                 duplicates++;
                 continue;
             }
 
-            rows.Add(new EventRow(botId, sequence++, evt, account!));
+            rows.Add(new EventRow(botId, sequence++, evt, account));
         }
 
         if (rows.Count == 0)
         {
-            return (0, duplicates);
+            return (bot, duplicates);
         }
 
         await store.InsertEventsAsync(connection, transaction, rows, cancellationToken).ConfigureAwait(false);
-        var state = bot ?? new BotRow(account!, 0, 0, 0, 0, 0);
+        var state = bot ?? new BotRow(account, 0, 0, 0, 0, 0);
         state = await WriteFactsAndActivityAsync(rows, state, cancellationToken).ConfigureAwait(false);
         state = state with { EventCount = sequence };
         await WriteBotAsync(state, isNew: bot is null, cancellationToken).ConfigureAwait(false);
-        return (rows.Count, duplicates);
+        return (state, duplicates);
     }
 
     private async Task<BotRow> WriteFactsAndActivityAsync(List<EventRow> rows, BotRow bot, CancellationToken cancellationToken)
@@ -149,9 +130,9 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
         return bot with { SegmentSeq = segment };
     }
 
-    private async Task<BotRow?> ReadBotAsync(CancellationToken cancellationToken)
+    public static async Task<BotRow?> ReadBotAsync(RelationalInteractionStore store, DbConnection connection, DbTransaction transaction, string botId, CancellationToken cancellationToken)
     {
-        await using var command = store.Command(connection, transaction, $"SELECT account_id, user_count, channel_count, conversation_count, event_count, segment_seq FROM {_names.Bots} WHERE bot_id = @bot");
+        await using var command = store.Command(connection, transaction, $"SELECT account_id, user_count, channel_count, conversation_count, event_count, segment_seq FROM {store.Names.Bots} WHERE bot_id = @bot");
         RelationalInteractionStore.Add(command, "bot", botId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

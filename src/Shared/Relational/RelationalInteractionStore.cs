@@ -14,7 +14,7 @@ namespace EngagementMetrics.Storage.Relational;
 /// Every statement names one bot in its WHERE clause and no statement joins two bots, so the tables can be
 /// distributed by <c>bot_id</c>.
 /// </remarks>
-internal abstract class RelationalInteractionStore : IInteractionStore, IEventHistory
+internal abstract class RelationalInteractionStore : IInteractionStore, IAppendTarget, IEventHistory
 {
     /// <summary>A day's activity is merged into one segment once it has more segments than this.</summary>
     public const int MaxSegmentsPerDay = 8;
@@ -32,60 +32,23 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IEventHi
 
     public RelationalNames Names { get; }
 
-    public async ValueTask<AppendResult> AppendAsync(IReadOnlyList<InteractionEvent> events, AppendMode mode = AppendMode.Strict, CancellationToken cancellationToken = default)
+    public ValueTask<AppendResult> AppendAsync(IReadOnlyList<InteractionEvent> events, AppendMode mode = AppendMode.Strict, CancellationToken cancellationToken = default) =>
+        AppendPipeline.AppendAsync(this, events, mode, cancellationToken);
+
+    public async ValueTask<IAppendTransaction> BeginAppendAsync(CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(events);
-        cancellationToken.ThrowIfCancellationRequested();
-        var errors = new List<EventError>();
-        var byBot = new SortedDictionary<string, List<int>>(StringComparer.Ordinal);
-        for (var i = 0; i < events.Count; i++)
-        {
-            var error = InteractionEventValidator.Validate(events[i], i);
-            if (error is not null)
-            {
-                errors.Add(error);
-                continue;
-            }
-
-            if (!byBot.TryGetValue(events[i].BotId, out var list))
-            {
-                byBot[events[i].BotId] = list = [];
-            }
-
-            list.Add(i);
-        }
-
-        if (mode == AppendMode.Strict && errors.Count > 0)
-        {
-            throw new EventBatchRejectedException(errors);
-        }
-
-        if (byBot.Count == 0)
-        {
-            return new AppendResult(0, 0, errors);
-        }
-
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await BeginAppendAsync(connection, [.. byBot.Keys], cancellationToken).ConfigureAwait(false);
-        int stored = 0, duplicates = 0;
-        foreach (var (botId, indexes) in byBot)
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            var writer = new BotAppend(this, connection, transaction, botId);
-            var (s, d) = await writer.RunAsync(events, indexes, errors, cancellationToken).ConfigureAwait(false);
-            stored += s;
-            duplicates += d;
+            var transaction = await BeginAppendAsync(connection, cancellationToken).ConfigureAwait(false);
+            return new AppendTransaction(this, connection, transaction);
         }
-
-        errors.Sort(static (a, b) => a.Index.CompareTo(b.Index));
-        if (mode == AppendMode.Strict && errors.Count > 0)
+        catch
         {
-            await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-            throw new EventBatchRejectedException(errors);
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new AppendResult(stored, duplicates, errors);
     }
 
     public async ValueTask<IActivitySnapshot?> OpenSnapshotAsync(string botId, CancellationToken cancellationToken = default)
@@ -226,8 +189,11 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IEventHi
 
     protected internal abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
-    /// <summary>Begins the write transaction of an append and takes whatever lock serialises appends of these bots.</summary>
-    protected abstract ValueTask<DbTransaction> BeginAppendAsync(DbConnection connection, IReadOnlyList<string> botIds, CancellationToken cancellationToken);
+    /// <summary>Begins the write transaction of an append.</summary>
+    protected abstract ValueTask<DbTransaction> BeginAppendAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Takes whatever lock serialises appends of one bot, until the transaction ends (nothing where the transaction already excludes other writers).</summary>
+    protected internal virtual ValueTask LockBotAsync(DbConnection connection, DbTransaction transaction, string botId, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     /// <summary>Begins a read-only transaction that sees one consistent moment.</summary>
     protected abstract ValueTask<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken);
@@ -346,6 +312,48 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IEventHi
 
         command.CommandText = sql.ToString();
         return command;
+    }
+}
+
+/// <summary>One append of a relational store: one database transaction, bots locked as the pipeline reaches them.</summary>
+internal sealed class AppendTransaction(RelationalInteractionStore store, DbConnection connection, DbTransaction transaction) : IAppendTransaction
+{
+    private readonly Dictionary<string, BotRow?> _bots = new(StringComparer.Ordinal);
+
+    public async ValueTask<string?> LockBotAsync(string botId, CancellationToken cancellationToken = default)
+    {
+        await store.LockBotAsync(connection, transaction, botId, cancellationToken).ConfigureAwait(false);
+        var bot = await BotAppend.ReadBotAsync(store, connection, transaction, botId, cancellationToken).ConfigureAwait(false);
+        _bots[botId] = bot;
+        return bot?.AccountId;
+    }
+
+    public async ValueTask<int> WriteAsync(string botId, string accountId, IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken = default)
+    {
+        if (!_bots.TryGetValue(botId, out var bot))
+        {
+            throw new InvalidOperationException($"Bot '{botId}' was not locked in this transaction.");
+        }
+
+        var writer = new BotAppend(store, connection, transaction, botId);
+        var (next, duplicates) = await writer.RunAsync(events, accountId, bot, cancellationToken).ConfigureAwait(false);
+        _bots[botId] = next;
+        return duplicates;
+    }
+
+    public async ValueTask CommitAsync(CancellationToken cancellationToken = default) =>
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }
 

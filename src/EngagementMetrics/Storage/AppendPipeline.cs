@@ -1,0 +1,172 @@
+using EngagementMetrics.Events;
+
+namespace EngagementMetrics.Storage;
+
+/// <summary>
+/// The one way events get into a store: validation (once), strict or lenient mode, account ownership, duplicates within
+/// the batch, and rejections named by their position in the input. Every store of this project calls it, and a third
+/// party's store can too (see <see cref="IAppendTarget"/>), so a store only writes.
+/// </summary>
+/// <remarks>
+/// <para><b>Order of rules.</b> Each event is validated (<see cref="InteractionEventValidator"/>; events read by
+/// <see cref="EventStreamReader"/> were validated as they were read and are not checked twice). Events are grouped by
+/// bot; a bot belongs to the account its first stored event names, or <c>default</c>; an event naming another account is
+/// rejected (field <c>accountId</c>), an event omitting it inherits the bot's. Within the batch, a repeated
+/// (<c>botId</c>, <c>eventId</c>) is a duplicate of its first occurrence; against the store, the store decides.</para>
+/// <para><b>Strict</b> (the default): any rejected event rejects the batch before anything is written, with
+/// <see cref="EventBatchRejectedException"/> listing every rejection. <b>Lenient</b>: the other events are stored and the
+/// rejections returned. Either way the batch is one transaction of the store.</para>
+/// <para>Thread-safe (stateless); concurrency is the store's transaction's business.</para>
+/// </remarks>
+public static class AppendPipeline
+{
+    /// <summary>Appends a batch of events to a store through its <see cref="IAppendTarget"/>.</summary>
+    /// <param name="target">The store's write side.</param>
+    /// <param name="events">The batch, in any order.</param>
+    /// <param name="mode">What to do with rejected events.</param>
+    /// <param name="cancellationToken">Cancels the append; nothing is stored then.</param>
+    /// <returns>What was stored, skipped as duplicates and rejected (rejections name the event's index in <paramref name="events"/>).</returns>
+    /// <exception cref="EventBatchRejectedException">Strict mode and at least one event was rejected; nothing was stored.</exception>
+    public static async ValueTask<AppendResult> AppendAsync(IAppendTarget target, IReadOnlyList<InteractionEvent> events, AppendMode mode = AppendMode.Strict, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(events);
+        cancellationToken.ThrowIfCancellationRequested();
+        var errors = new List<EventError>();
+        var byBot = new SortedDictionary<string, List<int>>(StringComparer.Ordinal);
+        var validated = events is ValidatedEvents;
+        for (var i = 0; i < events.Count; i++)
+        {
+            var evt = events[i];
+            var error = validated ? null : InteractionEventValidator.Validate(evt, i);
+            if (error is not null)
+            {
+                errors.Add(error);
+                continue;
+            }
+
+            if (!byBot.TryGetValue(evt.BotId, out var indexes))
+            {
+                byBot[evt.BotId] = indexes = [];
+            }
+
+            indexes.Add(i);
+        }
+
+        if (mode == AppendMode.Strict && errors.Count > 0)
+        {
+            throw new EventBatchRejectedException(errors);
+        }
+
+        if (byBot.Count == 0)
+        {
+            return new AppendResult(0, 0, errors);
+        }
+
+        await using var transaction = await target.BeginAppendAsync(cancellationToken).ConfigureAwait(false);
+
+        // First every bot's lock and owner, so a strict batch is refused before anything is written.
+        var plans = new List<(string Bot, string Account, List<InteractionEvent> Events)>(byBot.Count);
+        var duplicates = 0;
+        foreach (var (botId, indexes) in byBot)
+        {
+            var owner = await transaction.LockBotAsync(botId, cancellationToken).ConfigureAwait(false);
+            var account = owner;
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            var accepted = new List<InteractionEvent>(indexes.Count);
+            foreach (var i in indexes)
+            {
+                var evt = events[i];
+                var named = evt.AccountId is { Length: > 0 } a ? a : null;
+                account ??= named ?? InteractionEvent.DefaultAccountId;
+                if (named is not null && !string.Equals(named, account, StringComparison.Ordinal))
+                {
+                    errors.Add(new EventError(i, null, "accountId", $"bot '{botId}' already belongs to another account than '{named}'"));
+                    continue;
+                }
+
+                if (evt.EventId is { } id && !ids.Add(id))
+                {
+                    duplicates++;
+                    continue;
+                }
+
+                accepted.Add(evt);
+            }
+
+            plans.Add((botId, account!, accepted));
+        }
+
+        errors.Sort(static (a, b) => a.Index.CompareTo(b.Index));
+        if (mode == AppendMode.Strict && errors.Count > 0)
+        {
+            throw new EventBatchRejectedException(errors);
+        }
+
+        var stored = 0;
+        foreach (var (botId, account, accepted) in plans)
+        {
+            if (accepted.Count == 0)
+            {
+                continue;
+            }
+
+            var skipped = await transaction.WriteAsync(botId, account, accepted, cancellationToken).ConfigureAwait(false);
+            duplicates += skipped;
+            stored += accepted.Count - skipped;
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new AppendResult(stored, duplicates, errors);
+    }
+
+    /// <summary>
+    /// Appends a batch read by <see cref="EventStreamReader"/>: its read errors and the store's rejections come back
+    /// together, each named by its position in the input (line number, or array index) and in input order.
+    /// </summary>
+    /// <param name="store">The store.</param>
+    /// <param name="batch">One batch of the reader.</param>
+    /// <param name="mode">Strict: any read error or rejection stores nothing of the batch and throws. Lenient: the valid events are stored.</param>
+    /// <param name="cancellationToken">Cancels the append.</param>
+    /// <exception cref="EventBatchRejectedException">Strict mode and at least one record was refused (every one is listed, by position).</exception>
+    public static async ValueTask<AppendResult> AppendAsync(this IInteractionStore store, EventReadResult batch, AppendMode mode = AppendMode.Strict, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(batch);
+        if (mode == AppendMode.Strict && batch.Errors.Count > 0)
+        {
+            throw new EventBatchRejectedException(batch.Errors);
+        }
+
+        var rejected = new List<EventError>(batch.Errors);
+        if (batch.Events.Count == 0)
+        {
+            return new AppendResult(0, 0, rejected);
+        }
+
+        try
+        {
+            var result = await store.AppendAsync(batch.Events, mode, cancellationToken).ConfigureAwait(false);
+            rejected.AddRange(result.Rejected.Select(batch.AtPosition));
+            rejected.Sort(static (a, b) => a.Index.CompareTo(b.Index));
+            return result with { Rejected = rejected };
+        }
+        catch (EventBatchRejectedException ex)
+        {
+            throw new EventBatchRejectedException([.. ex.Errors.Select(batch.AtPosition)]);
+        }
+    }
+}
+
+/// <summary>Events that <see cref="EventStreamReader"/> has validated: the pipeline does not check them again.</summary>
+/// <remarks>Only the reader creates it; the events are immutable, so what was checked is what is stored.</remarks>
+internal sealed class ValidatedEvents(List<InteractionEvent> events) : IReadOnlyList<InteractionEvent>
+{
+    public int Count => events.Count;
+
+    public InteractionEvent this[int index] => events[index];
+
+    public IEnumerator<InteractionEvent> GetEnumerator() => events.GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => events.GetEnumerator();
+}

@@ -1,0 +1,145 @@
+using EngagementMetrics.Events;
+using EngagementMetrics.Storage;
+
+namespace EngagementMetrics.Tests;
+
+/// <summary>The core's append pipeline, through a minimal store that records what it is asked to do.</summary>
+public class AppendPipelineTests
+{
+    private static InteractionEvent Event(string bot, string? id, string? account = null, string? user = "u") => new()
+    {
+        BotId = bot,
+        EventId = id,
+        AccountId = account,
+        UserId = user,
+        Timestamp = new DateTimeOffset(2025, 12, 1, 10, 0, 0, TimeSpan.Zero),
+        Kind = InteractionKind.MessageIn,
+    };
+
+    [Fact]
+    public async Task Strict_batch_with_a_bad_event_is_refused_before_the_store_is_touched()
+    {
+        var store = new RecordingStore();
+        var act = async () => await AppendPipeline.AppendAsync(store, [Event("b", "1"), Event("b", "2", user: null)]);
+
+        (await act.Should().ThrowAsync<EventBatchRejectedException>()).Which.Errors.Single().Should().Be(new EventError(1, null, "userId", "is required for kind 'message_in'"));
+        store.Calls.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Strict_batch_with_an_account_conflict_writes_nothing_even_for_other_bots()
+    {
+        var store = new RecordingStore();
+        store.Accounts["b"] = "acme";
+        var act = async () => await AppendPipeline.AppendAsync(store, [Event("a", "1"), Event("b", "2", account: "evil")]);
+
+        (await act.Should().ThrowAsync<EventBatchRejectedException>()).Which.Errors.Single().Field.Should().Be("accountId");
+        store.Calls.Should().Equal("begin", "lock a", "lock b", "dispose");
+    }
+
+    [Fact]
+    public async Task Lenient_batch_locks_every_bot_in_order_before_writing_and_reports_by_index()
+    {
+        var store = new RecordingStore();
+        store.Accounts["b"] = "acme";
+        store.Stored.Add(("a", "old"));
+        var result = await AppendPipeline.AppendAsync(
+            store,
+            [Event("b", "1", account: "evil"), Event("a", "x"), Event("a", "x"), Event("a", "old"), Event("b", "2"), Event("c", null, user: null)],
+            AppendMode.Lenient);
+
+        store.Calls.Should().Equal("begin", "lock a", "lock b", "write a default 2", "write b acme 1", "commit", "dispose");
+        result.Stored.Should().Be(2, "a's x and b's 2");
+        result.Duplicates.Should().Be(2, "a's second x within the batch, a's old already stored");
+        result.Rejected.Select(e => (e.Index, e.Field)).Should().Equal((0, "accountId"), (5, "userId"));
+    }
+
+    [Fact]
+    public async Task A_new_bot_belongs_to_the_account_its_first_event_names()
+    {
+        var store = new RecordingStore();
+        var result = await AppendPipeline.AppendAsync(store, [Event("n", "1", account: "acme"), Event("n", "2"), Event("n", "3", account: "other")], AppendMode.Lenient);
+
+        store.Calls.Should().Contain("write n acme 2");
+        result.Rejected.Single().Should().Match<EventError>(e => e.Index == 2 && e.Field == "accountId");
+    }
+
+    [Fact]
+    public async Task A_read_batch_comes_back_with_its_read_errors_and_the_stores_rejections_by_line_and_by_index()
+    {
+        var store = new RecordingStore();
+        store.Accounts["b"] = "acme";
+        var lines = EventJsonReader.ReadJsonLines(string.Join('\n',
+            """{"eventId":"1","botId":"b","userId":"u","timestamp":"2025-12-01T00:00:00Z","kind":"message_in"}""",
+            "",
+            """{"eventId":"2","botId":"b","accountId":"evil","userId":"u","timestamp":"2025-12-01T00:00:00Z","kind":"message_in"}""",
+            """{"eventId":"3","botId":"b","userId":"u","timestamp":"nope","kind":"message_in"}"""));
+        var array = EventJsonReader.ReadJsonArray("""[{"botId":"b","accountId":"evil","userId":"u","timestamp":"2025-12-01T00:00:00Z","kind":"message_in"}, 7]"""u8);
+
+        var fromLines = await new PipelineStore(store).AppendAsync(lines, AppendMode.Lenient);
+        var fromArray = await new PipelineStore(store).AppendAsync(array, AppendMode.Lenient);
+        var strict = async () => await new PipelineStore(store).AppendAsync(lines);
+
+        fromLines.Rejected.Select(e => e.ToString()).Should().Equal(
+            "line 3: accountId: bot 'b' already belongs to another account than 'evil'",
+            "line 4: timestamp: 'nope' is not an RFC 3339 date-time (expected e.g. 2025-12-03T11:40:00Z)");
+        fromLines.Rejected[0].Index.Should().Be(1, "the second record; the blank line is not one");
+        fromArray.Rejected.Select(e => e.ToString()).Should().Equal(
+            "event 0: accountId: bot 'b' already belongs to another account than 'evil'",
+            "event 1: $: the element is a number, not a JSON object");
+        (await strict.Should().ThrowAsync<EventBatchRejectedException>()).Which.Errors.Single().LineNumber.Should().Be(4);
+    }
+
+    /// <summary>A store as a third party would write it: IInteractionStore answered by the pipeline.</summary>
+    private sealed class PipelineStore(RecordingStore target) : IInteractionStore
+    {
+        public ValueTask<AppendResult> AppendAsync(IReadOnlyList<InteractionEvent> events, AppendMode mode = AppendMode.Strict, CancellationToken cancellationToken = default) =>
+            AppendPipeline.AppendAsync(target, events, mode, cancellationToken);
+
+        public ValueTask<IActivitySnapshot?> OpenSnapshotAsync(string botId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    }
+
+    private sealed class RecordingStore : IAppendTarget
+    {
+        public List<string> Calls { get; } = [];
+
+        public Dictionary<string, string> Accounts { get; } = [];
+
+        public HashSet<(string Bot, string Id)> Stored { get; } = [];
+
+        public ValueTask<IAppendTransaction> BeginAppendAsync(CancellationToken cancellationToken = default)
+        {
+            Calls.Add("begin");
+            return new ValueTask<IAppendTransaction>(new Transaction(this));
+        }
+
+        private sealed class Transaction(RecordingStore store) : IAppendTransaction
+        {
+            public ValueTask<string?> LockBotAsync(string botId, CancellationToken cancellationToken = default)
+            {
+                store.Calls.Add("lock " + botId);
+                return new ValueTask<string?>(store.Accounts.GetValueOrDefault(botId));
+            }
+
+            public ValueTask<int> WriteAsync(string botId, string accountId, IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken = default)
+            {
+                var duplicates = events.Count(e => e.EventId is { } id && !store.Stored.Add((botId, id)));
+                store.Calls.Add($"write {botId} {accountId} {events.Count}");
+                store.Accounts.TryAdd(botId, accountId);
+                return new ValueTask<int>(duplicates);
+            }
+
+            public ValueTask CommitAsync(CancellationToken cancellationToken = default)
+            {
+                store.Calls.Add("commit");
+                return ValueTask.CompletedTask;
+            }
+
+            public ValueTask DisposeAsync()
+            {
+                store.Calls.Add("dispose");
+                return ValueTask.CompletedTask;
+            }
+        }
+    }
+}
