@@ -228,7 +228,8 @@ internal static class EngagementCli
 
         if (spec is not null)
         {
-            var opened = StoreSpec.Open(spec);
+            // Queries only read: the store is opened read-only, so a missing file is an error, not a new empty store.
+            var opened = await StoreSpec.OpenAsync(spec, readOnly: true, cancellationToken);
             return new EventSource(opened.Store, opened.Description, opened.DisposeAsync);
         }
 
@@ -317,6 +318,12 @@ internal static class EngagementCli
         catch (EngagementValidationException ex)
         {
             await stderr.WriteLineAsync($"error: {ex.Message}");
+            return BadInput;
+        }
+        catch (EngagementStoreException ex)
+        {
+            // The store cannot be used (not a database, missing, unreachable, newer schema): the message names it.
+            await stderr.WriteLineAsync($"error: invalid --store: {ex.Message}");
             return BadInput;
         }
         catch (IOException ex)

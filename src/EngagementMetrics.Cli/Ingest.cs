@@ -31,7 +31,7 @@ internal static class Ingest
             throw new EngagementValidationException("--events", file.FullName, $"invalid --events {file.Name} {read.Errors[0]}{more}; --strict stored nothing");
         }
 
-        await using var target = StoreSpec.Open(spec);
+        await using var target = await StoreSpec.OpenAsync(spec, readOnly: false, cancellationToken);
         var rejected = new List<EventError>(read.Errors);
         int stored = 0, duplicates = 0;
 
