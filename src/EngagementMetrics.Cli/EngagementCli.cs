@@ -92,7 +92,8 @@ internal static class EngagementCli
             }
             catch (EngagementValidationException ex) when (ex.ParameterName is "end_date" or "start_date")
             {
-                throw new EngagementValidationException("--" + ex.ParameterName.Replace('_', '-'), ex.Value, ex.Message.Replace(ex.ParameterName, "--" + ex.ParameterName.Replace('_', '-'), StringComparison.Ordinal));
+                var option = "--" + ex.ParameterName.Replace('_', '-');
+                throw AsOption(ex, option, parse.GetValue(ex.ParameterName == "start_date" ? start : end));
             }
 
             await stdout.WriteLineAsync(version == 2 ? KoreTrendJson.SerializeV2(trend) : KoreTrendJson.SerializeV1(trend));
@@ -164,6 +165,10 @@ internal static class EngagementCli
             {
                 throw new EngagementValidationException("--bot", botId, $"invalid --bot '{botId}' for --account '{query.AccountId}': {StatisticsJson.NotFoundMessage}");
             }
+            catch (EngagementValidationException ex) when (ex.ParameterName == "now" && parse.GetValue(now) is { } pinnedNow)
+            {
+                throw AsOption(ex, "--now", pinnedNow);
+            }
 
             await stdout.WriteLineAsync(StatisticsJson.Serialize(result));
             return Ok;
@@ -209,9 +214,19 @@ internal static class EngagementCli
             }
 
             var engine = new EngagementEngine(source.Store);
-            var json = hourly
-                ? RocketChatJson.SerializeHourly(await engine.GetChatBusierHourlyAsync(botId, at, timeZone, cancellationToken))
-                : RocketChatJson.SerializeWeekly(await engine.GetChatBusierWeeklyAsync(botId, at, timeZone, cancellationToken));
+            string json;
+            try
+            {
+                json = hourly
+                    ? RocketChatJson.SerializeHourly(await engine.GetChatBusierHourlyAsync(botId, at, timeZone, cancellationToken))
+                    : RocketChatJson.SerializeWeekly(await engine.GetChatBusierWeeklyAsync(botId, at, timeZone, cancellationToken));
+            }
+            catch (EngagementValidationException ex) when (ex.ParameterName == "start")
+            {
+                // An instant too close to either end of the calendar.
+                throw AsOption(ex, "--start", parse.GetValue(start));
+            }
+
             await stdout.WriteLineAsync(json);
             return Ok;
         }));
@@ -228,7 +243,8 @@ internal static class EngagementCli
 
         if (spec is not null)
         {
-            var opened = StoreSpec.Open(spec);
+            // Queries only read: the store is opened read-only, so a missing file is an error, not a new empty store.
+            var opened = await StoreSpec.OpenAsync(spec, readOnly: true, cancellationToken);
             return new EventSource(opened.Store, opened.Description, opened.DisposeAsync);
         }
 
@@ -287,6 +303,16 @@ internal static class EngagementCli
         return store;
     }
 
+    /// <summary>
+    /// An engine error about a parameter (named as the HTTP API names it: <c>start_date</c>, <c>now</c>) as an error
+    /// about the command-line option that gave it, naming the option and the value as typed.
+    /// </summary>
+    private static EngagementValidationException AsOption(EngagementValidationException ex, string option, string? given)
+    {
+        var message = ex.Message.Replace("start_date", "--start-date", StringComparison.Ordinal).Replace("end_date", "--end-date", StringComparison.Ordinal);
+        return new EngagementValidationException(option, given, message.Contains(option, StringComparison.Ordinal) ? message : $"invalid {option} '{given}': {message}");
+    }
+
     private static async Task<int> GuardAsync(TextWriter stderr, Func<Task<int>> action)
     {
         try
@@ -296,6 +322,12 @@ internal static class EngagementCli
         catch (EngagementValidationException ex)
         {
             await stderr.WriteLineAsync($"error: {ex.Message}");
+            return BadInput;
+        }
+        catch (EngagementStoreException ex)
+        {
+            // The store cannot be used (not a database, missing, unreachable, newer schema): the message names it.
+            await stderr.WriteLineAsync($"error: invalid --store: {ex.Message}");
             return BadInput;
         }
         catch (IOException ex)

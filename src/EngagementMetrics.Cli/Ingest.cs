@@ -18,49 +18,62 @@ internal static class Ingest
         }
 
         await using var input = EventInput.Open(events);
-        await using var target = StoreSpec.Open(spec);
         var summary = new Summary();
 
-        async Task RunAllAsync(Action<long>? progress)
+        // Lenient: the store is opened first and each batch is stored as it is read. Strict: the whole input is read
+        // first, so a bad line refuses the file before any store is opened (or a database file created).
+        StoreSpec? target = strict ? null : await StoreSpec.OpenAsync(spec, readOnly: false, cancellationToken);
+        try
         {
-            await using var reader = new EventStreamReader(input.Stream, new EventReaderOptions { BatchSize = batchSize }, leaveOpen: true);
-            if (strict)
+            async Task RunAllAsync(Action<long>? progress)
             {
-                await StrictAsync(reader, input, target, summary, progress, cancellationToken);
+                await using var reader = new EventStreamReader(input.Stream, new EventReaderOptions { BatchSize = batchSize }, leaveOpen: true);
+                if (strict)
+                {
+                    target = await StrictAsync(reader, input, spec, summary, progress, cancellationToken);
+                }
+                else
+                {
+                    await LenientAsync(reader, target!, summary, progress, cancellationToken);
+                }
+            }
+
+            if (input.Length is { } length && ShowProgress(stderr))
+            {
+                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+                await console.Progress().AutoClear(true).StartAsync(async context =>
+                {
+                    // The bar follows the bytes read, so it moves while the file is parsed, not only when a batch is stored.
+                    var task = context.AddTask($"ingesting {input.Name}", maxValue: Math.Max(1, length));
+                    await RunAllAsync(read => task.Value = read);
+                });
             }
             else
             {
-                await LenientAsync(reader, target, summary, progress, cancellationToken);
+                await RunAllAsync(null);
             }
-        }
 
-        if (input.Length is { } length && ShowProgress(stderr))
-        {
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-            await console.Progress().AutoClear(true).StartAsync(async context =>
+            await stdout.WriteLineAsync($"{input.Name} into {target!.Description}: {summary.Records} lines");
+            await stdout.WriteLineAsync($"stored: {summary.Stored}");
+            await stdout.WriteLineAsync($"duplicates: {summary.Duplicates}");
+            await stdout.WriteLineAsync($"rejected: {summary.RejectedCount}");
+            foreach (var error in summary.Listed)
             {
-                // The bar follows the bytes read, so it moves while the file is parsed, not only when a batch is stored.
-                var task = context.AddTask($"ingesting {input.Name}", maxValue: Math.Max(1, length));
-                await RunAllAsync(read => task.Value = read);
-            });
-        }
-        else
-        {
-            await RunAllAsync(null);
-        }
+                await stdout.WriteLineAsync($"  line {error.LineNumber}: {error.Field}: {error.Message}");
+            }
 
-        await stdout.WriteLineAsync($"{input.Name} into {target.Description}: {summary.Records} lines");
-        await stdout.WriteLineAsync($"stored: {summary.Stored}");
-        await stdout.WriteLineAsync($"duplicates: {summary.Duplicates}");
-        await stdout.WriteLineAsync($"rejected: {summary.RejectedCount}");
-        foreach (var error in summary.Listed)
-        {
-            await stdout.WriteLineAsync($"  line {error.LineNumber}: {error.Field}: {error.Message}");
-        }
+            if (summary.RejectedCount > summary.Listed.Count)
+            {
+                await stdout.WriteLineAsync($"  ... and {summary.RejectedCount - summary.Listed.Count} more");
+            }
 
-        if (summary.RejectedCount > summary.Listed.Count)
+        }
+        finally
         {
-            await stdout.WriteLineAsync($"  ... and {summary.RejectedCount - summary.Listed.Count} more");
+            if (target is not null)
+            {
+                await target.DisposeAsync();
+            }
         }
 
         return EngagementCli.Ok;
@@ -82,7 +95,7 @@ internal static class Ingest
 
     // Stored entirely or not at all: the first bad line stops the read before anything is stored, then the events go
     // to the store as one atomic batch.
-    private static async Task StrictAsync(EventStreamReader reader, EventInput input, StoreSpec target, Summary summary, Action<long>? progress, CancellationToken cancellationToken)
+    private static async Task<StoreSpec> StrictAsync(EventStreamReader reader, EventInput input, string spec, Summary summary, Action<long>? progress, CancellationToken cancellationToken)
     {
         var events = new List<InteractionEvent>();
         var positions = new List<int>();
@@ -100,21 +113,28 @@ internal static class Ingest
             progress?.Invoke(reader.BytesRead);
         }
 
-        if (events.Count == 0)
-        {
-            return;
-        }
-
+        var target = await StoreSpec.OpenAsync(spec, readOnly: false, cancellationToken);
         try
         {
-            var result = await target.Store.AppendAsync(events, AppendMode.Strict, cancellationToken);
-            summary.Stored += result.Stored;
-            summary.Duplicates += result.Duplicates;
+            if (events.Count > 0)
+            {
+                var result = await target.Store.AppendAsync(events, AppendMode.Strict, cancellationToken);
+                summary.Stored += result.Stored;
+                summary.Duplicates += result.Duplicates;
+            }
+
+            return target;
         }
         catch (EventBatchRejectedException ex)
         {
+            await target.DisposeAsync();
             var first = ex.Errors[0];
             throw new EngagementValidationException("--events", input.Name, $"invalid --events {input.Name} line {positions[first.Index]}: {first.Field}: {first.Message}; --strict stored nothing");
+        }
+        catch
+        {
+            await target.DisposeAsync();
+            throw;
         }
     }
 

@@ -24,8 +24,7 @@ internal static class Serve
     public static async Task<int> RunAsync(string? storeSpec, string urls, bool demoData, TextWriter stdout, CancellationToken cancellationToken)
     {
         var spec = storeSpec ?? "sqlite:engagement.db";
-        await using var target = StoreSpec.Open(spec);
-        await target.EnsureSchemaAsync(cancellationToken);
+        await using var target = await StoreSpec.OpenAsync(spec, readOnly: false, cancellationToken);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
         builder.Configuration.AddJsonFile("appsettings.json", optional: true).AddEnvironmentVariables();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -1,6 +1,7 @@
 using EngagementMetrics.PostgreSql;
 using EngagementMetrics.Sqlite;
 using EngagementMetrics.Storage;
+using Microsoft.Data.Sqlite;
 
 namespace EngagementMetrics.Cli;
 
@@ -18,7 +19,29 @@ internal sealed class StoreSpec : IAsyncDisposable
     /// <summary>How messages name the store (never the connection string, which may hold a password).</summary>
     public string Description { get; }
 
-    public static StoreSpec Open(string spec)
+    /// <summary>
+    /// Opens the store of a <c>--store</c> value and checks it now, so a bad target is one clear error before any work:
+    /// a writable store creates or migrates its schema; a read-only one (the query commands) creates and writes
+    /// nothing and requires an existing store.
+    /// </summary>
+    /// <exception cref="EngagementValidationException">The value is malformed.</exception>
+    /// <exception cref="EngagementStoreException">The database cannot be opened, reached or used.</exception>
+    public static async Task<StoreSpec> OpenAsync(string spec, bool readOnly, CancellationToken cancellationToken)
+    {
+        var opened = Open(spec, readOnly);
+        try
+        {
+            await opened.EnsureSchemaAsync(cancellationToken);
+            return opened;
+        }
+        catch
+        {
+            await opened.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static StoreSpec Open(string spec, bool readOnly)
     {
         var colon = spec.IndexOf(':', StringComparison.Ordinal);
         var kind = colon < 0 ? spec : spec[..colon];
@@ -31,22 +54,24 @@ internal sealed class StoreSpec : IAsyncDisposable
                     throw new EngagementValidationException("--store", spec, $"invalid --store '{spec}': sqlite needs a file path, e.g. sqlite:engagement.db");
                 }
 
-                return new StoreSpec(new SqliteInteractionStore($"Data Source={Path.GetFullPath(target)}"), Path.GetFileName(target));
+                // A path, never connection-string text: the builder quotes whatever the path holds (';', '=', ...).
+                var connection = new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(target) }.ToString();
+                return new StoreSpec(new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = connection, ReadOnly = readOnly }), Path.GetFileName(target));
             case "postgres":
             case "postgresql":
                 try
                 {
                     // The connection string's first Search Path entry, when given, is the schema of the tables.
                     var schema = new Npgsql.NpgsqlConnectionStringBuilder(target).SearchPath?.Split(',')[0].Trim() is { Length: > 0 } first ? first : "public";
-                    return new StoreSpec(new PostgreSqlInteractionStore(new PostgreSqlStoreOptions { ConnectionString = target, Schema = schema }), $"the PostgreSQL store (schema {schema})");
+                    return new StoreSpec(new PostgreSqlInteractionStore(new PostgreSqlStoreOptions { ConnectionString = target, Schema = schema, ReadOnly = readOnly }), $"the PostgreSQL store (schema {schema})");
                 }
                 catch (EngagementValidationException ex)
                 {
-                    throw new EngagementValidationException("--store", "postgres:(hidden)", $"invalid --store: {ex.Message}");
+                    throw new EngagementValidationException("--store", "postgres:(hidden)", $"invalid --store 'postgres:(hidden)': {ex.Message}");
                 }
                 catch (ArgumentException ex)
                 {
-                    throw new EngagementValidationException("--store", "postgres:(hidden)", $"invalid --store: the connection string is not valid: {ex.Message}");
+                    throw new EngagementValidationException("--store", "postgres:(hidden)", $"invalid --store 'postgres:(hidden)': the connection string is not valid: {ex.Message}");
                 }
 
             default:
@@ -54,8 +79,8 @@ internal sealed class StoreSpec : IAsyncDisposable
         }
     }
 
-    /// <summary>Creates or migrates the store's schema now, so a server fails at start rather than on its first request.</summary>
-    public ValueTask EnsureSchemaAsync(CancellationToken cancellationToken) => Store switch
+    // Creates or migrates the schema (read-only: checks it), so a bad store fails now rather than half way.
+    private ValueTask EnsureSchemaAsync(CancellationToken cancellationToken) => Store switch
     {
         SqliteInteractionStore sqlite => sqlite.EnsureSchemaAsync(cancellationToken),
         PostgreSqlInteractionStore postgres => postgres.EnsureSchemaAsync(cancellationToken),

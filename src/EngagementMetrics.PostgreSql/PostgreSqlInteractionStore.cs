@@ -12,7 +12,10 @@ namespace EngagementMetrics.PostgreSql;
 /// time-ordered segments, trends answered exactly as the in-memory store does.
 /// </summary>
 /// <remarks>
-/// <para>The store creates and migrates its tables on first use. An append is one transaction that first takes a
+/// <para>The store creates and migrates its tables on first use; a read-only store
+/// (<see cref="PostgreSqlStoreOptions.ReadOnly"/>) creates no schema or table, migrates nothing, refuses appends, and
+/// fails with <see cref="EngagementStoreException"/> when the tables are missing. An unreachable server, or one that
+/// refuses the connection, fails with <see cref="EngagementStoreException"/> too. An append is one transaction that first takes a
 /// transaction-scoped advisory lock per bot, so concurrent writers (any process) never store an event id twice or
 /// hand out an ordinal twice. Snapshots are REPEATABLE READ, read-only transactions.</para>
 /// <para>Every table's key starts with <c>bot_id</c> and every statement filters on one bot, so the tables can be
@@ -43,7 +46,11 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarge
     {
         _dataSource = dataSource;
         _ownsDataSource = ownsDataSource;
-        _store = new Store(dataSource, new RelationalNames(options.Schema, options.TablePrefix, nameof(PostgreSqlStoreOptions.Schema), nameof(PostgreSqlStoreOptions.TablePrefix)));
+        _store = new Store(
+            dataSource,
+            new RelationalNames(options.Schema, options.TablePrefix, nameof(PostgreSqlStoreOptions.Schema), nameof(PostgreSqlStoreOptions.TablePrefix)),
+            Describe(dataSource.ConnectionString),
+            options.ReadOnly);
     }
 
     /// <summary>The schema version this library writes.</summary>
@@ -68,8 +75,12 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarge
     public ValueTask<IReadOnlyList<Events.InteractionEvent>> ReadEventsAsync(string botId, long fromUtcTicks, long toUtcTicks, CancellationToken cancellationToken = default) =>
         _store.ReadEventsAsync(botId, fromUtcTicks, toUtcTicks, cancellationToken);
 
-    /// <summary>Creates or migrates the tables now instead of on first use.</summary>
-    /// <exception cref="InvalidOperationException">The database holds a newer schema than this library understands.</exception>
+    /// <summary>
+    /// Creates or migrates the tables now instead of on first use; on a read-only store, checks now that they exist at
+    /// this library's version.
+    /// </summary>
+    /// <exception cref="EngagementStoreException">The server cannot be reached or refuses the connection; the database
+    /// holds a newer schema than this library understands; or, read-only, the tables are missing.</exception>
     public ValueTask EnsureSchemaAsync(CancellationToken cancellationToken = default) => _store.EnsureSchemaAsync(cancellationToken);
 
     /// <inheritdoc />
@@ -98,6 +109,13 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarge
         _ = new RelationalNames(options.Schema, options.TablePrefix, nameof(PostgreSqlStoreOptions.Schema), nameof(PostgreSqlStoreOptions.TablePrefix));
     }
 
+    /// <summary>How messages name the database: <c>PostgreSQL database host:port/database</c>, never the password.</summary>
+    internal static string Describe(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"PostgreSQL database {builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
+    }
+
     private static NpgsqlDataSource CreateDataSource(PostgreSqlStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -105,7 +123,8 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarge
         return NpgsqlDataSource.Create(options.ConnectionString);
     }
 
-    private sealed class Store(NpgsqlDataSource dataSource, RelationalNames names) : RelationalInteractionStore(names)
+    private sealed class Store(NpgsqlDataSource dataSource, RelationalNames names, string description, bool readOnly)
+        : RelationalInteractionStore(names, description, readOnly)
     {
         private const long MigrationLockKey = 0x656E_6761_6765; // "engage"
 
@@ -124,8 +143,35 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarge
             ],
         ];
 
-        protected internal override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
-            await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        protected internal override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (IsRefusal(ex.SqlState))
+            {
+                throw new EngagementStoreException(Description, $"{Description} refused the connection: {ex.MessageText} ({ex.SqlState})", ex);
+            }
+            catch (NpgsqlException ex) when (ex is not PostgresException)
+            {
+                // Not the server's answer: no connection was made (refused, unknown host, timeout, TLS).
+                var cause = ex.InnerException is { } inner && !ex.Message.Contains(inner.Message, StringComparison.Ordinal) ? $"{ex.Message}: {inner.Message}" : ex.Message;
+                throw new EngagementStoreException(Description, $"{Description} cannot be reached: {cause}", ex);
+            }
+        }
+
+        // Errors the server sends instead of a session: class 08 (connection), 28 (authorization), 3D000 (no such
+        // database), 57P03 (cannot connect now, e.g. starting up).
+        private static bool IsRefusal(string sqlState) =>
+            sqlState.StartsWith("08", StringComparison.Ordinal) || sqlState.StartsWith("28", StringComparison.Ordinal) || sqlState is "3D000" or "57P03";
+
+        protected override async ValueTask<bool> TableExistsAsync(DbConnection connection, string table, CancellationToken cancellationToken)
+        {
+            await using var command = Command(connection, null, "SELECT to_regclass(@table) IS NOT NULL");
+            Add(command, "table", table);
+            return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
 
         protected override async ValueTask<DbTransaction> BeginAppendAsync(DbConnection connection, CancellationToken cancellationToken) =>
             await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);

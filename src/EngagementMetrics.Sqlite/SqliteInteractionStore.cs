@@ -12,7 +12,11 @@ namespace EngagementMetrics.Sqlite;
 /// exactly as the in-memory store does from compact, time-ordered activity segments.
 /// </summary>
 /// <remarks>
-/// <para>The store creates and migrates its tables on first use. Appends are one transaction each
+/// <para>The store creates and migrates its tables on first use; a read-only store
+/// (<see cref="SqliteStoreOptions.ReadOnly"/>) opens the file with <c>Mode=ReadOnly</c>, creates and migrates
+/// nothing, refuses appends, and fails with <see cref="EngagementStoreException"/> when the file or the tables are
+/// missing. A file that cannot be opened, or is not a database, fails with <see cref="EngagementStoreException"/> too.
+/// Appends are one transaction each
 /// (<c>BEGIN IMMEDIATE</c>), so concurrent writers, in this process or others, are serialised by SQLite and a batch is
 /// all or nothing, also if the process dies half way. Snapshots are read transactions: the write-ahead log gives them
 /// one consistent moment while appends go on.</para>
@@ -22,12 +26,22 @@ public sealed class SqliteInteractionStore : IInteractionStore, IAppendTarget, I
 {
     private readonly Store _store;
 
-    /// <summary>Opens (lazily creates) the store described by <paramref name="options"/>.</summary>
+    /// <summary>
+    /// Opens (lazily creates) the store described by <paramref name="options"/>; with
+    /// <see cref="SqliteStoreOptions.ReadOnly"/>, opens an existing store for reading only and creates nothing.
+    /// </summary>
     /// <exception cref="EngagementValidationException">The connection string is empty or malformed, or the table prefix is not a valid identifier.</exception>
     public SqliteInteractionStore(SqliteStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _store = new Store(Validate(options), new RelationalNames(null, options.TablePrefix, "schema", nameof(SqliteStoreOptions.TablePrefix)), options.SyncEveryCommit);
+        var connectionString = Validate(options);
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        _store = new Store(
+            connectionString,
+            new RelationalNames(null, options.TablePrefix, "schema", nameof(SqliteStoreOptions.TablePrefix)),
+            options.SyncEveryCommit,
+            FilePath(builder),
+            builder.Mode == SqliteOpenMode.ReadOnly);
     }
 
     /// <summary>Opens (lazily creates) a store in the database of <paramref name="connectionString"/>.</summary>
@@ -58,8 +72,12 @@ public sealed class SqliteInteractionStore : IInteractionStore, IAppendTarget, I
     public ValueTask<IReadOnlyList<Events.InteractionEvent>> ReadEventsAsync(string botId, long fromUtcTicks, long toUtcTicks, CancellationToken cancellationToken = default) =>
         _store.ReadEventsAsync(botId, fromUtcTicks, toUtcTicks, cancellationToken);
 
-    /// <summary>Creates or migrates the tables now instead of on first use.</summary>
-    /// <exception cref="InvalidOperationException">The database holds a newer schema than this library understands.</exception>
+    /// <summary>
+    /// Creates or migrates the tables now instead of on first use; on a read-only store, checks now that they exist at
+    /// this library's version.
+    /// </summary>
+    /// <exception cref="EngagementStoreException">The file cannot be opened or is not a database; the database holds a
+    /// newer schema than this library understands; or, read-only, the file or the tables are missing.</exception>
     public ValueTask EnsureSchemaAsync(CancellationToken cancellationToken = default) => _store.EnsureSchemaAsync(cancellationToken);
 
     internal RelationalNames Names => _store.Names;
@@ -83,6 +101,11 @@ public sealed class SqliteInteractionStore : IInteractionStore, IAppendTarget, I
             }
 
             builder.Pooling = true;
+            if (options.ReadOnly)
+            {
+                builder.Mode = SqliteOpenMode.ReadOnly;
+            }
+
             return builder.ToString();
         }
         catch (ArgumentException ex)
@@ -91,8 +114,18 @@ public sealed class SqliteInteractionStore : IInteractionStore, IAppendTarget, I
         }
     }
 
-    private sealed class Store(string connectionString, RelationalNames names, bool syncEveryCommit) : RelationalInteractionStore(names)
+    // The full path of the database file, for messages; in-memory and URI data sources as given.
+    private static string FilePath(SqliteConnectionStringBuilder builder) =>
+        builder.Mode == SqliteOpenMode.Memory || builder.DataSource is ":memory:" || builder.DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase)
+            ? builder.DataSource
+            : Path.GetFullPath(builder.DataSource);
+
+    private sealed class Store(string connectionString, RelationalNames names, bool syncEveryCommit, string path, bool readOnly)
+        : RelationalInteractionStore(names, $"SQLite file '{path}'", readOnly)
     {
+        // SQLite's primary result codes for a file that cannot be used (https://sqlite.org/rescode.html).
+        private const int SqlitePerm = 3, SqliteReadOnly = 8, SqliteIoError = 10, SqliteCorrupt = 11, SqliteCantOpen = 14, SqliteNotADatabase = 26;
+
         private static readonly string[] EventColumns =
             ["bot_id", "seq", "event_id", "account_id", "user_id", "conversation_id", "ts_ticks", "kind", "channel", "intent_matched", "fallback", "goal", "error", "tag"];
 
@@ -118,15 +151,57 @@ public sealed class SqliteInteractionStore : IInteractionStore, IAppendTarget, I
             {
                 await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
                 await using var pragma = connection.CreateCommand();
-                pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(syncEveryCommit ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=30000;";
-                await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                if (ReadOnly)
+                {
+                    // No journal mode is set (that writes the header). Reading the schema cookie reads the header, so
+                    // a file that is not a database fails here, as it does on journal_mode when writing.
+                    pragma.CommandText = "PRAGMA busy_timeout=30000";
+                    await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    pragma.CommandText = "PRAGMA schema_version";
+                    await pragma.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(syncEveryCommit ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=30000;";
+                    await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 return connection;
+            }
+            catch (SqliteException ex) when ((ex.SqliteErrorCode & 0xFF) is SqlitePerm or SqliteReadOnly or SqliteIoError or SqliteCorrupt or SqliteCantOpen or SqliteNotADatabase)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw Unusable(ex);
             }
             catch
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
                 throw;
             }
+        }
+
+        // Says why SQLite could not open or read the file; the file system tells the common cases apart.
+        private EngagementStoreException Unusable(SqliteException ex)
+        {
+            var sqlite = ex.Message.TrimEnd('.');
+            var directory = Path.GetDirectoryName(path);
+            var reason = (ex.SqliteErrorCode & 0xFF) switch
+            {
+                SqliteNotADatabase => "is not a database",
+                SqliteCorrupt => $"is damaged ({sqlite})",
+                SqliteCantOpen or SqliteIoError when Directory.Exists(path) => "is a directory, not a database file",
+                SqliteCantOpen when ReadOnly && !File.Exists(path) => "does not exist (a read-only store creates nothing)",
+                SqliteCantOpen when directory is { Length: > 0 } && !Directory.Exists(directory) => $"cannot be created: the directory '{directory}' does not exist",
+                _ => $"cannot be opened ({sqlite})",
+            };
+            return new EngagementStoreException(Description, $"{Description} {reason}", ex);
+        }
+
+        protected override async ValueTask<bool> TableExistsAsync(DbConnection connection, string table, CancellationToken cancellationToken)
+        {
+            await using var command = Command(connection, null, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @table");
+            Add(command, "table", table);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0;
         }
 
         // BEGIN IMMEDIATE takes SQLite's single write lock up front: appends from any process are serialised.

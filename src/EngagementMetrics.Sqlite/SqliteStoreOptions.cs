@@ -21,4 +21,12 @@ public sealed class SqliteStoreOptions
     /// commits on power loss, and ingests faster.
     /// </summary>
     public bool SyncEveryCommit { get; set; } = true;
+
+    /// <summary>
+    /// True to only read an existing store: the file is opened with <c>Mode=ReadOnly</c> (also when the connection
+    /// string says so), nothing is created, migrated or written, and appends throw
+    /// <see cref="InvalidOperationException"/>. A missing file, or a file without the store's tables, fails the first
+    /// read with <see cref="EngagementStoreException"/>. Default false.
+    /// </summary>
+    public bool ReadOnly { get; set; }
 }

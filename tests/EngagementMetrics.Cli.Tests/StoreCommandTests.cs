@@ -114,7 +114,7 @@ public sealed class StoreCommandTests : IDisposable
         lenient.Out.Should().Contain("stored: 1\n").And.Contain("rejected: 2\n").And.Contain("  line 2: timestamp").And.Contain("  line 3: userId");
         var query = await RunAsync("trend", "--store", strictStore, "--bot", "b", "--start-date", "2025-01-01", "--end-date", "2025-01-01");
         query.Exit.Should().Be(2);
-        query.Err.Should().Contain("--bot 'b'");
+        query.Err.Should().Contain("strict.db' does not exist", "--strict refused the file before opening the store, and a query creates none");
     }
 
     [Theory]

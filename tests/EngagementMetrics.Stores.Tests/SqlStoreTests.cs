@@ -39,8 +39,112 @@ public sealed class SqliteStoreTests : IDisposable
         var older = new SqliteInteractionStore($"Data Source={file}");
         var act = async () => await older.AppendAsync([Event("u2", "2025-01-01T10:00:00Z")]);
 
-        (await act.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*version 99*newer than version 1*Upgrade*");
+        (await act.Should().ThrowAsync<EngagementStoreException>()).WithMessage($"SQLite file '{file}': *version 99*newer than version 1*Upgrade*")
+            .Which.Store.Should().Be($"SQLite file '{file}'");
         (await new EngagementEngine(store).GetTrendAsync(Query("2025-01-01", "2025-01-01"))).Summary.UniqueUsers.Should().Be(1);
+        var readOnly = new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = $"Data Source={file}", ReadOnly = true });
+        (await readOnly.Invoking(s => s.OpenSnapshotAsync(Bot).AsTask()).Should().ThrowAsync<EngagementStoreException>()).WithMessage("*version 99*newer*");
+    }
+
+    [Fact]
+    public async Task A_read_only_store_never_creates_a_file()
+    {
+        var file = Path.Combine(_directory, "missing.db");
+        var store = new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = $"Data Source={file}", ReadOnly = true });
+
+        var open = async () => await store.OpenSnapshotAsync(Bot);
+        var ensure = async () => await store.EnsureSchemaAsync();
+        var bots = async () => await store.GetBotIdsAsync("default");
+        var append = async () => await store.AppendAsync([Event("u1", "2025-01-01T10:00:00Z")]);
+
+        (await open.Should().ThrowAsync<EngagementStoreException>()).WithMessage($"SQLite file '{file}' does not exist (a read-only store creates nothing)");
+        await ensure.Should().ThrowAsync<EngagementStoreException>();
+        await bots.Should().ThrowAsync<EngagementStoreException>();
+        (await append.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*read-only*");
+        Directory.EnumerateFileSystemEntries(_directory).Should().BeEmpty("neither the file nor its -wal or -shm is created");
+    }
+
+    [Fact]
+    public async Task A_read_only_store_answers_like_the_store_and_never_writes_the_file()
+    {
+        var file = Path.Combine(_directory, "ro.db");
+        var writer = new SqliteInteractionStore($"Data Source={file}");
+        await writer.AppendAsync([Event("u1", "2025-01-01T10:00:00Z", eventId: "e1"), Event("u2", "2025-01-02T10:00:00Z", eventId: "e2")]);
+        SqliteConnection.ClearAllPools();
+        var length = new FileInfo(file).Length;
+        var written = File.GetLastWriteTimeUtc(file);
+
+        var store = new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = $"Data Source={file}", ReadOnly = true });
+        var trend = await new EngagementEngine(store).GetTrendAsync(Query("2025-01-01", "2025-01-02"));
+        var events = await store.ReadEventsAsync(Bot, DateTimeOffset.Parse("2025-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture).UtcTicks, DateTime.MaxValue.Ticks);
+        var append = async () => await store.AppendAsync([Event("u3", "2025-01-02T10:00:00Z")]);
+
+        trend.Summary.UniqueUsers.Should().Be(2);
+        events.Select(e => e.EventId).Should().Equal("e1", "e2");
+        await append.Should().ThrowAsync<InvalidOperationException>();
+        SqliteConnection.ClearAllPools();
+        new FileInfo(file).Length.Should().Be(length);
+        File.GetLastWriteTimeUtc(file).Should().Be(written);
+    }
+
+    [Fact]
+    public async Task A_read_only_store_refuses_a_database_without_its_tables_and_creates_none()
+    {
+        var file = Path.Combine(_directory, "other.db");
+        await using (var connection = new SqliteConnection($"Data Source={file};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var create = new SqliteCommand("CREATE TABLE customers (id INTEGER PRIMARY KEY)", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var length = new FileInfo(file).Length;
+        var written = File.GetLastWriteTimeUtc(file);
+        var store = new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = $"Data Source={file}", ReadOnly = true });
+
+        var act = async () => await store.OpenSnapshotAsync(Bot);
+
+        (await act.Should().ThrowAsync<EngagementStoreException>()).WithMessage($"SQLite file '{file}' is not an EngagementMetrics store: it holds no tables em_* (a read-only store creates none)");
+        SqliteConnection.ClearAllPools();
+        new FileInfo(file).Length.Should().Be(length);
+        File.GetLastWriteTimeUtc(file).Should().Be(written);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_file_that_is_not_a_database_or_a_directory_is_a_store_exception_naming_it(bool readOnly)
+    {
+        var text = Path.Combine(_directory, "notes.txt");
+        await File.WriteAllTextAsync(text, string.Concat(Enumerable.Repeat("not a database\n", 100)));
+        var folder = Directory.CreateDirectory(Path.Combine(_directory, "folder")).FullName;
+        var missingFolder = Path.Combine(_directory, "nowhere", "x.db");
+
+        async Task<string> FailureAsync(string path)
+        {
+            var store = new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = $"Data Source={path}", ReadOnly = readOnly });
+            var act = async () => await store.EnsureSchemaAsync();
+            return (await act.Should().ThrowAsync<EngagementStoreException>()).Which.Message;
+        }
+
+        (await FailureAsync(text)).Should().Be($"SQLite file '{text}' is not a database");
+        (await FailureAsync(folder)).Should().Be($"SQLite file '{folder}' is a directory, not a database file");
+        (await FailureAsync(missingFolder)).Should().Be(readOnly
+            ? $"SQLite file '{missingFolder}' does not exist (a read-only store creates nothing)"
+            : $"SQLite file '{missingFolder}' cannot be created: the directory '{Path.GetDirectoryName(missingFolder)}' does not exist");
+        Directory.Exists(Path.GetDirectoryName(missingFolder)).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Mode_ReadOnly_in_the_connection_string_makes_a_read_only_store()
+    {
+        var file = Path.Combine(_directory, "mode.db");
+        var store = new SqliteInteractionStore($"Data Source={file};Mode=ReadOnly");
+
+        var act = async () => await store.EnsureSchemaAsync();
+
+        await act.Should().ThrowAsync<EngagementStoreException>().WithMessage("*does not exist*");
+        File.Exists(file).Should().BeFalse();
     }
 
     [Fact]
@@ -188,7 +292,43 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         var older = new PostgreSqlInteractionStore(_dataSource, new PostgreSqlStoreOptions { Schema = _schema });
         var act = async () => await older.EnsureSchemaAsync();
 
-        (await act.Should().ThrowAsync<InvalidOperationException>()).WithMessage($"*{_schema}.em_*version 42*newer*");
+        (await act.Should().ThrowAsync<EngagementStoreException>()).WithMessage($"PostgreSQL database *: the tables {_schema}.em_* are at schema version 42, newer*");
+    }
+
+    [StoreFact]
+    public async Task A_read_only_store_creates_no_schema_and_reads_an_existing_one()
+    {
+        _dataSource = NpgsqlDataSource.Create(PostgresServer.RequireConnectionString());
+        var readOnly = new PostgreSqlInteractionStore(_dataSource, new PostgreSqlStoreOptions { Schema = _schema, ReadOnly = true });
+
+        var missing = async () => await readOnly.OpenSnapshotAsync(Bot);
+
+        (await missing.Should().ThrowAsync<EngagementStoreException>()).WithMessage($"PostgreSQL database *is not an EngagementMetrics store: it holds no tables {_schema}.em_* (a read-only store creates none)");
+        await using (var schemas = _dataSource.CreateCommand($"SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '{_schema}'"))
+        {
+            ((long)(await schemas.ExecuteScalarAsync())!).Should().Be(0, "a read-only store creates no schema");
+        }
+
+        await new PostgreSqlInteractionStore(_dataSource, new PostgreSqlStoreOptions { Schema = _schema }).AppendAsync([Event("u1", "2025-01-01T10:00:00Z")]);
+        var reader = new PostgreSqlInteractionStore(_dataSource, new PostgreSqlStoreOptions { Schema = _schema, ReadOnly = true });
+        var append = async () => await reader.AppendAsync([Event("u2", "2025-01-01T10:00:00Z")]);
+
+        (await new EngagementEngine(reader).GetTrendAsync(Query("2025-01-01", "2025-01-01"))).Summary.UniqueUsers.Should().Be(1);
+        await append.Should().ThrowAsync<InvalidOperationException>();
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_is_a_store_exception_naming_host_port_and_database_never_the_password()
+    {
+        // Port 1 on the loopback: nothing listens there, so the connection is refused at once (no server needed).
+        await using var store = new PostgreSqlInteractionStore(new PostgreSqlStoreOptions { ConnectionString = "Host=127.0.0.1;Port=1;Username=x;Password=hunter2-secret;Database=y" });
+
+        var act = async () => await store.EnsureSchemaAsync();
+
+        var thrown = (await act.Should().ThrowAsync<EngagementStoreException>()).Which;
+        thrown.Message.Should().StartWith("PostgreSQL database 127.0.0.1:1/y cannot be reached: ").And.NotContain("hunter2");
+        thrown.Store.Should().Be("PostgreSQL database 127.0.0.1:1/y");
+        thrown.InnerException.Should().BeAssignableTo<NpgsqlException>();
     }
 
     [StoreFact]

@@ -125,6 +125,18 @@ public class ChatBusierTests
     }
 
     [Theory]
+    [InlineData("0002-01-03T00:00:00Z", "-12:00", "the local dates 0001-12-26 to 0002-01-02 (UTC-12:00) must lie between years 2 and 9998")]
+    [InlineData("9998-12-31T23:59:59Z", "+14:00", "the local dates 9998-12-25 to 9999-01-01 (UTC+14:00) must lie between years 2 and 9998")]
+    public async Task A_weekly_window_leaving_years_2_to_9998_in_its_zone_is_a_start_error(string start, string zone, string message)
+    {
+        var engine = await ExampleEngineAsync();
+
+        var act = async () => await engine.GetChatBusierWeeklyAsync("rc-weekly", Parse(start), TimeZoneParser.Parse(zone));
+
+        (await act.Should().ThrowAsync<EngagementValidationException>()).Which.Should().Match<EngagementValidationException>(e => e.ParameterName == "start" && e.Message == message);
+    }
+
+    [Theory]
     [InlineData(null, ChatBusierParameters.MissingStart)]
     [InlineData("", ChatBusierParameters.MissingStart)]
     [InlineData("2023-05-T00:00:00.000Z", ChatBusierParameters.MalformedStart)]

@@ -178,6 +178,22 @@ public class StatisticsTests
     }
 
     [Theory]
+    [InlineData("0001-01-01T00:00:00Z", "UTC", 1)]
+    [InlineData("0002-01-06T23:59:59Z", "UTC", 7)]
+    [InlineData("0002-01-01T11:00:00Z", "-12:00", 1)]
+    [InlineData("9999-12-31T23:59:59Z", "UTC", 1)]
+    [InlineData("9998-12-31T10:00:00Z", "+14:00", 1)]
+    public async Task A_clock_whose_window_leaves_years_2_to_9998_is_a_validation_error_naming_now(string now, string zone, int days)
+    {
+        var engine = await EngineAsync(Scenario, new Clock(Parse(now)));
+
+        var act = async () => await engine.GetStatisticsAsync(Query("*", 2) with { Days = days, TimeZone = TimeZoneParser.Parse(zone) });
+
+        (await act.Should().ThrowAsync<EngagementValidationException>()).Which.Should().Match<EngagementValidationException>(e =>
+            e.ParameterName == "now" && e.Message.EndsWith("must lie between years 2 and 9998", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("", "types")]
     [InlineData("1,x", "types")]
     [InlineData("19", "types")]

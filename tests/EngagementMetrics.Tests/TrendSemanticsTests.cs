@@ -143,6 +143,15 @@ public class TrendSemanticsTests
         (await act.Should().ThrowAsync<EngagementValidationException>()).Which.ParameterName.Should().Be("end_date");
     }
 
+    [Theory]
+    [InlineData("0001-12-31", "0002-01-01", "start_date", "0001-12-31")]
+    [InlineData("9998-12-31", "9999-01-01", "end_date", "9999-01-01")]
+    public async Task Trend_DatesOutsideYears2To9998_NameTheDateAtFault(string start, string end, string parameter, string value)
+    {
+        var act = () => TrendAsync([Event("a", "2025-01-01T20:00:00Z")], Query(start, end));
+        (await act.Should().ThrowAsync<EngagementValidationException>()).Which.Should().Match<EngagementValidationException>(e => e.ParameterName == parameter && e.Value == value);
+    }
+
     [Fact]
     public async Task Trend_PeriodLongerThanTheOption_IsAValidationError()
     {

@@ -104,6 +104,13 @@ public sealed partial class EngagementEngine
         var zone = timeZone ?? TimeZoneInfo.Utc;
         ValidateBusier(botId, start);
         var last = LocalDate(start.UtcTicks, zone);
+        if (last.AddDays(-7).Year < 2 || last.Year > 9998)
+        {
+            throw new EngagementValidationException(
+                "start",
+                start.ToString("O", CultureInfo.InvariantCulture),
+                $"the local dates {last.AddDays(-7):yyyy-MM-dd} to {last:yyyy-MM-dd} ({zone.Id}) must lie between years 2 and 9998");
+        }
         EngagementTrend trend;
         try
         {

@@ -110,9 +110,14 @@ public sealed partial class EngagementEngine
                 $"the period {query.StartDate:yyyy-MM-dd} to {query.EndDate:yyyy-MM-dd} is {query.Days} days; at most {_options.MaxPeriodDays} are allowed");
         }
 
-        if (query.StartDate.Year < 2 || query.EndDate.Year > 9998)
+        if (query.StartDate.Year < 2)
         {
             throw new EngagementValidationException("start_date", query.StartDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), "dates must lie between years 2 and 9998");
+        }
+
+        if (query.EndDate.Year > 9998)
+        {
+            throw new EngagementValidationException("end_date", query.EndDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), "dates must lie between years 2 and 9998");
         }
 
         if (!Enum.IsDefined(query.Aggregation) || !Enum.IsDefined(query.ConversationType) || !Enum.IsDefined(query.ConversationStatus))

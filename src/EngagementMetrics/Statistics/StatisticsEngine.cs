@@ -37,7 +37,8 @@ public sealed class StatisticsEngine
     }
 
     /// <summary>Computes the statistics of the window ending today.</summary>
-    /// <exception cref="EngagementValidationException">A parameter is out of range (the exception names it).</exception>
+    /// <exception cref="EngagementValidationException">A parameter is out of range (the exception names it), or the
+    /// window ending at the clock's "now" leaves years 2 to 9998 (parameter <c>now</c>).</exception>
     /// <exception cref="BotNotFoundException">The bot is not in the caller's account, or the account has no bots (for <c>*</c>).</exception>
     public ValueTask<StatisticsResult> GetStatisticsAsync(StatisticsQuery query, CancellationToken cancellationToken = default) =>
         ComputeAsync(query, null, null, cancellationToken);
@@ -60,8 +61,7 @@ public sealed class StatisticsEngine
     {
         Validate(query);
         var zone = query.TimeZone;
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(_time.GetUtcNow(), zone).DateTime);
-        var from = today.AddDays(1 - query.Days);
+        var (from, today) = Window(_time.GetUtcNow(), zone, query.Days);
         var aggregation = query.GroupMode switch
         {
             StatisticsGroupMode.Hour => TrendAggregation.Hourly,
@@ -119,6 +119,27 @@ public sealed class StatisticsEngine
         }
 
         return new StatisticsResult(query.AccountId, query.Bot, query.GroupMode, query.Days, zone, from, today, series);
+    }
+
+    // The last `days` local dates ending today; like a trend's dates they must lie between years 2 and 9998.
+    private static (DateOnly From, DateOnly Today) Window(DateTimeOffset now, TimeZoneInfo zone, int days)
+    {
+        // Two days of margin keep the conversion itself in range (offsets are at most 14 hours).
+        const long Margin = 2 * TimeSpan.TicksPerDay;
+        if (now.UtcTicks > DateTime.MinValue.Ticks + Margin && now.UtcTicks < DateTime.MaxValue.Ticks - Margin)
+        {
+            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+            var from = today.AddDays(1 - days);
+            if (from.Year >= 2 && today.Year <= 9998)
+            {
+                return (from, today);
+            }
+        }
+
+        throw new EngagementValidationException(
+            "now",
+            now.ToString("O", CultureInfo.InvariantCulture),
+            $"the last {days} local days ({zone.Id}) must lie between years 2 and 9998");
     }
 
     private static void Validate(StatisticsQuery query)

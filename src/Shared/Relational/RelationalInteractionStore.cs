@@ -22,9 +22,14 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
     private volatile bool _schemaReady;
 
-    protected RelationalInteractionStore(RelationalNames names)
+    /// <param name="names">The validated table names.</param>
+    /// <param name="description">How messages name the database (a file path, or host:port/database; never a password).</param>
+    /// <param name="readOnly">True to never create, migrate or write anything: the schema is only checked.</param>
+    protected RelationalInteractionStore(RelationalNames names, string description, bool readOnly)
     {
         Names = names;
+        Description = description;
+        ReadOnly = readOnly;
     }
 
     /// <summary>Schema version this library writes and understands.</summary>
@@ -32,11 +37,22 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
 
     public RelationalNames Names { get; }
 
+    /// <summary>How messages name the database, e.g. <c>SQLite file '/data/bots.db'</c>; never a password.</summary>
+    public string Description { get; }
+
+    /// <summary>The store only reads: no schema is created or migrated and appends are refused.</summary>
+    public bool ReadOnly { get; }
+
     public ValueTask<AppendResult> AppendAsync(IReadOnlyList<InteractionEvent> events, AppendMode mode = AppendMode.Strict, CancellationToken cancellationToken = default) =>
         AppendPipeline.AppendAsync(this, events, mode, cancellationToken);
 
     public async ValueTask<IAppendTransaction> BeginAppendAsync(CancellationToken cancellationToken = default)
     {
+        if (ReadOnly)
+        {
+            throw new InvalidOperationException($"{Description} was opened read-only: appends are refused.");
+        }
+
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -135,7 +151,10 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
         return events;
     }
 
-    /// <summary>Creates or migrates the schema once per store instance; fails clearly on a newer schema.</summary>
+    /// <summary>
+    /// Creates or migrates the schema once per store instance (read-only: checks it); fails with
+    /// <see cref="EngagementStoreException"/> on a newer schema, or on missing tables when read-only.
+    /// </summary>
     public async ValueTask EnsureSchemaAsync(CancellationToken cancellationToken = default)
     {
         if (_schemaReady)
@@ -152,13 +171,19 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
             }
 
             await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            if (ReadOnly)
+            {
+                await CheckSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
+                _schemaReady = true;
+                return;
+            }
+
             await using var transaction = await BeginMigrationAsync(connection, cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, transaction, $"CREATE TABLE IF NOT EXISTS {Names.SchemaVersion} (version integer NOT NULL, applied_utc text NOT NULL)", cancellationToken).ConfigureAwait(false);
             var current = Convert.ToInt32(await ScalarAsync(connection, transaction, $"SELECT COALESCE(MAX(version), 0) FROM {Names.SchemaVersion}", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
             if (current > SchemaVersion)
             {
-                throw new InvalidOperationException(
-                    $"The database schema '{Names.Describe}' is at version {current}, newer than version {SchemaVersion} that this EngagementMetrics library understands. Upgrade the EngagementMetrics package; the data was not touched.");
+                throw NewerSchema(current);
             }
 
             var migrations = Migrations;
@@ -184,10 +209,41 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
         }
     }
 
+    // Read-only: nothing is created or migrated, so the tables must already be there, at this library's version.
+    private async Task CheckSchemaAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var current = await TableExistsAsync(connection, Names.SchemaVersion, cancellationToken).ConfigureAwait(false)
+            ? Convert.ToInt32(await ScalarAsync(connection, null, $"SELECT COALESCE(MAX(version), 0) FROM {Names.SchemaVersion}", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture)
+            : 0;
+        if (current == 0)
+        {
+            throw new EngagementStoreException(Description, $"{Description} is not an EngagementMetrics store: it holds no tables {Names.Describe} (a read-only store creates none)");
+        }
+
+        if (current > SchemaVersion)
+        {
+            throw NewerSchema(current);
+        }
+
+        if (current < SchemaVersion)
+        {
+            throw new EngagementStoreException(
+                Description,
+                $"{Description}: the tables {Names.Describe} are at schema version {current}, older than version {SchemaVersion} of this library; open the store once for writing to migrate them (a read-only store migrates nothing)");
+        }
+    }
+
+    private EngagementStoreException NewerSchema(int current) => new(
+        Description,
+        $"{Description}: the tables {Names.Describe} are at schema version {current}, newer than version {SchemaVersion} that this EngagementMetrics library understands. Upgrade the EngagementMetrics package; the data was not touched.");
+
     /// <summary>DDL statements of each schema version, version 1 first.</summary>
     protected abstract IReadOnlyList<IReadOnlyList<string>> Migrations { get; }
 
     protected internal abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>Whether the table exists (a name from <see cref="Names"/>, schema-qualified where the dialect has schemas).</summary>
+    protected abstract ValueTask<bool> TableExistsAsync(DbConnection connection, string table, CancellationToken cancellationToken);
 
     /// <summary>Begins the write transaction of an append.</summary>
     protected abstract ValueTask<DbTransaction> BeginAppendAsync(DbConnection connection, CancellationToken cancellationToken);
