@@ -3,6 +3,15 @@ using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Running;
 using EngagementMetrics.Benchmarks;
 
+// Console modes that are not BenchmarkDotNet runs.
+switch (args)
+{
+    case ["retained-memory", .. var rest]:
+        return IngestModes.RetainedMemory(rest);
+    case ["ingest-data", .. var rest]:
+        return await IngestModes.DescribeDataAsync(rest);
+}
+
 // Without a server the PostgreSQL benchmarks are left out of the run instead of failing it.
 IConfig config = DefaultConfig.Instance;
 if (!SqlBench.HasPostgres)
