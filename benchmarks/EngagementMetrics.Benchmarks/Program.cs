@@ -1,3 +1,24 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Running;
+using EngagementMetrics.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Console modes that are not BenchmarkDotNet runs.
+switch (args)
+{
+    case ["retained-memory", .. var rest]:
+        return IngestModes.RetainedMemory(rest);
+    case ["ingest-data", .. var rest]:
+        return await IngestModes.DescribeDataAsync(rest);
+}
+
+// Without a server the PostgreSQL benchmarks are left out of the run instead of failing it.
+IConfig config = DefaultConfig.Instance;
+if (!SqlBench.HasPostgres)
+{
+    Console.WriteLine("// EM_POSTGRES_CONNECTION is not set: the PostgreSQL benchmarks (category PostgreSQL, or Store=postgres) are skipped.");
+    config = config.AddFilter(new SimpleFilter(benchmark => !SqlBench.NeedsPostgres(benchmark)));
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+return 0;

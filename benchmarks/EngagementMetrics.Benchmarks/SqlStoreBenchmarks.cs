@@ -19,6 +19,13 @@ internal static class SqlBench
 {
     public static string Directory => Environment.GetEnvironmentVariable("EM_BENCH_DIR") is { Length: > 0 } dir ? dir : Path.Combine(Path.GetTempPath(), "em-bench");
 
+    public static bool HasPostgres => Environment.GetEnvironmentVariable("EM_POSTGRES_CONNECTION") is { Length: > 0 };
+
+    /// <summary>True for a benchmark that needs the PostgreSQL server: category PostgreSQL, or parameter Store = postgres.</summary>
+    public static bool NeedsPostgres(BenchmarkDotNet.Running.BenchmarkCase benchmark) =>
+        benchmark.Descriptor.Categories.Contains("PostgreSQL", StringComparer.Ordinal)
+        || benchmark.Parameters.Items.Any(p => p.Value is "postgres");
+
     public static string PostgresConnection => Environment.GetEnvironmentVariable("EM_POSTGRES_CONNECTION") is { Length: > 0 } value
         ? value
         : throw new InvalidOperationException("The PostgreSQL benchmarks need EM_POSTGRES_CONNECTION (an Npgsql connection string); see docs/benchmarks/README.md.");
