@@ -1,4 +1,3 @@
-using System.Buffers;
 using EngagementMetrics.Events;
 using EngagementMetrics.Storage;
 
@@ -18,21 +17,21 @@ internal static class IngestPaths
     public const int BatchSize = 50_000;
 
     /// <summary>
-    /// Reads <paramref name="path"/> with <see cref="EventJsonReader.ReadJsonLinesAsync"/> in batches of
-    /// <see cref="BatchSize"/> lines and appends each batch (lenient: bad lines are skipped and counted) to
-    /// <paramref name="store"/>.
+    /// Streams <paramref name="path"/> through <see cref="EventStreamReader"/> in batches of <see cref="BatchSize"/> lines and
+    /// appends each batch (lenient: bad lines are skipped and counted) through the core's pipeline to
+    /// <paramref name="store"/>, as <c>engagement ingest</c> does.
     /// </summary>
     public static async Task<IngestResult> IngestFileAsync(string path, IInteractionStore store)
     {
         long lines = 0, stored = 0, duplicates = 0, rejected = 0;
-        await foreach (var batch in ReadLineBatchesAsync(path, BatchSize).ConfigureAwait(false))
+        await using var reader = new EventStreamReader(OpenFile(path), new EventReaderOptions { BatchSize = BatchSize });
+        while (await reader.ReadBatchAsync().ConfigureAwait(false) is { } batch)
         {
-            var read = await EventJsonReader.ReadJsonLinesAsync(batch).ConfigureAwait(false);
-            var result = await store.AppendAsync(read.Events, AppendMode.Lenient).ConfigureAwait(false);
-            lines += read.RecordCount;
+            var result = await store.AppendAsync(batch, AppendMode.Lenient).ConfigureAwait(false);
+            lines += batch.RecordCount;
             stored += result.Stored;
             duplicates += result.Duplicates;
-            rejected += read.Errors.Count + result.Rejected.Count;
+            rejected += result.Rejected.Count;
         }
 
         return new IngestResult(lines, stored, duplicates, rejected);
@@ -43,10 +42,10 @@ internal static class IngestPaths
     public static async Task<long> ReadFileAsync(string path)
     {
         long events = 0;
-        await foreach (var batch in ReadLineBatchesAsync(path, BatchSize).ConfigureAwait(false))
+        await using var reader = new EventStreamReader(OpenFile(path), new EventReaderOptions { BatchSize = BatchSize });
+        while (await reader.ReadBatchAsync().ConfigureAwait(false) is { } batch)
         {
-            var read = await EventJsonReader.ReadJsonLinesAsync(batch).ConfigureAwait(false);
-            events += read.Events.Count;
+            events += batch.Events.Count;
         }
 
         return events;
@@ -56,62 +55,15 @@ internal static class IngestPaths
     public static async Task<List<InteractionEvent>> ReadAllEventsAsync(string path)
     {
         var events = new List<InteractionEvent>();
-        await foreach (var batch in ReadLineBatchesAsync(path, BatchSize).ConfigureAwait(false))
+        await using var reader = new EventStreamReader(OpenFile(path), new EventReaderOptions { BatchSize = BatchSize });
+        while (await reader.ReadBatchAsync().ConfigureAwait(false) is { } batch)
         {
-            events.AddRange((await EventJsonReader.ReadJsonLinesAsync(batch).ConfigureAwait(false)).Events);
+            events.AddRange(batch.Events);
         }
 
         return events;
     }
 
-    /// <summary>
-    /// The file cut into streams of <paramref name="linesPerBatch"/> lines (the last may be shorter). The same stream
-    /// object is reused: consume each before asking for the next.
-    /// </summary>
-    public static async IAsyncEnumerable<Stream> ReadLineBatchesAsync(string path, int linesPerBatch)
-    {
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
-        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
-        var batch = new MemoryStream(1 << 24);
-        try
-        {
-            var lines = 0;
-            int read;
-            while ((read = await file.ReadAsync(buffer).ConfigureAwait(false)) > 0)
-            {
-                var start = 0;
-                while (start < read)
-                {
-                    var newline = buffer.AsSpan(start, read - start).IndexOf((byte)'\n');
-                    if (newline < 0)
-                    {
-                        batch.Write(buffer, start, read - start);
-                        break;
-                    }
-
-                    batch.Write(buffer, start, newline + 1);
-                    start += newline + 1;
-                    if (++lines == linesPerBatch)
-                    {
-                        batch.Position = 0;
-                        yield return batch;
-                        batch.SetLength(0);
-                        lines = 0;
-                    }
-                }
-            }
-
-            if (batch.Length > 0)
-            {
-                batch.Position = 0;
-                yield return batch;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            await batch.DisposeAsync().ConfigureAwait(false);
-            await file.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    private static FileStream OpenFile(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
 }
