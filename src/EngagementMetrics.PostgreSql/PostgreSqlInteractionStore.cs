@@ -128,19 +128,20 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarge
     {
         private const long MigrationLockKey = 0x656E_6761_6765; // "engage"
 
-        protected override IReadOnlyList<IReadOnlyList<string>> Migrations =>
+        // Schema version 2 (see the SQLite store): every table keyed by bot first, so it distributes by bot_id; event
+        // ids only for idempotency; events in compact day segments.
+        protected override IReadOnlyList<string> Schema =>
         [
-            [
-                $"CREATE TABLE {Names.Bots} (bot_id text NOT NULL PRIMARY KEY, account_id text NOT NULL, user_count integer NOT NULL, channel_count integer NOT NULL, conversation_count integer NOT NULL, event_count bigint NOT NULL, segment_seq bigint NOT NULL)",
-                $"CREATE TABLE {Names.Events} (bot_id text NOT NULL, seq bigint NOT NULL, event_id text, account_id text NOT NULL, user_id text, conversation_id text, ts timestamptz NOT NULL, ts_ticks bigint NOT NULL, kind text NOT NULL, channel text NOT NULL, intent_matched boolean, fallback boolean, goal text, error boolean, tag text, PRIMARY KEY (bot_id, seq))",
-                $"CREATE UNIQUE INDEX {Names.Prefix}events_event_id ON {Names.Events} (bot_id, event_id) WHERE event_id IS NOT NULL",
-                $"CREATE INDEX {Names.Prefix}events_time ON {Names.Events} (bot_id, ts_ticks)",
-                $"CREATE INDEX {Names.Prefix}events_conversation ON {Names.Events} (bot_id, conversation_id) WHERE conversation_id IS NOT NULL",
-                $"CREATE TABLE {Names.Users} (bot_id text NOT NULL, user_id text NOT NULL, ordinal integer NOT NULL, first_seen bigint NOT NULL, PRIMARY KEY (bot_id, user_id))",
-                $"CREATE TABLE {Names.Channels} (bot_id text NOT NULL, channel text NOT NULL, ordinal integer NOT NULL, PRIMARY KEY (bot_id, channel))",
-                $"CREATE TABLE {Names.Conversations} (bot_id text NOT NULL, conversation_id text NOT NULL, ordinal integer NOT NULL, interactive boolean NOT NULL, closed boolean NOT NULL, PRIMARY KEY (bot_id, conversation_id))",
-                $"CREATE TABLE {Names.Activity} (bot_id text NOT NULL, day integer NOT NULL, segment bigint NOT NULL, event_count integer NOT NULL, min_ticks bigint NOT NULL, max_ticks bigint NOT NULL, core bytea NOT NULL, dims bytea NOT NULL, PRIMARY KEY (bot_id, day, segment))",
-            ],
+            $"CREATE TABLE {Names.Bots} (bot_id text NOT NULL PRIMARY KEY, account_id text NOT NULL, user_count integer NOT NULL, channel_count integer NOT NULL, label_count integer NOT NULL, conversation_count integer NOT NULL, event_count bigint NOT NULL, segment_seq bigint NOT NULL)",
+            $"CREATE TABLE {Names.EventIds} (bot_id text NOT NULL, event_id text NOT NULL, PRIMARY KEY (bot_id, event_id))",
+            $"CREATE TABLE {Names.Users} (bot_id text NOT NULL, user_id text NOT NULL, ordinal integer NOT NULL, first_seen bigint NOT NULL, PRIMARY KEY (bot_id, user_id))",
+            $"CREATE UNIQUE INDEX {Names.Prefix}users_ordinal ON {Names.Users} (bot_id, ordinal)",
+            $"CREATE TABLE {Names.Channels} (bot_id text NOT NULL, channel text NOT NULL, ordinal integer NOT NULL, PRIMARY KEY (bot_id, channel))",
+            $"CREATE TABLE {Names.Labels} (bot_id text NOT NULL, label text NOT NULL, ordinal integer NOT NULL, PRIMARY KEY (bot_id, label))",
+            $"CREATE TABLE {Names.Conversations} (bot_id text NOT NULL, conversation_id text NOT NULL, ordinal integer NOT NULL, interactive boolean NOT NULL, closed boolean NOT NULL, first_day integer NOT NULL, last_day integer NOT NULL, PRIMARY KEY (bot_id, conversation_id))",
+            $"CREATE UNIQUE INDEX {Names.Prefix}conversations_ordinal ON {Names.Conversations} (bot_id, ordinal)",
+            $"CREATE TABLE {Names.Activity} (bot_id text NOT NULL, day integer NOT NULL, segment bigint NOT NULL, event_count integer NOT NULL, min_ticks bigint NOT NULL, max_ticks bigint NOT NULL, core bytea NOT NULL, dims bytea NOT NULL, PRIMARY KEY (bot_id, day, segment))",
+            $"CREATE TABLE {Names.History} (bot_id text NOT NULL, day integer NOT NULL, segment bigint NOT NULL, event_count integer NOT NULL, body bytea NOT NULL, PRIMARY KEY (bot_id, day, segment))",
         ];
 
         protected internal override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
@@ -210,39 +211,37 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarge
 
         protected internal override int RowsPerInsert => 500;
 
-        // Binary COPY: the fastest way into PostgreSQL, inside the append's transaction.
-        protected internal override async ValueTask InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<EventRow> rows, CancellationToken cancellationToken)
+        protected internal override void AddIntArray(DbCommand command, string name, IReadOnlyCollection<int> values) =>
+            command.Parameters.Add(new NpgsqlParameter<int[]>(name, NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. values] });
+
+        // Binary COPY of the batch's ids into a temporary staging table, then one set-based insert that skips the
+        // (bot, id) pairs already stored and returns those it inserted.
+        protected internal override async ValueTask<HashSet<string>> InsertEventIdsAsync(DbConnection connection, DbTransaction transaction, string botId, IReadOnlyList<string> ids, CancellationToken cancellationToken)
         {
-            var copy = $"COPY {Names.Events} (bot_id, seq, event_id, account_id, user_id, conversation_id, ts, ts_ticks, kind, channel, intent_matched, fallback, goal, error, tag) FROM STDIN (FORMAT BINARY)";
-            await using var importer = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(copy, cancellationToken).ConfigureAwait(false);
-            foreach (var row in rows)
+            var npgsql = (NpgsqlConnection)connection;
+            await ExecuteAsync(connection, transaction, "CREATE TEMPORARY TABLE IF NOT EXISTS em_stage_event_ids (event_id text NOT NULL) ON COMMIT DELETE ROWS", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, "TRUNCATE em_stage_event_ids", cancellationToken).ConfigureAwait(false);
+            await using (var importer = await npgsql.BeginBinaryImportAsync("COPY em_stage_event_ids (event_id) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
             {
-                var evt = row.Event;
-                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(row.BotId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(row.Seq, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                await WriteNullableAsync(importer, evt.EventId, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(row.AccountId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await WriteNullableAsync(importer, evt.UserId, cancellationToken).ConfigureAwait(false);
-                await WriteNullableAsync(importer, evt.ConversationId, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(evt.Timestamp.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(evt.Timestamp.UtcTicks, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(Events.InteractionKinds.ToWireName(evt.Kind), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(evt.NormalizedChannel, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await WriteNullableAsync(importer, evt.IntentMatched, cancellationToken).ConfigureAwait(false);
-                await WriteNullableAsync(importer, evt.Fallback, cancellationToken).ConfigureAwait(false);
-                await WriteNullableAsync(importer, evt.Goal, cancellationToken).ConfigureAwait(false);
-                await WriteNullableAsync(importer, evt.Error, cancellationToken).ConfigureAwait(false);
-                await WriteNullableAsync(importer, evt.Tag, cancellationToken).ConfigureAwait(false);
+                foreach (var id in ids)
+                {
+                    await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(id, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                }
+
+                await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = Command(connection, transaction, $"INSERT INTO {Names.EventIds} (bot_id, event_id) SELECT @bot, event_id FROM em_stage_event_ids ON CONFLICT DO NOTHING RETURNING event_id");
+            Add(command, "bot", botId);
+            var inserted = new HashSet<string>(ids.Count, StringComparer.Ordinal);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                inserted.Add(reader.GetString(0));
+            }
+
+            return inserted;
         }
-
-        private static Task WriteNullableAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken cancellationToken) =>
-            value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
-
-        private static Task WriteNullableAsync(NpgsqlBinaryImporter importer, bool? value, CancellationToken cancellationToken) =>
-            value is { } v ? importer.WriteAsync(v, NpgsqlDbType.Boolean, cancellationToken) : importer.WriteNullAsync(cancellationToken);
     }
 }

@@ -126,22 +126,20 @@ public sealed class SqliteInteractionStore : IInteractionStore, IAppendTarget, I
         // SQLite's primary result codes for a file that cannot be used (https://sqlite.org/rescode.html).
         private const int SqlitePerm = 3, SqliteReadOnly = 8, SqliteIoError = 10, SqliteCorrupt = 11, SqliteCantOpen = 14, SqliteNotADatabase = 26;
 
-        private static readonly string[] EventColumns =
-            ["bot_id", "seq", "event_id", "account_id", "user_id", "conversation_id", "ts_ticks", "kind", "channel", "intent_matched", "fallback", "goal", "error", "tag"];
-
-        protected override IReadOnlyList<IReadOnlyList<string>> Migrations =>
+        // Schema version 2. Only the indexes queries use: every table is keyed by bot first; event ids exist only to
+        // deduplicate; events themselves live in compact day segments (history for statistics, activity for trends).
+        protected override IReadOnlyList<string> Schema =>
         [
-            [
-                $"CREATE TABLE {Names.Bots} (bot_id TEXT NOT NULL PRIMARY KEY, account_id TEXT NOT NULL, user_count INTEGER NOT NULL, channel_count INTEGER NOT NULL, conversation_count INTEGER NOT NULL, event_count INTEGER NOT NULL, segment_seq INTEGER NOT NULL)",
-                $"CREATE TABLE {Names.Events} (bot_id TEXT NOT NULL, seq INTEGER NOT NULL, event_id TEXT, account_id TEXT NOT NULL, user_id TEXT, conversation_id TEXT, ts_ticks INTEGER NOT NULL, kind TEXT NOT NULL, channel TEXT NOT NULL, intent_matched INTEGER, fallback INTEGER, goal TEXT, error INTEGER, tag TEXT, PRIMARY KEY (bot_id, seq)) WITHOUT ROWID",
-                $"CREATE UNIQUE INDEX {Names.Prefix}events_event_id ON {Names.Prefix}events (bot_id, event_id) WHERE event_id IS NOT NULL",
-                $"CREATE INDEX {Names.Prefix}events_time ON {Names.Events} (bot_id, ts_ticks)",
-                $"CREATE INDEX {Names.Prefix}events_conversation ON {Names.Events} (bot_id, conversation_id) WHERE conversation_id IS NOT NULL",
-                $"CREATE TABLE {Names.Users} (bot_id TEXT NOT NULL, user_id TEXT NOT NULL, ordinal INTEGER NOT NULL, first_seen INTEGER NOT NULL, PRIMARY KEY (bot_id, user_id)) WITHOUT ROWID",
-                $"CREATE TABLE {Names.Channels} (bot_id TEXT NOT NULL, channel TEXT NOT NULL, ordinal INTEGER NOT NULL, PRIMARY KEY (bot_id, channel)) WITHOUT ROWID",
-                $"CREATE TABLE {Names.Conversations} (bot_id TEXT NOT NULL, conversation_id TEXT NOT NULL, ordinal INTEGER NOT NULL, interactive INTEGER NOT NULL, closed INTEGER NOT NULL, PRIMARY KEY (bot_id, conversation_id)) WITHOUT ROWID",
-                $"CREATE TABLE {Names.Activity} (bot_id TEXT NOT NULL, day INTEGER NOT NULL, segment INTEGER NOT NULL, event_count INTEGER NOT NULL, min_ticks INTEGER NOT NULL, max_ticks INTEGER NOT NULL, core BLOB NOT NULL, dims BLOB NOT NULL, PRIMARY KEY (bot_id, day, segment))",
-            ],
+            $"CREATE TABLE {Names.Bots} (bot_id TEXT NOT NULL PRIMARY KEY, account_id TEXT NOT NULL, user_count INTEGER NOT NULL, channel_count INTEGER NOT NULL, label_count INTEGER NOT NULL, conversation_count INTEGER NOT NULL, event_count INTEGER NOT NULL, segment_seq INTEGER NOT NULL)",
+            $"CREATE TABLE {Names.EventIds} (bot_id TEXT NOT NULL, event_id TEXT NOT NULL, PRIMARY KEY (bot_id, event_id)) WITHOUT ROWID",
+            $"CREATE TABLE {Names.Users} (bot_id TEXT NOT NULL, user_id TEXT NOT NULL, ordinal INTEGER NOT NULL, first_seen INTEGER NOT NULL, PRIMARY KEY (bot_id, user_id)) WITHOUT ROWID",
+            $"CREATE UNIQUE INDEX {Names.Prefix}users_ordinal ON {Names.Prefix}users (bot_id, ordinal)",
+            $"CREATE TABLE {Names.Channels} (bot_id TEXT NOT NULL, channel TEXT NOT NULL, ordinal INTEGER NOT NULL, PRIMARY KEY (bot_id, channel)) WITHOUT ROWID",
+            $"CREATE TABLE {Names.Labels} (bot_id TEXT NOT NULL, label TEXT NOT NULL, ordinal INTEGER NOT NULL, PRIMARY KEY (bot_id, label)) WITHOUT ROWID",
+            $"CREATE TABLE {Names.Conversations} (bot_id TEXT NOT NULL, conversation_id TEXT NOT NULL, ordinal INTEGER NOT NULL, interactive INTEGER NOT NULL, closed INTEGER NOT NULL, first_day INTEGER NOT NULL, last_day INTEGER NOT NULL, PRIMARY KEY (bot_id, conversation_id)) WITHOUT ROWID",
+            $"CREATE UNIQUE INDEX {Names.Prefix}conversations_ordinal ON {Names.Prefix}conversations (bot_id, ordinal)",
+            $"CREATE TABLE {Names.Activity} (bot_id TEXT NOT NULL, day INTEGER NOT NULL, segment INTEGER NOT NULL, event_count INTEGER NOT NULL, min_ticks INTEGER NOT NULL, max_ticks INTEGER NOT NULL, core BLOB NOT NULL, dims BLOB NOT NULL, PRIMARY KEY (bot_id, day, segment))",
+            $"CREATE TABLE {Names.History} (bot_id TEXT NOT NULL, day INTEGER NOT NULL, segment INTEGER NOT NULL, event_count INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY (bot_id, day, segment))",
         ];
 
         protected internal override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
@@ -219,27 +217,65 @@ public sealed class SqliteInteractionStore : IInteractionStore, IAppendTarget, I
         protected internal override void AddStringArray(DbCommand command, string name, IReadOnlyCollection<string> values) =>
             Add(command, name, JsonSerializer.Serialize(values, SqliteJsonContext.Default.IReadOnlyCollectionString));
 
-        // Multi-row INSERTs of RowsPerInsert rows (small: SQLite looks parameters up by name linearly), values bound directly.
-        protected internal override async ValueTask InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<EventRow> rows, CancellationToken cancellationToken) =>
-            await InsertRowsAsync(connection, transaction, Names.Events, EventColumns, rows, Bind, cancellationToken).ConfigureAwait(false);
-
-        private static void Bind(DbParameterCollection p, int at, EventRow value)
+        // All rows in one statement: a JSON array of row arrays that SQLite unpacks with json_each. Binding a parameter
+        // per value instead costs a linear search per name (SQLite looks bound names up one by one).
+        protected internal override async Task InsertRowsAsync(DbConnection connection, DbTransaction transaction, string table, string[] columns, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
         {
-            var evt = value.Event;
-            p[at].Value = value.BotId;
-            p[at + 1].Value = value.Seq;
-            p[at + 2].Value = (object?)evt.EventId ?? DBNull.Value;
-            p[at + 3].Value = value.AccountId;
-            p[at + 4].Value = (object?)evt.UserId ?? DBNull.Value;
-            p[at + 5].Value = (object?)evt.ConversationId ?? DBNull.Value;
-            p[at + 6].Value = evt.Timestamp.UtcTicks;
-            p[at + 7].Value = Events.InteractionKinds.ToWireName(evt.Kind);
-            p[at + 8].Value = evt.NormalizedChannel;
-            p[at + 9].Value = evt.IntentMatched is { } intent ? intent : DBNull.Value;
-            p[at + 10].Value = evt.Fallback is { } fallback ? fallback : DBNull.Value;
-            p[at + 11].Value = (object?)evt.Goal ?? DBNull.Value;
-            p[at + 12].Value = evt.Error is { } error ? error : DBNull.Value;
-            p[at + 13].Value = (object?)evt.Tag ?? DBNull.Value;
+            if (rows.Count == 0)
+            {
+                return;
+            }
+
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(rows.Count * columns.Length * 12);
+            using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                json.WriteStartArray();
+                foreach (var row in rows)
+                {
+                    json.WriteStartArray();
+                    foreach (var value in row)
+                    {
+                        switch (value)
+                        {
+                            case string text: json.WriteStringValue(text); break;
+                            case int number: json.WriteNumberValue(number); break;
+                            case long number: json.WriteNumberValue(number); break;
+                            case bool flag: json.WriteNumberValue(flag ? 1 : 0); break;
+                            case null: json.WriteNullValue(); break;
+                            default: throw new ArgumentException($"Unsupported column value type {value.GetType().Name}.", nameof(rows));
+                        }
+                    }
+
+                    json.WriteEndArray();
+                }
+
+                json.WriteEndArray();
+            }
+
+            var select = string.Join(", ", columns.Select((_, i) => $"value ->> {i}"));
+            await using var command = Command(connection, transaction, $"INSERT INTO {table} ({string.Join(", ", columns)}) SELECT {select} FROM json_each(@rows)");
+            Add(command, "rows", System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        protected internal override void AddIntArray(DbCommand command, string name, IReadOnlyCollection<int> values) =>
+            Add(command, name, "[" + string.Join(',', values) + "]");
+
+        // One statement for the whole batch: SQLite reads the ids from a JSON array, skips those already stored and
+        // returns the ones it inserted.
+        protected internal override async ValueTask<HashSet<string>> InsertEventIdsAsync(DbConnection connection, DbTransaction transaction, string botId, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+        {
+            await using var command = Command(connection, transaction, $"INSERT INTO {Names.EventIds} (bot_id, event_id) SELECT @bot, value FROM json_each(@ids) WHERE true ON CONFLICT DO NOTHING RETURNING event_id");
+            Add(command, "bot", botId);
+            AddStringArray(command, "ids", (IReadOnlyCollection<string>)ids);
+            var inserted = new HashSet<string>(ids.Count, StringComparer.Ordinal);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                inserted.Add(reader.GetString(0));
+            }
+
+            return inserted;
         }
     }
 }

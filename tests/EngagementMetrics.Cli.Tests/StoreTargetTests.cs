@@ -104,7 +104,7 @@ public sealed class StoreTargetTests : IDisposable
 
         AssertOneLineError(
             result,
-            $"error: invalid --store: SQLite file '{file}': the tables em_* are at schema version 99, newer than version 1 that this EngagementMetrics library understands. Upgrade the EngagementMetrics package; the data was not touched.");
+            $"error: invalid --store: SQLite file '{file}': the tables em_* are at schema version 99, newer than version {SqliteInteractionStore.SchemaVersion} that this EngagementMetrics library understands. Upgrade the EngagementMetrics package; the data was not touched.");
         SqliteConnection.ClearAllPools();
         FileState(file).Should().Be(before, "the database file is neither migrated nor written");
     }
@@ -238,7 +238,7 @@ public sealed class StoreTargetTests : IDisposable
                 var result = await RunAsync(Args(command, store));
 
                 AssertOneLineError(result, "error: invalid --store: PostgreSQL database ");
-                result.Err.Should().Contain($"the tables {schema}.em_* are at schema version 42, newer than version 1", command);
+                result.Err.Should().Contain($"the tables {schema}.em_* are at schema version 42, newer than version {SqliteInteractionStore.SchemaVersion}", command);
             }
         }
         finally

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EngagementMetrics.Engine;
+using EngagementMetrics.Events;
 using EngagementMetrics.PostgreSql;
 using EngagementMetrics.Sqlite;
 using EngagementMetrics.Storage;
@@ -39,11 +40,51 @@ public sealed class SqliteStoreTests : IDisposable
         var older = new SqliteInteractionStore($"Data Source={file}");
         var act = async () => await older.AppendAsync([Event("u2", "2025-01-01T10:00:00Z")]);
 
-        (await act.Should().ThrowAsync<EngagementStoreException>()).WithMessage($"SQLite file '{file}': *version 99*newer than version 1*Upgrade*")
+        (await act.Should().ThrowAsync<EngagementStoreException>()).WithMessage($"SQLite file '{file}': *version 99*newer than version 2*Upgrade*")
             .Which.Store.Should().Be($"SQLite file '{file}'");
         (await new EngagementEngine(store).GetTrendAsync(Query("2025-01-01", "2025-01-01"))).Summary.UniqueUsers.Should().Be(1);
         var readOnly = new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = $"Data Source={file}", ReadOnly = true });
         (await readOnly.Invoking(s => s.OpenSnapshotAsync(Bot).AsTask()).Should().ThrowAsync<EngagementStoreException>()).WithMessage("*version 99*newer*");
+    }
+
+    [Fact]
+    public async Task A_version_1_database_is_refused_untouched_with_how_to_rebuild_it()
+    {
+        var file = Path.Combine(_directory, "v1.db");
+        await using (var connection = new SqliteConnection($"Data Source={file};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var create = new SqliteCommand("CREATE TABLE em_schema_version (version integer NOT NULL, applied_utc text NOT NULL); INSERT INTO em_schema_version VALUES (1, 'then'); CREATE TABLE em_events (bot_id TEXT)", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var length = new FileInfo(file).Length;
+        var store = new SqliteInteractionStore($"Data Source={file}");
+        var act = async () => await store.AppendAsync([Event("u1", "2025-01-01T10:00:00Z")]);
+
+        (await act.Should().ThrowAsync<EngagementStoreException>()).WithMessage($"SQLite file '{file}': the tables em_* are at schema version 1, written by an earlier EngagementMetrics;*Ingest your events again into a new database (engagement ingest --store sqlite:NEW.db --events events.jsonl); the data was not touched.");
+        SqliteConnection.ClearAllPools();
+        new FileInfo(file).Length.Should().Be(length);
+    }
+
+    [Fact]
+    public async Task Non_ascii_ids_deduplicate_and_come_back_from_history_exactly()
+    {
+        var store = new SqliteInteractionStore($"Data Source={Path.Combine(_directory, "unicode.db")}");
+        InteractionEvent Make(string id, string user, string conversation) => new()
+        {
+            BotId = Bot, EventId = id, UserId = user, ConversationId = conversation, Channel = "Ünï",
+            Timestamp = new DateTimeOffset(2025, 1, 1, 10, 0, 0, TimeSpan.Zero), Kind = InteractionKind.MessageIn,
+        };
+
+        var first = await store.AppendAsync([Make("é-\U0001F600", "用户\U0001F600", "c-\"q\\"), Make("e-\u00e9", "u\u00e9", "c2")]);
+        var again = await store.AppendAsync([Make("é-\U0001F600", "x", "c3"), Make("e-\u00e9", "y", "c4"), Make("e-\u0065\u0301", "z", "c5")]);
+        var history = await store.ReadEventsAsync(Bot, 0, DateTime.MaxValue.Ticks);
+
+        first.Stored.Should().Be(2);
+        again.Duplicates.Should().Be(2, "the same ids, however they are spelled in UTF-8");
+        again.Stored.Should().Be(1, "'e' + combining accent is another id than the precomposed 'é'");
+        history.Select(e => (e.UserId, e.ConversationId, e.Channel)).Should().Equal(("用户\U0001F600", "c-\"q\\", "ünï"), ("u\u00e9", "c2", "ünï"), ("z", "c5", "ünï"));
     }
 
     [Fact]
@@ -80,7 +121,8 @@ public sealed class SqliteStoreTests : IDisposable
         var append = async () => await store.AppendAsync([Event("u3", "2025-01-02T10:00:00Z")]);
 
         trend.Summary.UniqueUsers.Should().Be(2);
-        events.Select(e => e.EventId).Should().Equal("e1", "e2");
+        events.Select(e => e.UserId).Should().Equal("u1", "u2");
+        events.Should().OnlyContain(e => e.EventId == null, "stores keep event ids only to deduplicate");
         await append.Should().ThrowAsync<InvalidOperationException>();
         SqliteConnection.ClearAllPools();
         new FileInfo(file).Length.Should().Be(length);
@@ -248,8 +290,10 @@ public sealed class SqliteStoreTests : IDisposable
             await connection.OpenAsync();
             await using var check = new SqliteCommand("PRAGMA integrity_check", connection);
             ((string)(await check.ExecuteScalarAsync())!).Should().Be("ok");
-            await using var count = new SqliteCommand("SELECT COUNT(*) FROM em_events", connection);
+            await using var count = new SqliteCommand("SELECT SUM(event_count) FROM em_history", connection);
             ((long)(await count.ExecuteScalarAsync())!).Should().Be(1000, "only the committed batch is stored");
+            await using var ids = new SqliteCommand("SELECT COUNT(*) FROM em_event_ids", connection);
+            ((long)(await ids.ExecuteScalarAsync())!).Should().Be(1000, "and only its ids");
         }
 
         var store = new SqliteInteractionStore($"Data Source={file}");
@@ -343,7 +387,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         await provider.GetRequiredService<IInteractionStore>().AppendAsync([Event("u1", "2025-01-01T10:00:00Z"), Event("u2", "2025-01-01T10:00:00Z")]);
 
         (await provider.GetRequiredService<EngagementEngine>().GetTrendAsync(Query("2025-01-01", "2025-01-01"))).Summary.UniqueUsers.Should().Be(2);
-        await using var count = _dataSource.CreateCommand($"SELECT COUNT(*) FROM {_schema}.em_events");
+        await using var count = _dataSource.CreateCommand($"SELECT SUM(event_count)::bigint FROM {_schema}.em_history");
         ((long)(await count.ExecuteScalarAsync())!).Should().Be(2);
     }
 

@@ -15,8 +15,13 @@ public interface IEventHistory
     /// <summary>
     /// A bot's events with <paramref name="fromUtcTicks"/> &lt;= timestamp &lt; <paramref name="toUtcTicks"/>, plus every event,
     /// at any time, of each conversation that has at least one event in that range (so durations that start before or end
-    /// after the range can be measured), in timestamp order (ties in storage order). One consistent moment.
+    /// after the range can be measured), in timestamp order (ties in the order the store received them). One consistent
+    /// moment.
     /// </summary>
+    /// <remarks>
+    /// The events carry every field but <see cref="InteractionEvent.EventId"/>, which is <see langword="null"/>: stores keep
+    /// event ids only to deduplicate appends. Timestamps come back in UTC and channels in lower case.
+    /// </remarks>
     ValueTask<IReadOnlyList<InteractionEvent>> ReadEventsAsync(string botId, long fromUtcTicks, long toUtcTicks, CancellationToken cancellationToken = default);
 }
 

@@ -83,7 +83,7 @@ internal static class ActivitySegment
     /// <summary>The event count stored at the head of a core blob.</summary>
     public static int CountOf(ReadOnlySpan<byte> core) => (int)ReadVarint(ref core);
 
-    private static void WriteInts(ArrayBufferWriter<byte> writer, ReadOnlySpan<int> values, int bias)
+    internal static void WriteInts(ArrayBufferWriter<byte> writer, ReadOnlySpan<int> values, int bias)
     {
         uint max = 0;
         foreach (var value in values)
@@ -107,7 +107,7 @@ internal static class ActivitySegment
         writer.Advance(at);
     }
 
-    private static void ReadInts(ref ReadOnlySpan<byte> blob, Span<int> values, int bias)
+    internal static void ReadInts(ref ReadOnlySpan<byte> blob, Span<int> values, int bias)
     {
         var width = blob[0];
         var data = blob.Slice(1, values.Length * width);
@@ -149,7 +149,7 @@ internal static class ActivitySegment
         blob = blob[(1 + data.Length)..];
     }
 
-    private static void WriteVarint(ArrayBufferWriter<byte> writer, ulong value)
+    internal static void WriteVarint(ArrayBufferWriter<byte> writer, ulong value)
     {
         var span = writer.GetSpan(10);
         var at = 0;
@@ -163,7 +163,7 @@ internal static class ActivitySegment
         writer.Advance(at);
     }
 
-    private static ulong ReadVarint(ref ReadOnlySpan<byte> blob)
+    internal static ulong ReadVarint(ref ReadOnlySpan<byte> blob)
     {
         ulong value = 0;
         var shift = 0;

@@ -1,24 +1,26 @@
 using System.Data.Common;
+using System.Globalization;
 using EngagementMetrics.Events;
 
 namespace EngagementMetrics.Storage.Relational;
 
 /// <summary>
-/// One bot's share of an append, inside the batch's transaction and under the bot's append lock: account check,
-/// dedupe, event rows, user / channel / conversation ordinals and facts, activity segments, and the bot's counters.
+/// One bot's share of an append, inside the batch's transaction and under the bot's append lock: skip ids already
+/// stored, hand out user / channel / label / conversation ordinals, keep first-seen and conversation facts current,
+/// write the day segments (activity for the engine, history for the statistics), update the bot's counters. The core's
+/// pipeline has already validated the events, checked their account and removed ids repeated within the batch.
 /// </summary>
 internal sealed class BotAppend(RelationalInteractionStore store, DbConnection connection, DbTransaction transaction, string botId)
 {
     private static readonly string[] UserColumns = ["bot_id", "user_id", "ordinal", "first_seen"];
-    private static readonly string[] ChannelColumns = ["bot_id", "channel", "ordinal"];
-    private static readonly string[] ConversationColumns = ["bot_id", "conversation_id", "ordinal", "interactive", "closed"];
+    private static readonly string[] ConversationColumns = ["bot_id", "conversation_id", "ordinal", "interactive", "closed", "first_day", "last_day"];
     private readonly RelationalNames _names = store.Names;
 
-    /// <summary>Writes the bot's events (validated, of <paramref name="account"/>, ids unique among them); returns the bot's new row and how many ids were already stored.</summary>
+    /// <summary>Writes the bot's events; returns the bot's new row and how many ids were already stored.</summary>
     public async Task<(BotRow? Bot, int Duplicates)> RunAsync(IReadOnlyList<InteractionEvent> events, string account, BotRow? bot, CancellationToken cancellationToken)
     {
-        // Idempotency: skip ids already stored.
-        var ids = new HashSet<string>(StringComparer.Ordinal);
+        // Idempotency: the ids table takes the new ids in one set-based statement and says which were new.
+        var ids = new List<string>();
         foreach (var evt in events)
         {
             if (evt.EventId is { } id)
@@ -27,112 +29,76 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
             }
         }
 
-        var existing = ids.Count == 0 ? [] : await ExistingEventIdsAsync(ids, cancellationToken).ConfigureAwait(false);
-        var rows = new List<EventRow>(events.Count);
-        var duplicates = 0;
-        var sequence = bot?.EventCount ?? 0;
+        var inserted = ids.Count == 0 ? null : await store.InsertEventIdsAsync(connection, transaction, botId, ids, cancellationToken).ConfigureAwait(false);
+        var accepted = new List<InteractionEvent>(events.Count);
         foreach (var evt in events)
         {
-            if (evt.EventId is { } id && existing.Contains(id))
+            if (evt.EventId is not { } id || inserted!.Contains(id))
             {
-                duplicates++;
-                continue;
+                accepted.Add(evt);
             }
-
-            rows.Add(new EventRow(botId, sequence++, evt, account));
         }
 
-        if (rows.Count == 0)
+        var duplicates = events.Count - accepted.Count;
+        if (accepted.Count == 0)
         {
             return (bot, duplicates);
         }
 
-        await store.InsertEventsAsync(connection, transaction, rows, cancellationToken).ConfigureAwait(false);
-        var state = bot ?? new BotRow(account, 0, 0, 0, 0, 0);
-        state = await WriteFactsAndActivityAsync(rows, state, cancellationToken).ConfigureAwait(false);
-        state = state with { EventCount = sequence };
+        // Time order, ties in the order received (a stable sort): segments are written in it, and new users and
+        // conversations get their ordinals in it, so first-seen instants rise with the ordinal (the engine's fast path).
+        var order = new int[accepted.Count];
+        var keys = new long[accepted.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+            keys[i] = accepted[i].Timestamp.UtcTicks;
+        }
+
+        Array.Sort(keys, order, Comparer<long>.Create(static (a, b) => a.CompareTo(b)));
+        StableTies(keys, order);
+        var sorted = new InteractionEvent[accepted.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            sorted[i] = accepted[order[i]];
+        }
+
+        var state = bot ?? new BotRow(account, 0, 0, 0, 0, 0, 0);
+        var users = await UpsertUsersAsync(sorted, state.UserCount, cancellationToken).ConfigureAwait(false);
+        var channels = await UpsertNamesAsync(_names.Channels, "channel", sorted.Select(static e => e.NormalizedChannel), state.ChannelCount, cancellationToken).ConfigureAwait(false);
+        var labels = await UpsertNamesAsync(_names.Labels, "label", sorted.SelectMany(static e => new[] { e.Goal, e.Tag }).OfType<string>(), state.LabelCount, cancellationToken).ConfigureAwait(false);
+        var conversations = await UpsertConversationsAsync(sorted, state.ConversationCount, cancellationToken).ConfigureAwait(false);
+        state = state with
+        {
+            UserCount = state.UserCount + users.Added,
+            ChannelCount = state.ChannelCount + channels.Added,
+            LabelCount = state.LabelCount + labels.Added,
+            ConversationCount = state.ConversationCount + conversations.Added,
+        };
+
+        var rows = new HistoryRow[sorted.Length];
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            var evt = sorted[i];
+            rows[i] = new HistoryRow(
+                evt.Timestamp.UtcTicks,
+                HistorySegment.Code(evt),
+                evt.UserId is { } user ? users.Map[user] : -1,
+                channels.Map[evt.NormalizedChannel],
+                evt.ConversationId is { } conversation ? conversations.Map[conversation] : -1,
+                evt.Goal is { } goal ? labels.Map[goal] : -1,
+                evt.Tag is { } tag ? labels.Map[tag] : -1);
+        }
+
+        var segment = await WriteSegmentsAsync(rows, state.SegmentSeq, cancellationToken).ConfigureAwait(false);
+        state = state with { SegmentSeq = segment, EventCount = state.EventCount + accepted.Count };
         await WriteBotAsync(state, isNew: bot is null, cancellationToken).ConfigureAwait(false);
         return (state, duplicates);
     }
 
-    private async Task<BotRow> WriteFactsAndActivityAsync(List<EventRow> rows, BotRow bot, CancellationToken cancellationToken)
+    public static async Task<BotRow?> ReadBotAsync(RelationalInteractionStore store, DbConnection connection, DbTransaction? transaction, string botId, CancellationToken cancellationToken)
     {
-        // Conversations: ordinals and facts (interactive, closed) for every stored event that names one.
-        var conversationFacts = new Dictionary<string, ConversationFacts>(StringComparer.Ordinal);
-        var activity = new List<InteractionEvent>(rows.Count);
-        foreach (var row in rows)
-        {
-            var evt = row.Event;
-            if (evt.ConversationId is { } conversation)
-            {
-                var facts = conversationFacts.GetValueOrDefault(conversation);
-                if (evt.Kind.IsUserInput())
-                {
-                    facts |= ConversationFacts.Interactive;
-                }
-                else if (evt.Kind == InteractionKind.ConversationClosed)
-                {
-                    facts |= ConversationFacts.Closed;
-                }
-
-                conversationFacts[conversation] = facts;
-            }
-
-            if (evt.Kind.IsUserActivity())
-            {
-                activity.Add(evt);
-            }
-        }
-
-        var conversationOrdinals = await UpsertConversationsAsync(conversationFacts, bot.ConversationCount, cancellationToken).ConfigureAwait(false);
-        bot = bot with { ConversationCount = bot.ConversationCount + conversationOrdinals.Added };
-        if (activity.Count == 0)
-        {
-            return bot;
-        }
-
-        // Time order decides new users' ordinals, so first-seen instants mostly rise with the ordinal (the engine's
-        // fast path for placing them).
-        activity.Sort(static (a, b) => a.Timestamp.UtcTicks.CompareTo(b.Timestamp.UtcTicks));
-        var userOrdinals = await UpsertUsersAsync(activity, bot.UserCount, cancellationToken).ConfigureAwait(false);
-        var channelOrdinals = await UpsertChannelsAsync(activity, bot.ChannelCount, cancellationToken).ConfigureAwait(false);
-        bot = bot with { UserCount = bot.UserCount + userOrdinals.Added, ChannelCount = bot.ChannelCount + channelOrdinals.Added };
-
-        var ticks = new long[activity.Count];
-        var users = new int[activity.Count];
-        var channels = new int[activity.Count];
-        var conversations = new int[activity.Count];
-        for (var i = 0; i < activity.Count; i++)
-        {
-            var evt = activity[i];
-            ticks[i] = evt.Timestamp.UtcTicks;
-            users[i] = userOrdinals.Map[evt.UserId!];
-            channels[i] = channelOrdinals.Map[evt.NormalizedChannel];
-            conversations[i] = evt.ConversationId is { } c ? conversationOrdinals.Map[c] : -1;
-        }
-
-        var segment = bot.SegmentSeq;
-        var start = 0;
-        while (start < ticks.Length)
-        {
-            var day = ActivitySegment.DayOf(ticks[start]);
-            var end = start;
-            while (end < ticks.Length && ActivitySegment.DayOf(ticks[end]) == day)
-            {
-                end++;
-            }
-
-            await InsertSegmentAsync(day, segment++, ticks.AsSpan(start, end - start).ToArray(), users[start..end], channels[start..end], conversations[start..end], cancellationToken).ConfigureAwait(false);
-            segment = await CompactDayAsync(day, segment, cancellationToken).ConfigureAwait(false);
-            start = end;
-        }
-
-        return bot with { SegmentSeq = segment };
-    }
-
-    public static async Task<BotRow?> ReadBotAsync(RelationalInteractionStore store, DbConnection connection, DbTransaction transaction, string botId, CancellationToken cancellationToken)
-    {
-        await using var command = store.Command(connection, transaction, $"SELECT account_id, user_count, channel_count, conversation_count, event_count, segment_seq FROM {store.Names.Bots} WHERE bot_id = @bot");
+        await using var command = store.Command(connection, transaction, $"SELECT account_id, user_count, channel_count, label_count, conversation_count, event_count, segment_seq FROM {store.Names.Bots} WHERE bot_id = @bot");
         RelationalInteractionStore.Add(command, "bot", botId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -140,14 +106,32 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
             return null;
         }
 
-        return new BotRow(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt64(4), reader.GetInt64(5));
+        return new BotRow(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt64(5), reader.GetInt64(6));
+    }
+
+    // Array.Sort is not stable: within each run of equal ticks, put the original positions back in order.
+    private static void StableTies(long[] keys, int[] order)
+    {
+        var start = 0;
+        for (var i = 1; i <= keys.Length; i++)
+        {
+            if (i == keys.Length || keys[i] != keys[start])
+            {
+                if (i - start > 1)
+                {
+                    Array.Sort(order, start, i - start);
+                }
+
+                start = i;
+            }
+        }
     }
 
     private async Task WriteBotAsync(BotRow bot, bool isNew, CancellationToken cancellationToken)
     {
         var sql = isNew
-            ? $"INSERT INTO {_names.Bots} (bot_id, account_id, user_count, channel_count, conversation_count, event_count, segment_seq) VALUES (@bot, @account, @users, @channels, @conversations, @events, @segments)"
-            : $"UPDATE {_names.Bots} SET user_count = @users, channel_count = @channels, conversation_count = @conversations, event_count = @events, segment_seq = @segments WHERE bot_id = @bot";
+            ? $"INSERT INTO {_names.Bots} (bot_id, account_id, user_count, channel_count, label_count, conversation_count, event_count, segment_seq) VALUES (@bot, @account, @users, @channels, @labels, @conversations, @events, @segments)"
+            : $"UPDATE {_names.Bots} SET user_count = @users, channel_count = @channels, label_count = @labels, conversation_count = @conversations, event_count = @events, segment_seq = @segments WHERE bot_id = @bot";
         await using var command = store.Command(connection, transaction, sql);
         RelationalInteractionStore.Add(command, "bot", botId);
         if (isNew)
@@ -157,41 +141,47 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
 
         RelationalInteractionStore.Add(command, "users", bot.UserCount);
         RelationalInteractionStore.Add(command, "channels", bot.ChannelCount);
+        RelationalInteractionStore.Add(command, "labels", bot.LabelCount);
         RelationalInteractionStore.Add(command, "conversations", bot.ConversationCount);
         RelationalInteractionStore.Add(command, "events", bot.EventCount);
         RelationalInteractionStore.Add(command, "segments", bot.SegmentSeq);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<HashSet<string>> ExistingEventIdsAsync(HashSet<string> ids, CancellationToken cancellationToken)
+    // Every user an event names gets an ordinal; first_seen is the earliest user-activity instant, or long.MaxValue
+    // (never active) for a user named only by other kinds of events.
+    private async Task<Ordinals> UpsertUsersAsync(InteractionEvent[] sorted, int userCount, CancellationToken cancellationToken)
     {
-        var found = new HashSet<string>(StringComparer.Ordinal);
-        await using var command = store.Command(connection, transaction, $"SELECT event_id FROM {_names.Events} WHERE bot_id = @bot AND event_id {store.InArray("ids")}");
-        RelationalInteractionStore.Add(command, "bot", botId);
-        store.AddStringArray(command, "ids", ids);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            found.Add(reader.GetString(0));
-        }
-
-        return found;
-    }
-
-    private async Task<Ordinals> UpsertUsersAsync(List<InteractionEvent> activity, int userCount, CancellationToken cancellationToken)
-    {
-        // Earliest instant of each user in this batch (activity is time-ordered, so the first occurrence).
         var earliest = new Dictionary<string, long>(StringComparer.Ordinal);
         var order = new List<string>();
-        foreach (var evt in activity)
+        foreach (var evt in sorted)
         {
-            if (earliest.TryAdd(evt.UserId!, evt.Timestamp.UtcTicks))
+            if (evt.UserId is not { } user)
             {
-                order.Add(evt.UserId!);
+                continue;
+            }
+
+            var ticks = evt.Kind.IsUserActivity() ? evt.Timestamp.UtcTicks : long.MaxValue;
+            if (earliest.TryGetValue(user, out var known))
+            {
+                if (ticks < known)
+                {
+                    earliest[user] = ticks;
+                }
+            }
+            else
+            {
+                earliest[user] = ticks;
+                order.Add(user);
             }
         }
 
         var map = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (order.Count == 0)
+        {
+            return new Ordinals(map, 0);
+        }
+
         var later = new List<(string User, long Ticks)>();
         await using (var command = store.Command(connection, transaction, $"SELECT user_id, ordinal, first_seen FROM {_names.Users} WHERE bot_id = @bot AND user_id {store.InArray("ids")}"))
         {
@@ -210,21 +200,19 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
             }
         }
 
+        // New users in order of their first activity (never-active ones last), so ordinals follow first-seen.
         var added = new List<object?[]>();
-        foreach (var user in order)
+        foreach (var user in order.Where(u => !map.ContainsKey(u)).OrderBy(u => earliest[u]))
         {
-            if (!map.ContainsKey(user))
-            {
-                var ordinal = userCount + added.Count;
-                map[user] = ordinal;
-                added.Add([botId, user, ordinal, earliest[user]]);
-            }
+            var ordinal = userCount + added.Count;
+            map[user] = ordinal;
+            added.Add([botId, user, ordinal, earliest[user]]);
         }
 
         await store.InsertRowsAsync(connection, transaction, _names.Users, UserColumns, added, cancellationToken).ConfigureAwait(false);
         if (later.Count > 0)
         {
-            // A late event moved a known user's first-seen instant back.
+            // A late event (or a first activity) moved a known user's first-seen instant back.
             await using var update = store.Command(connection, transaction, $"UPDATE {_names.Users} SET first_seen = @ticks WHERE bot_id = @bot AND user_id = @user");
             RelationalInteractionStore.Add(update, "bot", botId);
             RelationalInteractionStore.Add(update, "user", string.Empty);
@@ -240,20 +228,26 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
         return new Ordinals(map, added.Count);
     }
 
-    private async Task<Ordinals> UpsertChannelsAsync(List<InteractionEvent> activity, int channelCount, CancellationToken cancellationToken)
+    // Channels and labels (goal and tag names): small per-bot dictionaries, numbered in order of first appearance.
+    private async Task<Ordinals> UpsertNamesAsync(string table, string column, IEnumerable<string> values, int count, CancellationToken cancellationToken)
     {
         var names = new List<string>();
         var distinct = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var evt in activity)
+        foreach (var value in values)
         {
-            if (distinct.Add(evt.NormalizedChannel))
+            if (distinct.Add(value))
             {
-                names.Add(evt.NormalizedChannel);
+                names.Add(value);
             }
         }
 
         var map = new Dictionary<string, int>(StringComparer.Ordinal);
-        await using (var command = store.Command(connection, transaction, $"SELECT channel, ordinal FROM {_names.Channels} WHERE bot_id = @bot AND channel {store.InArray("ids")}"))
+        if (names.Count == 0)
+        {
+            return new Ordinals(map, 0);
+        }
+
+        await using (var command = store.Command(connection, transaction, $"SELECT {column}, ordinal FROM {table} WHERE bot_id = @bot AND {column} {store.InArray("ids")}"))
         {
             RelationalInteractionStore.Add(command, "bot", botId);
             store.AddStringArray(command, "ids", names);
@@ -269,35 +263,63 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
         {
             if (!map.ContainsKey(name))
             {
-                map[name] = channelCount + added.Count;
+                map[name] = count + added.Count;
                 added.Add([botId, name, map[name]]);
             }
         }
 
-        await store.InsertRowsAsync(connection, transaction, _names.Channels, ChannelColumns, added, cancellationToken).ConfigureAwait(false);
+        await store.InsertRowsAsync(connection, transaction, table, ["bot_id", column, "ordinal"], added, cancellationToken).ConfigureAwait(false);
         return new Ordinals(map, added.Count);
     }
 
-    private async Task<Ordinals> UpsertConversationsAsync(Dictionary<string, ConversationFacts> facts, int conversationCount, CancellationToken cancellationToken)
+    private async Task<Ordinals> UpsertConversationsAsync(InteractionEvent[] sorted, int conversationCount, CancellationToken cancellationToken)
     {
+        // Facts and the UTC days the conversation's events span (history reads find a conversation's other events by them).
+        var facts = new Dictionary<string, ConversationRow>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (var evt in sorted)
+        {
+            if (evt.ConversationId is not { } id)
+            {
+                continue;
+            }
+
+            var day = ActivitySegment.DayOf(evt.Timestamp.UtcTicks);
+            var flags = evt.Kind.IsUserInput() ? ConversationFacts.Interactive : evt.Kind == InteractionKind.ConversationClosed ? ConversationFacts.Closed : ConversationFacts.None;
+            if (facts.TryGetValue(id, out var known))
+            {
+                facts[id] = known with { Facts = known.Facts | flags, FirstDay = Math.Min(known.FirstDay, day), LastDay = Math.Max(known.LastDay, day) };
+            }
+            else
+            {
+                facts[id] = new ConversationRow(-1, flags, day, day);
+                order.Add(id);
+            }
+        }
+
         var map = new Dictionary<string, int>(StringComparer.Ordinal);
-        if (facts.Count == 0)
+        if (order.Count == 0)
         {
             return new Ordinals(map, 0);
         }
 
-        var changed = new List<(string Id, ConversationFacts Facts)>();
-        await using (var command = store.Command(connection, transaction, $"SELECT conversation_id, ordinal, interactive, closed FROM {_names.Conversations} WHERE bot_id = @bot AND conversation_id {store.InArray("ids")}"))
+        var changed = new List<(string Id, ConversationRow Row)>();
+        await using (var command = store.Command(connection, transaction, $"SELECT conversation_id, ordinal, interactive, closed, first_day, last_day FROM {_names.Conversations} WHERE bot_id = @bot AND conversation_id {store.InArray("ids")}"))
         {
             RelationalInteractionStore.Add(command, "bot", botId);
-            store.AddStringArray(command, "ids", facts.Keys);
+            store.AddStringArray(command, "ids", order);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var id = reader.GetString(0);
-                map[id] = reader.GetInt32(1);
-                var stored = (reader.GetBoolean(2) ? ConversationFacts.Interactive : 0) | (reader.GetBoolean(3) ? ConversationFacts.Closed : 0);
-                var merged = stored | facts[id];
+                var stored = new ConversationRow(
+                    reader.GetInt32(1),
+                    (reader.GetBoolean(2) ? ConversationFacts.Interactive : 0) | (reader.GetBoolean(3) ? ConversationFacts.Closed : 0),
+                    reader.GetInt32(4),
+                    reader.GetInt32(5));
+                map[id] = stored.Ordinal;
+                var batch = facts[id];
+                var merged = stored with { Facts = stored.Facts | batch.Facts, FirstDay = Math.Min(stored.FirstDay, batch.FirstDay), LastDay = Math.Max(stored.LastDay, batch.LastDay) };
                 if (merged != stored)
                 {
                     changed.Add((id, merged));
@@ -306,28 +328,33 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
         }
 
         var added = new List<object?[]>();
-        foreach (var (id, f) in facts)
+        foreach (var id in order)
         {
             if (!map.ContainsKey(id))
             {
+                var row = facts[id];
                 map[id] = conversationCount + added.Count;
-                added.Add([botId, id, map[id], (f & ConversationFacts.Interactive) != 0, (f & ConversationFacts.Closed) != 0]);
+                added.Add([botId, id, map[id], (row.Facts & ConversationFacts.Interactive) != 0, (row.Facts & ConversationFacts.Closed) != 0, row.FirstDay, row.LastDay]);
             }
         }
 
         await store.InsertRowsAsync(connection, transaction, _names.Conversations, ConversationColumns, added, cancellationToken).ConfigureAwait(false);
         if (changed.Count > 0)
         {
-            await using var update = store.Command(connection, transaction, $"UPDATE {_names.Conversations} SET interactive = @interactive, closed = @closed WHERE bot_id = @bot AND conversation_id = @id");
+            await using var update = store.Command(connection, transaction, $"UPDATE {_names.Conversations} SET interactive = @interactive, closed = @closed, first_day = @first, last_day = @last WHERE bot_id = @bot AND conversation_id = @id");
             RelationalInteractionStore.Add(update, "bot", botId);
             RelationalInteractionStore.Add(update, "id", string.Empty);
             RelationalInteractionStore.Add(update, "interactive", false);
             RelationalInteractionStore.Add(update, "closed", false);
-            foreach (var (id, f) in changed)
+            RelationalInteractionStore.Add(update, "first", 0);
+            RelationalInteractionStore.Add(update, "last", 0);
+            foreach (var (id, row) in changed)
             {
                 update.Parameters["id"].Value = id;
-                update.Parameters["interactive"].Value = (f & ConversationFacts.Interactive) != 0;
-                update.Parameters["closed"].Value = (f & ConversationFacts.Closed) != 0;
+                update.Parameters["interactive"].Value = (row.Facts & ConversationFacts.Interactive) != 0;
+                update.Parameters["closed"].Value = (row.Facts & ConversationFacts.Closed) != 0;
+                update.Parameters["first"].Value = row.FirstDay;
+                update.Parameters["last"].Value = row.LastDay;
                 await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -335,7 +362,62 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
         return new Ordinals(map, added.Count);
     }
 
-    private async Task InsertSegmentAsync(int day, long segment, long[] ticks, int[] users, int[] channels, int[] conversations, CancellationToken cancellationToken)
+    // Per UTC day: one history segment (every event) and, when the day has user activity, one activity segment (the
+    // engine's columns); a day over the segment limit is compacted.
+    private async Task<long> WriteSegmentsAsync(HistoryRow[] rows, long segment, CancellationToken cancellationToken)
+    {
+        var start = 0;
+        while (start < rows.Length)
+        {
+            var day = ActivitySegment.DayOf(rows[start].Ticks);
+            var end = start;
+            var activity = 0;
+            while (end < rows.Length && ActivitySegment.DayOf(rows[end].Ticks) == day)
+            {
+                activity += HistorySegment.KindOf(rows[end].Code).IsUserActivity() ? 1 : 0;
+                end++;
+            }
+
+            var body = HistorySegment.Encode(rows.AsSpan(start, end - start));
+            await InsertHistoryAsync(day, segment, body, end - start, cancellationToken).ConfigureAwait(false);
+            if (activity > 0)
+            {
+                var (ticks, users, channels, conversations) = ActivityColumns(new ArraySegment<HistoryRow>(rows, start, end - start), activity);
+                await InsertActivityAsync(day, segment, ticks, users, channels, conversations, cancellationToken).ConfigureAwait(false);
+            }
+
+            segment++;
+            segment = await CompactDayAsync(day, segment, cancellationToken).ConfigureAwait(false);
+            start = end;
+        }
+
+        return segment;
+    }
+
+    // The engine's columns: the user-activity events among the rows, in their order.
+    private static (long[] Ticks, int[] Users, int[] Channels, int[] Conversations) ActivityColumns(IReadOnlyList<HistoryRow> rows, int activity)
+    {
+        var ticks = new long[activity];
+        var users = new int[activity];
+        var channels = new int[activity];
+        var conversations = new int[activity];
+        var at = 0;
+        foreach (var row in rows)
+        {
+            if (HistorySegment.KindOf(row.Code).IsUserActivity())
+            {
+                ticks[at] = row.Ticks;
+                users[at] = row.User;
+                channels[at] = row.Channel;
+                conversations[at] = row.Conversation;
+                at++;
+            }
+        }
+
+        return (ticks, users, channels, conversations);
+    }
+
+    private async Task InsertActivityAsync(int day, long segment, long[] ticks, int[] users, int[] channels, int[] conversations, CancellationToken cancellationToken)
     {
         await using var command = store.Command(
             connection,
@@ -352,58 +434,69 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    // Keeps reads cheap: a day with more than MaxSegmentsPerDay segments is rewritten as one time-ordered segment.
+    private async Task InsertHistoryAsync(int day, long segment, byte[] body, int count, CancellationToken cancellationToken)
+    {
+        await using var command = store.Command(connection, transaction, $"INSERT INTO {_names.History} (bot_id, day, segment, event_count, body) VALUES (@bot, @day, @segment, @count, @body)");
+        RelationalInteractionStore.Add(command, "bot", botId);
+        RelationalInteractionStore.Add(command, "day", day);
+        RelationalInteractionStore.Add(command, "segment", segment);
+        RelationalInteractionStore.Add(command, "count", count);
+        RelationalInteractionStore.Add(command, "body", body);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // Keeps reads cheap: a day with more than MaxSegmentsPerDay segments is rewritten as one segment per table, in
+    // time order (history ties in the order received: segment order, then position).
     private async Task<long> CompactDayAsync(int day, long nextSegment, CancellationToken cancellationToken)
     {
-        var segments = new List<(byte[] Core, byte[] Dims)>();
-        await using (var count = store.Command(connection, transaction, $"SELECT COUNT(*) FROM {_names.Activity} WHERE bot_id = @bot AND day = @day"))
+        await using (var count = store.Command(connection, transaction, $"SELECT COUNT(*) FROM {_names.History} WHERE bot_id = @bot AND day = @day"))
         {
             RelationalInteractionStore.Add(count, "bot", botId);
             RelationalInteractionStore.Add(count, "day", day);
-            if (Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) <= RelationalInteractionStore.MaxSegmentsPerDay)
+            if (Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) <= RelationalInteractionStore.MaxSegmentsPerDay)
             {
                 return nextSegment;
             }
         }
 
-        await using (var read = store.Command(connection, transaction, $"SELECT core, dims FROM {_names.Activity} WHERE bot_id = @bot AND day = @day ORDER BY segment"))
+        var rows = new List<HistoryRow>();
+        await using (var read = store.Command(connection, transaction, $"SELECT body FROM {_names.History} WHERE bot_id = @bot AND day = @day ORDER BY segment"))
         {
             RelationalInteractionStore.Add(read, "bot", botId);
             RelationalInteractionStore.Add(read, "day", day);
             await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                segments.Add((reader.GetFieldValue<byte[]>(0), reader.GetFieldValue<byte[]>(1)));
+                HistorySegment.Decode(reader.GetFieldValue<byte[]>(0), rows);
             }
         }
 
-        var total = segments.Sum(s => ActivitySegment.CountOf(s.Core));
-        var ticks = new long[total];
-        var users = new int[total];
-        var channels = new int[total];
-        var conversations = new int[total];
-        var at = 0;
-        foreach (var (core, dims) in segments)
+        // Stable: rows come in segment order, so equal ticks keep the order they were received in.
+        var merged = rows.Select((row, index) => (row, index)).OrderBy(static p => p.row.Ticks).ThenBy(static p => p.index).Select(static p => p.row).ToArray();
+        foreach (var table in new[] { _names.History, _names.Activity })
         {
-            var n = ActivitySegment.DecodeCore(core, ticks.AsSpan(at), users.AsSpan(at));
-            ActivitySegment.DecodeDims(dims, channels.AsSpan(at, n), conversations.AsSpan(at, n));
-            at += n;
-        }
-
-        SegmentMerge.SortByTime(ticks, users, channels, conversations, total);
-        await using (var delete = store.Command(connection, transaction, $"DELETE FROM {_names.Activity} WHERE bot_id = @bot AND day = @day"))
-        {
+            await using var delete = store.Command(connection, transaction, $"DELETE FROM {table} WHERE bot_id = @bot AND day = @day");
             RelationalInteractionStore.Add(delete, "bot", botId);
             RelationalInteractionStore.Add(delete, "day", day);
             await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await InsertSegmentAsync(day, nextSegment, ticks, users, channels, conversations, cancellationToken).ConfigureAwait(false);
+        // Rewrite both from the history, which holds every event of the day; the activity segment follows from it.
+        await InsertHistoryAsync(day, nextSegment, HistorySegment.Encode(merged), merged.Length, cancellationToken).ConfigureAwait(false);
+        var activity = merged.Count(static r => HistorySegment.KindOf(r.Code).IsUserActivity());
+        if (activity > 0)
+        {
+            var (ticks, users, channels, conversations) = ActivityColumns(merged, activity);
+            await InsertActivityAsync(day, nextSegment, ticks, users, channels, conversations, cancellationToken).ConfigureAwait(false);
+        }
+
         return nextSegment + 1;
     }
 
     private sealed record Ordinals(Dictionary<string, int> Map, int Added);
+
+    private sealed record ConversationRow(int Ordinal, ConversationFacts Facts, int FirstDay, int LastDay);
 }
 
-/// <summary>A bot's row: owner account and the counters that hand out ordinals and sequence numbers.</summary>
-internal sealed record BotRow(string AccountId, int UserCount, int ChannelCount, int ConversationCount, long EventCount, long SegmentSeq);
+/// <summary>A bot's row: owner account and the counters that hand out ordinals and segment numbers.</summary>
+internal sealed record BotRow(string AccountId, int UserCount, int ChannelCount, int LabelCount, int ConversationCount, long EventCount, long SegmentSeq);

@@ -33,7 +33,12 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
     }
 
     /// <summary>Schema version this library writes and understands.</summary>
-    public static int SchemaVersion => 1;
+    /// <remarks>
+    /// Version 2 (this library) keeps events as compact day segments and an id table instead of version 1's row per
+    /// event with three indexes. A version 1 database is refused with a message saying how to rebuild it: its events
+    /// can be ingested again into a new database.
+    /// </remarks>
+    public static int SchemaVersion => 2;
 
     public RelationalNames Names { get; }
 
@@ -116,39 +121,8 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
         ArgumentNullException.ThrowIfNull(botId);
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null, $"""
-            SELECT event_id, account_id, user_id, conversation_id, ts_ticks, kind, channel, intent_matched, fallback, goal, error, tag
-            FROM {Names.Events}
-            WHERE bot_id = @bot AND ((ts_ticks >= @from AND ts_ticks < @to) OR conversation_id IN (
-              SELECT conversation_id FROM {Names.Events} WHERE bot_id = @bot AND ts_ticks >= @from AND ts_ticks < @to AND conversation_id IS NOT NULL))
-            ORDER BY ts_ticks, seq
-            """);
-        Add(command, "bot", botId);
-        Add(command, "from", fromUtcTicks);
-        Add(command, "to", toUtcTicks);
-        var events = new List<InteractionEvent>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            events.Add(new InteractionEvent
-            {
-                BotId = botId,
-                EventId = reader.IsDBNull(0) ? null : reader.GetString(0),
-                AccountId = reader.GetString(1),
-                UserId = reader.IsDBNull(2) ? null : reader.GetString(2),
-                ConversationId = reader.IsDBNull(3) ? null : reader.GetString(3),
-                Timestamp = new DateTimeOffset(reader.GetInt64(4), TimeSpan.Zero),
-                Kind = InteractionKinds.TryParse(reader.GetString(5), out var kind) ? kind : throw new InvalidDataException($"Stored event of bot '{botId}' has an unknown kind '{reader.GetString(5)}'."),
-                Channel = reader.GetString(6),
-                IntentMatched = reader.IsDBNull(7) ? null : reader.GetBoolean(7),
-                Fallback = reader.IsDBNull(8) ? null : reader.GetBoolean(8),
-                Goal = reader.IsDBNull(9) ? null : reader.GetString(9),
-                Error = reader.IsDBNull(10) ? null : reader.GetBoolean(10),
-                Tag = reader.IsDBNull(11) ? null : reader.GetString(11),
-            });
-        }
-
-        return events;
+        await using var transaction = await BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
+        return await HistoryReader.ReadAsync(this, connection, transaction, botId, fromUtcTicks, toUtcTicks, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -186,16 +160,20 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
                 throw NewerSchema(current);
             }
 
-            var migrations = Migrations;
-            for (var version = current + 1; version <= SchemaVersion; version++)
+            if (current is > 0 and < 2)
             {
-                foreach (var statement in migrations[version - 1])
+                throw OlderSchema(current);
+            }
+
+            if (current == 0)
+            {
+                foreach (var statement in Schema)
                 {
                     await ExecuteAsync(connection, transaction, statement, cancellationToken).ConfigureAwait(false);
                 }
 
                 await using var record = Command(connection, transaction, $"INSERT INTO {Names.SchemaVersion} (version, applied_utc) VALUES (@version, @applied)");
-                Add(record, "version", version);
+                Add(record, "version", SchemaVersion);
                 Add(record, "applied", DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
                 await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -227,18 +205,22 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
 
         if (current < SchemaVersion)
         {
-            throw new EngagementStoreException(
-                Description,
-                $"{Description}: the tables {Names.Describe} are at schema version {current}, older than version {SchemaVersion} of this library; open the store once for writing to migrate them (a read-only store migrates nothing)");
+            throw OlderSchema(current);
         }
     }
+
+    // Version 1 kept a full row per event with three indexes; version 2 cannot be derived from it in place without
+    // rewriting every event, so the database is refused, untouched, with the way to rebuild it.
+    private EngagementStoreException OlderSchema(int current) => new(
+        Description,
+        $"{Description}: the tables {Names.Describe} are at schema version {current}, written by an earlier EngagementMetrics; this library (version {SchemaVersion}) stores events differently and does not convert them in place. Ingest your events again into a new database (engagement ingest --store sqlite:NEW.db --events events.jsonl); the data was not touched.");
 
     private EngagementStoreException NewerSchema(int current) => new(
         Description,
         $"{Description}: the tables {Names.Describe} are at schema version {current}, newer than version {SchemaVersion} that this EngagementMetrics library understands. Upgrade the EngagementMetrics package; the data was not touched.");
 
-    /// <summary>DDL statements of each schema version, version 1 first.</summary>
-    protected abstract IReadOnlyList<IReadOnlyList<string>> Migrations { get; }
+    /// <summary>DDL statements that create the current schema version in an empty database.</summary>
+    protected abstract IReadOnlyList<string> Schema { get; }
 
     protected internal abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
@@ -263,8 +245,14 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
     /// <summary>Adds a parameter holding a list of strings, in the form <see cref="InArray"/> expects.</summary>
     protected internal abstract void AddStringArray(DbCommand command, string name, IReadOnlyCollection<string> values);
 
-    /// <summary>Writes event rows (bulk path of the dialect).</summary>
-    protected internal abstract ValueTask InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<EventRow> rows, CancellationToken cancellationToken);
+    /// <summary>Adds a parameter holding a list of integers, in the form <see cref="InArray"/> expects.</summary>
+    protected internal abstract void AddIntArray(DbCommand command, string name, IReadOnlyCollection<int> values);
+
+    /// <summary>
+    /// Inserts the bot's event ids that are not stored yet, in one set-based statement, and returns those it inserted
+    /// (the others are duplicates). The ids are distinct.
+    /// </summary>
+    protected internal abstract ValueTask<HashSet<string>> InsertEventIdsAsync(DbConnection connection, DbTransaction transaction, string botId, IReadOnlyList<string> ids, CancellationToken cancellationToken);
 
     internal DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
     {
@@ -295,22 +283,8 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Inserts rows with multi-row VALUES statements of <see cref="RowsPerInsert"/> rows, prepared once and re-bound.</summary>
-    internal Task InsertRowsAsync(DbConnection connection, DbTransaction transaction, string table, string[] columns, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
-        InsertRowsAsync(connection, transaction, table, columns, rows, static (parameters, at, row) =>
-        {
-            for (var c = 0; c < row.Length; c++)
-            {
-                parameters[at + c].Value = row[c] ?? DBNull.Value;
-            }
-        }, cancellationToken);
-
-    /// <summary>
-    /// Inserts rows with multi-row VALUES statements of <see cref="RowsPerInsert"/> rows, prepared once and re-bound;
-    /// <paramref name="bind"/> sets one row's values from parameter index <c>at</c> on.
-    /// </summary>
-    internal async Task InsertRowsAsync<TRow>(
-        DbConnection connection, DbTransaction transaction, string table, string[] columns, IReadOnlyList<TRow> rows, Action<DbParameterCollection, int, TRow> bind, CancellationToken cancellationToken)
+    /// <summary>Inserts rows (values in column order): by default multi-row VALUES statements of <see cref="RowsPerInsert"/> rows, prepared once and re-bound.</summary>
+    protected internal virtual async Task InsertRowsAsync(DbConnection connection, DbTransaction transaction, string table, string[] columns, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {
@@ -327,7 +301,11 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
                 var command = count == perStatement ? full ??= CreateInsert(connection, transaction, table, columns, count) : CreateInsert(connection, transaction, table, columns, count);
                 for (var r = 0; r < count; r++)
                 {
-                    bind(command.Parameters, r * columns.Length, rows[start + r]);
+                    var row = rows[start + r];
+                    for (var c = 0; c < row.Length; c++)
+                    {
+                        command.Parameters[(r * columns.Length) + c].Value = row[c] ?? DBNull.Value;
+                    }
                 }
 
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -413,5 +391,3 @@ internal sealed class AppendTransaction(RelationalInteractionStore store, DbConn
     }
 }
 
-/// <summary>One event as the events table stores it.</summary>
-internal readonly record struct EventRow(string BotId, long Seq, InteractionEvent Event, string AccountId);

@@ -18,7 +18,9 @@ internal sealed partial class RelationalNames
         Prefix = prefix;
         SchemaVersion = qualifier + prefix + "schema_version";
         Bots = qualifier + prefix + "bots";
-        Events = qualifier + prefix + "events";
+        EventIds = qualifier + prefix + "event_ids";
+        Labels = qualifier + prefix + "labels";
+        History = qualifier + prefix + "history";
         Users = qualifier + prefix + "users";
         Channels = qualifier + prefix + "channels";
         Conversations = qualifier + prefix + "conversations";
@@ -33,7 +35,14 @@ internal sealed partial class RelationalNames
 
     public string Bots { get; }
 
-    public string Events { get; }
+    /// <summary>The ids of stored events, for idempotency only.</summary>
+    public string EventIds { get; }
+
+    /// <summary>Goal and tag names by ordinal.</summary>
+    public string Labels { get; }
+
+    /// <summary>Every event, as compact day segments (<see cref="HistorySegment"/>).</summary>
+    public string History { get; }
 
     public string Users { get; }
 
