@@ -215,33 +215,91 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarge
             command.Parameters.Add(new NpgsqlParameter<int[]>(name, NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. values] });
 
         // Binary COPY of the batch's ids into a temporary staging table, then one set-based insert that skips the
-        // (bot, id) pairs already stored and returns those it inserted.
+        // (bot, id) pairs already stored. ON CONFLICT DO NOTHING probes the unique index row by row, so the cost stays
+        // logarithmic in the stored ids whatever plan is chosen (an anti-join against the staging table, which has no
+        // statistics, can degrade into reading every stored id of the bot on every batch).
         protected internal override async ValueTask<HashSet<string>> InsertEventIdsAsync(DbConnection connection, DbTransaction transaction, string botId, IReadOnlyList<string> ids, CancellationToken cancellationToken)
         {
-            var npgsql = (NpgsqlConnection)connection;
-            await ExecuteAsync(connection, transaction, "CREATE TEMPORARY TABLE IF NOT EXISTS em_stage_event_ids (event_id text NOT NULL) ON COMMIT DELETE ROWS", cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, transaction, "TRUNCATE em_stage_event_ids", cancellationToken).ConfigureAwait(false);
-            await using (var importer = await npgsql.BeginBinaryImportAsync("COPY em_stage_event_ids (event_id) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
-            {
-                foreach (var id in ids)
-                {
-                    await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(id, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                }
-
-                await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-            }
-
+            await CopyAsync((NpgsqlConnection)connection, transaction, "em_stage_event_ids", "event_id text NOT NULL", "COPY em_stage_event_ids (event_id) FROM STDIN (FORMAT BINARY)", ids, static (importer, id, token) => importer.WriteAsync(id, NpgsqlDbType.Text, token), cancellationToken).ConfigureAwait(false);
             await using var command = Command(connection, transaction, $"INSERT INTO {Names.EventIds} (bot_id, event_id) SELECT @bot, event_id FROM em_stage_event_ids ON CONFLICT DO NOTHING RETURNING event_id");
             Add(command, "bot", botId);
-            var inserted = new HashSet<string>(ids.Count, StringComparer.Ordinal);
+            var duplicates = new HashSet<string>(ids, StringComparer.Ordinal);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                inserted.Add(reader.GetString(0));
+                duplicates.Remove(reader.GetString(0));
             }
 
-            return inserted;
+            return duplicates;
+        }
+
+        // New rows by binary COPY, typed from their values, inside the append's transaction.
+        protected internal override async Task InsertRowsAsync(DbConnection connection, DbTransaction transaction, string table, string[] columns, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+        {
+            if (rows.Count == 0)
+            {
+                return;
+            }
+
+            await using var importer = await ((NpgsqlConnection)connection).BeginBinaryImportAsync($"COPY {table} ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+            foreach (var row in rows)
+            {
+                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var value in row)
+                {
+                    await (value switch
+                    {
+                        string text => importer.WriteAsync(text, NpgsqlDbType.Text, cancellationToken),
+                        int number => importer.WriteAsync(number, NpgsqlDbType.Integer, cancellationToken),
+                        long number => importer.WriteAsync(number, NpgsqlDbType.Bigint, cancellationToken),
+                        bool flag => importer.WriteAsync(flag, NpgsqlDbType.Boolean, cancellationToken),
+                        null => importer.WriteNullAsync(cancellationToken),
+                        _ => throw new ArgumentException($"Unsupported column value type {value.GetType().Name}.", nameof(rows)),
+                    }).ConfigureAwait(false);
+                }
+            }
+
+            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        protected internal override async Task UpdateFirstSeenAsync(DbConnection connection, DbTransaction transaction, string botId, IReadOnlyList<(string User, long Ticks)> users, CancellationToken cancellationToken)
+        {
+            await using var command = Command(connection, transaction, $"UPDATE {Names.Users} u SET first_seen = x.ticks FROM unnest(@users, @ticks) AS x(user_id, ticks) WHERE u.bot_id = @bot AND u.user_id = x.user_id");
+            Add(command, "bot", botId);
+            command.Parameters.Add(new NpgsqlParameter<string[]>("users", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. users.Select(static u => u.User)] });
+            command.Parameters.Add(new NpgsqlParameter<long[]>("ticks", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. users.Select(static u => u.Ticks)] });
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        protected internal override async Task UpdateConversationsAsync(DbConnection connection, DbTransaction transaction, string botId, IReadOnlyList<ConversationUpdate> conversations, CancellationToken cancellationToken)
+        {
+            await using var command = Command(connection, transaction, $"""
+                UPDATE {Names.Conversations} c SET interactive = x.interactive, closed = x.closed, first_day = x.first_day, last_day = x.last_day
+                FROM unnest(@ids, @interactive, @closed, @first, @last) AS x(conversation_id, interactive, closed, first_day, last_day)
+                WHERE c.bot_id = @bot AND c.conversation_id = x.conversation_id
+                """);
+            Add(command, "bot", botId);
+            command.Parameters.Add(new NpgsqlParameter<string[]>("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. conversations.Select(static c => c.Id)] });
+            command.Parameters.Add(new NpgsqlParameter<bool[]>("interactive", NpgsqlDbType.Array | NpgsqlDbType.Boolean) { TypedValue = [.. conversations.Select(static c => c.Interactive)] });
+            command.Parameters.Add(new NpgsqlParameter<bool[]>("closed", NpgsqlDbType.Array | NpgsqlDbType.Boolean) { TypedValue = [.. conversations.Select(static c => c.Closed)] });
+            command.Parameters.Add(new NpgsqlParameter<int[]>("first", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. conversations.Select(static c => c.FirstDay)] });
+            command.Parameters.Add(new NpgsqlParameter<int[]>("last", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. conversations.Select(static c => c.LastDay)] });
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // A session's staging table (temporary, emptied at commit), filled by binary COPY.
+        private async Task CopyAsync<T>(NpgsqlConnection connection, DbTransaction transaction, string table, string columns, string copy, IReadOnlyList<T> values, Func<NpgsqlBinaryImporter, T, CancellationToken, Task> write, CancellationToken cancellationToken)
+        {
+            await ExecuteAsync(connection, transaction, $"CREATE TEMPORARY TABLE IF NOT EXISTS {table} ({columns}) ON COMMIT DELETE ROWS", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, $"TRUNCATE {table}", cancellationToken).ConfigureAwait(false);
+            await using var importer = await connection.BeginBinaryImportAsync(copy, cancellationToken).ConfigureAwait(false);
+            foreach (var value in values)
+            {
+                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await write(importer, value, cancellationToken).ConfigureAwait(false);
+            }
+
+            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }

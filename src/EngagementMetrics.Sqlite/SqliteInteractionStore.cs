@@ -261,21 +261,38 @@ public sealed class SqliteInteractionStore : IInteractionStore, IAppendTarget, I
         protected internal override void AddIntArray(DbCommand command, string name, IReadOnlyCollection<int> values) =>
             Add(command, name, "[" + string.Join(',', values) + "]");
 
-        // One statement for the whole batch: SQLite reads the ids from a JSON array, skips those already stored and
-        // returns the ones it inserted.
+        // One statement for the whole batch: SQLite reads the ids from a JSON array and skips those already stored.
+        // Under a savepoint: when every id was new (the usual case) nothing needs reading back; otherwise the insert is
+        // undone and redone returning the ids it inserts, so the duplicates are known.
         protected internal override async ValueTask<HashSet<string>> InsertEventIdsAsync(DbConnection connection, DbTransaction transaction, string botId, IReadOnlyList<string> ids, CancellationToken cancellationToken)
         {
-            await using var command = Command(connection, transaction, $"INSERT INTO {Names.EventIds} (bot_id, event_id) SELECT @bot, value FROM json_each(@ids) WHERE true ON CONFLICT DO NOTHING RETURNING event_id");
+            var sql = $"INSERT INTO {Names.EventIds} (bot_id, event_id) SELECT @bot, value FROM json_each(@ids) WHERE true ON CONFLICT DO NOTHING";
+            var json = JsonSerializer.Serialize((IReadOnlyCollection<string>)ids, SqliteJsonContext.Default.IReadOnlyCollectionString);
+            await ExecuteAsync(connection, transaction, "SAVEPOINT em_event_ids", cancellationToken).ConfigureAwait(false);
+            await using (var insert = Command(connection, transaction, sql))
+            {
+                Add(insert, "bot", botId);
+                Add(insert, "ids", json);
+                if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == ids.Count)
+                {
+                    await ExecuteAsync(connection, transaction, "RELEASE em_event_ids", cancellationToken).ConfigureAwait(false);
+                    return [];
+                }
+            }
+
+            await ExecuteAsync(connection, transaction, "ROLLBACK TO em_event_ids", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, "RELEASE em_event_ids", cancellationToken).ConfigureAwait(false);
+            await using var command = Command(connection, transaction, sql + " RETURNING event_id");
             Add(command, "bot", botId);
-            AddStringArray(command, "ids", (IReadOnlyCollection<string>)ids);
-            var inserted = new HashSet<string>(ids.Count, StringComparer.Ordinal);
+            Add(command, "ids", json);
+            var duplicates = new HashSet<string>(ids, StringComparer.Ordinal);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                inserted.Add(reader.GetString(0));
+                duplicates.Remove(reader.GetString(0));
             }
 
-            return inserted;
+            return duplicates;
         }
     }
 }

@@ -76,6 +76,30 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task A_batch_mixing_stored_and_new_ids_stores_only_the_new_ones()
+    {
+        var store = await CreateStoreAsync();
+        await store.AppendAsync([Event("u1", "2025-01-01T10:00:00Z", eventId: "e1"), Event("u2", "2025-01-01T11:00:00Z", eventId: "e2")]);
+
+        var mixed = await store.AppendAsync(
+        [
+            Event("u1", "2025-01-01T10:00:00Z", eventId: "e1"),
+            Event("u3", "2025-01-01T12:00:00Z", eventId: "e3"),
+            Event("u2", "2025-01-01T11:00:00Z", eventId: "e2"),
+            Event("u4", "2025-01-01T13:00:00Z", eventId: "e4"),
+            Event("x1", "2025-01-01T13:00:00Z", bot: "other-bot", eventId: "e1"), // the same id on another bot is another event
+        ]);
+
+        mixed.Stored.Should().Be(3);
+        mixed.Duplicates.Should().Be(2);
+        var trend = await new EngagementEngine(store).GetTrendAsync(Query("2025-01-01", "2025-01-01"));
+        trend.Summary.UniqueUsers.Should().Be(4);
+        (await new EngagementEngine(store).GetTrendAsync(Query("2025-01-01", "2025-01-01", bot: "other-bot"))).Summary.UniqueUsers.Should().Be(1);
+        var history = await ((IEventHistory)store).ReadEventsAsync(Bot, 0, DateTime.MaxValue.Ticks);
+        history.Select(e => e.UserId).Should().Equal("u1", "u2", "u3", "u4");
+    }
+
+    [StoreFact]
     public async Task A_strict_batch_with_one_bad_event_stores_nothing()
     {
         var store = await CreateStoreAsync();

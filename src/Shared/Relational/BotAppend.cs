@@ -19,7 +19,7 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
     /// <summary>Writes the bot's events; returns the bot's new row and how many ids were already stored.</summary>
     public async Task<(BotRow? Bot, int Duplicates)> RunAsync(IReadOnlyList<InteractionEvent> events, string account, BotRow? bot, CancellationToken cancellationToken)
     {
-        // Idempotency: the ids table takes the new ids in one set-based statement and says which were new.
+        // Idempotency: the ids table takes the new ids set-based and says which were stored already.
         var ids = new List<string>();
         foreach (var evt in events)
         {
@@ -29,11 +29,11 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
             }
         }
 
-        var inserted = ids.Count == 0 ? null : await store.InsertEventIdsAsync(connection, transaction, botId, ids, cancellationToken).ConfigureAwait(false);
+        var stored = ids.Count == 0 ? null : await store.InsertEventIdsAsync(connection, transaction, botId, ids, cancellationToken).ConfigureAwait(false);
         var accepted = new List<InteractionEvent>(events.Count);
         foreach (var evt in events)
         {
-            if (evt.EventId is not { } id || inserted!.Contains(id))
+            if (evt.EventId is not { } id || !stored!.Contains(id))
             {
                 accepted.Add(evt);
             }
@@ -213,16 +213,7 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
         if (later.Count > 0)
         {
             // A late event (or a first activity) moved a known user's first-seen instant back.
-            await using var update = store.Command(connection, transaction, $"UPDATE {_names.Users} SET first_seen = @ticks WHERE bot_id = @bot AND user_id = @user");
-            RelationalInteractionStore.Add(update, "bot", botId);
-            RelationalInteractionStore.Add(update, "user", string.Empty);
-            RelationalInteractionStore.Add(update, "ticks", 0L);
-            foreach (var (user, ticks) in later)
-            {
-                update.Parameters["user"].Value = user;
-                update.Parameters["ticks"].Value = ticks;
-                await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            await store.UpdateFirstSeenAsync(connection, transaction, botId, later, cancellationToken).ConfigureAwait(false);
         }
 
         return new Ordinals(map, added.Count);
@@ -341,22 +332,12 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
         await store.InsertRowsAsync(connection, transaction, _names.Conversations, ConversationColumns, added, cancellationToken).ConfigureAwait(false);
         if (changed.Count > 0)
         {
-            await using var update = store.Command(connection, transaction, $"UPDATE {_names.Conversations} SET interactive = @interactive, closed = @closed, first_day = @first, last_day = @last WHERE bot_id = @bot AND conversation_id = @id");
-            RelationalInteractionStore.Add(update, "bot", botId);
-            RelationalInteractionStore.Add(update, "id", string.Empty);
-            RelationalInteractionStore.Add(update, "interactive", false);
-            RelationalInteractionStore.Add(update, "closed", false);
-            RelationalInteractionStore.Add(update, "first", 0);
-            RelationalInteractionStore.Add(update, "last", 0);
-            foreach (var (id, row) in changed)
-            {
-                update.Parameters["id"].Value = id;
-                update.Parameters["interactive"].Value = (row.Facts & ConversationFacts.Interactive) != 0;
-                update.Parameters["closed"].Value = (row.Facts & ConversationFacts.Closed) != 0;
-                update.Parameters["first"].Value = row.FirstDay;
-                update.Parameters["last"].Value = row.LastDay;
-                await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            await store.UpdateConversationsAsync(
+                connection,
+                transaction,
+                botId,
+                [.. changed.Select(static c => new ConversationUpdate(c.Id, (c.Row.Facts & ConversationFacts.Interactive) != 0, (c.Row.Facts & ConversationFacts.Closed) != 0, c.Row.FirstDay, c.Row.LastDay))],
+                cancellationToken).ConfigureAwait(false);
         }
 
         return new Ordinals(map, added.Count);

@@ -249,10 +249,46 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
     protected internal abstract void AddIntArray(DbCommand command, string name, IReadOnlyCollection<int> values);
 
     /// <summary>
-    /// Inserts the bot's event ids that are not stored yet, in one set-based statement, and returns those it inserted
-    /// (the others are duplicates). The ids are distinct.
+    /// Inserts the bot's event ids that are not stored yet, set-based, and returns the ones that were already stored
+    /// (duplicates; usually none). The ids are distinct; the bot is locked by the transaction.
     /// </summary>
     protected internal abstract ValueTask<HashSet<string>> InsertEventIdsAsync(DbConnection connection, DbTransaction transaction, string botId, IReadOnlyList<string> ids, CancellationToken cancellationToken);
+
+    /// <summary>Moves users' first-seen instants back (by default one prepared UPDATE per user).</summary>
+    protected internal virtual async Task UpdateFirstSeenAsync(DbConnection connection, DbTransaction transaction, string botId, IReadOnlyList<(string User, long Ticks)> users, CancellationToken cancellationToken)
+    {
+        await using var update = Command(connection, transaction, $"UPDATE {Names.Users} SET first_seen = @ticks WHERE bot_id = @bot AND user_id = @user");
+        Add(update, "bot", botId);
+        Add(update, "user", string.Empty);
+        Add(update, "ticks", 0L);
+        foreach (var (user, ticks) in users)
+        {
+            update.Parameters["user"].Value = user;
+            update.Parameters["ticks"].Value = ticks;
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Rewrites conversations' facts and day span (by default one prepared UPDATE per conversation).</summary>
+    protected internal virtual async Task UpdateConversationsAsync(DbConnection connection, DbTransaction transaction, string botId, IReadOnlyList<ConversationUpdate> conversations, CancellationToken cancellationToken)
+    {
+        await using var update = Command(connection, transaction, $"UPDATE {Names.Conversations} SET interactive = @interactive, closed = @closed, first_day = @first, last_day = @last WHERE bot_id = @bot AND conversation_id = @id");
+        Add(update, "bot", botId);
+        Add(update, "id", string.Empty);
+        Add(update, "interactive", false);
+        Add(update, "closed", false);
+        Add(update, "first", 0);
+        Add(update, "last", 0);
+        foreach (var row in conversations)
+        {
+            update.Parameters["id"].Value = row.Id;
+            update.Parameters["interactive"].Value = row.Interactive;
+            update.Parameters["closed"].Value = row.Closed;
+            update.Parameters["first"].Value = row.FirstDay;
+            update.Parameters["last"].Value = row.LastDay;
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     internal DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
     {
@@ -350,6 +386,9 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
 }
 
 /// <summary>One append of a relational store: one database transaction, bots locked as the pipeline reaches them.</summary>
+/// <summary>A conversation's facts and UTC day span after an append.</summary>
+internal readonly record struct ConversationUpdate(string Id, bool Interactive, bool Closed, int FirstDay, int LastDay);
+
 internal sealed class AppendTransaction(RelationalInteractionStore store, DbConnection connection, DbTransaction transaction) : IAppendTransaction
 {
     private readonly Dictionary<string, BotRow?> _bots = new(StringComparer.Ordinal);
