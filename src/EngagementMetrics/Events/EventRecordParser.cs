@@ -26,6 +26,7 @@ internal sealed class EventRecordParser
     private byte[] _scratch = new byte[256];
     private byte[] _names = new byte[256];
     private int? _loneSurrogateAt;
+    private readonly (string? Field, byte[] Bytes, string? Value)[] _last = new (string?, byte[], string?)[16];
 
     private enum Field
     {
@@ -282,7 +283,8 @@ internal sealed class EventRecordParser
             Tag = tag,
         };
 
-        error = InteractionEventValidator.Validate(evt, index, lineNumber);
+        // Characters were checked on the bytes as each string was read (ReadString); the rest of the rules here.
+        error = InteractionEventValidator.Validate(evt, index, lineNumber, textChecked: true);
         if (error is not null)
         {
             evt = null;
@@ -362,17 +364,24 @@ internal sealed class EventRecordParser
                     return escapeError;
                 }
 
+                // Valid UTF-8 (checked for the whole record) holds no surrogates, and JSON forbids raw control
+                // characters in strings, so unescaped text can only hide DEL (0x7F); escapes can spell anything.
+                bool suspect;
                 if (reader.ValueIsEscaped)
                 {
                     value = reader.GetString();
+                    suspect = true;
                 }
                 else
                 {
                     var bytes = reader.ValueSpan;
-                    value = cache ? _strings.Get(bytes) : Encoding.UTF8.GetString(bytes);
+                    value = cache ? Cached(field, bytes) : Encoding.UTF8.GetString(bytes);
+                    suspect = bytes.Contains((byte)0x7F);
                 }
 
-                return null;
+                return suspect && InteractionEventValidator.DescribeBadCharacter(value) is { } problem
+                    ? new EventError(index, lineNumber, field, problem)
+                    : null;
             case JsonTokenType.Null:
                 return null;
             default:
@@ -380,6 +389,25 @@ internal sealed class EventRecordParser
                 reader.Skip();
                 return new EventError(index, lineNumber, field, $"must be a string, not {kind}");
         }
+    }
+
+    // Bots, accounts and channels mostly repeat from one line to the next: one comparison with the field's previous value
+    // before the cache.
+    private string Cached(string field, ReadOnlySpan<byte> bytes)
+    {
+        ref var last = ref _last[(uint)field.Length % (uint)_last.Length];
+        if (last.Field == (object)field && bytes.SequenceEqual(last.Bytes))
+        {
+            return last.Value!;
+        }
+
+        var value = _strings.Get(bytes);
+        if (bytes.Length <= 64)
+        {
+            last = (field, bytes.ToArray(), value);
+        }
+
+        return value;
     }
 
     private EventError? ReadTimestamp(ref Utf8JsonReader reader, int index, int? lineNumber, out DateTimeOffset value, out bool present)

@@ -126,7 +126,7 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
             return null;
         }
 
-        var batch = new BatchBuilder(_options.Format == EventFormat.JsonLines);
+        var batch = new BatchBuilder(_options.Format == EventFormat.JsonLines, Math.Min(_options.BatchSize, 1 << 16));
         while (batch.Count < _options.BatchSize && !_done)
         {
             var progressed = _options.Format == EventFormat.JsonLines ? NextLine(batch) : NextElement(batch);
@@ -444,11 +444,11 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
         }
     }
 
-    private sealed class BatchBuilder(bool lines)
+    private sealed class BatchBuilder(bool lines, int capacity)
     {
-        private readonly List<InteractionEvent> _events = [];
-        private readonly List<int> _positions = [];
-        private readonly List<int> _recordIndexes = [];
+        private readonly List<InteractionEvent> _events = new(capacity);
+        private readonly List<int> _positions = new(capacity);
+        private readonly List<int> _recordIndexes = new(capacity);
         private readonly List<EventError> _errors = [];
         private int _records;
 

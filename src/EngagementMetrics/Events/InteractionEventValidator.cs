@@ -15,7 +15,10 @@ public static class InteractionEventValidator
     /// <param name="index">Its zero-based position in the batch (reported in the error).</param>
     /// <param name="lineNumber">Its line in a JSON Lines file, if it came from one.</param>
     /// <returns>The first rule the event breaks, or <see langword="null"/> when it is valid.</returns>
-    public static EventError? Validate(InteractionEvent? evt, int index, int? lineNumber = null)
+    public static EventError? Validate(InteractionEvent? evt, int index, int? lineNumber = null) => Validate(evt, index, lineNumber, textChecked: false);
+
+    /// <summary>Checks one event; <paramref name="textChecked"/> when the caller has already refused bad characters in its strings (the reader does, on the bytes).</summary>
+    internal static EventError? Validate(InteractionEvent? evt, int index, int? lineNumber, bool textChecked)
     {
         if (evt is null)
         {
@@ -42,17 +45,17 @@ public static class InteractionEventValidator
             return new EventError(index, lineNumber, "timestamp", "is required");
         }
 
-        return CheckLength(evt.BotId, "botId", index, lineNumber)
-            ?? CheckLength(evt.UserId, "userId", index, lineNumber)
-            ?? CheckLength(evt.EventId, "eventId", index, lineNumber)
-            ?? CheckLength(evt.AccountId, "accountId", index, lineNumber)
-            ?? CheckLength(evt.ConversationId, "conversationId", index, lineNumber)
-            ?? CheckLength(evt.Channel, "channel", index, lineNumber)
-            ?? CheckLength(evt.Goal, "goal", index, lineNumber)
-            ?? CheckLength(evt.Tag, "tag", index, lineNumber);
+        return CheckText(evt.BotId, "botId", index, lineNumber, textChecked)
+            ?? CheckText(evt.UserId, "userId", index, lineNumber, textChecked)
+            ?? CheckText(evt.EventId, "eventId", index, lineNumber, textChecked)
+            ?? CheckText(evt.AccountId, "accountId", index, lineNumber, textChecked)
+            ?? CheckText(evt.ConversationId, "conversationId", index, lineNumber, textChecked)
+            ?? CheckText(evt.Channel, "channel", index, lineNumber, textChecked)
+            ?? CheckText(evt.Goal, "goal", index, lineNumber, textChecked)
+            ?? CheckText(evt.Tag, "tag", index, lineNumber, textChecked);
     }
 
-    private static EventError? CheckLength(string? value, string field, int index, int? lineNumber)
+    private static EventError? CheckText(string? value, string field, int index, int? lineNumber, bool textChecked)
     {
         if (value is null)
         {
@@ -64,7 +67,7 @@ public static class InteractionEventValidator
             return new EventError(index, lineNumber, field, $"is {value.Length} characters long; at most {MaxIdLength} are allowed");
         }
 
-        return DescribeBadCharacter(value) is { } problem ? new EventError(index, lineNumber, field, problem) : null;
+        return !textChecked && DescribeBadCharacter(value) is { } problem ? new EventError(index, lineNumber, field, problem) : null;
     }
 
     /// <summary>
