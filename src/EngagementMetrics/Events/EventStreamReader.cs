@@ -3,34 +3,6 @@ using System.Text.Json;
 
 namespace EngagementMetrics.Events;
 
-/// <summary>How a stream of events is written.</summary>
-public enum EventFormat
-{
-    /// <summary>One JSON object per line (<c>application/x-ndjson</c>, <c>.jsonl</c> files). Records are named by one-based line number.</summary>
-    JsonLines = 0,
-
-    /// <summary>One JSON array of objects (<c>application/json</c>). Records are named by zero-based array index.</summary>
-    JsonArray = 1,
-}
-
-/// <summary>Settings of an <see cref="EventStreamReader"/>.</summary>
-public sealed class EventReaderOptions
-{
-    /// <summary>The input format. Default <see cref="EventFormat.JsonLines"/>.</summary>
-    public EventFormat Format { get; init; } = EventFormat.JsonLines;
-
-    /// <summary>Records per batch returned by <see cref="EventStreamReader.ReadBatchAsync"/>.</summary>
-    /// <value>Default 10,000; from 1 to 1,000,000.</value>
-    public int BatchSize { get; init; } = 10_000;
-
-    /// <summary>
-    /// Longest accepted record (a line, or an array element) in bytes. A longer line is rejected as one error and skipped
-    /// without being held in memory; a longer array element ends the read (an array cannot be resumed mid-element).
-    /// </summary>
-    /// <value>Default 1 MiB; from 1 KiB to 64 MiB. Events are small: ids and names are at most 1,024 characters.</value>
-    public int MaxRecordBytes { get; init; } = 1 << 20;
-}
-
 /// <summary>
 /// Reads interaction events from a UTF-8 stream (a file, standard input, an HTTP request body) in batches, strictly,
 /// without ever holding the whole input: memory stays at about one buffer plus one batch, whatever the input's size.
