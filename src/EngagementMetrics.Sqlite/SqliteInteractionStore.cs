@@ -217,8 +217,9 @@ public sealed class SqliteInteractionStore : IInteractionStore, IAppendTarget, I
         protected internal override void AddStringArray(DbCommand command, string name, IReadOnlyCollection<string> values) =>
             Add(command, name, JsonSerializer.Serialize(values, SqliteJsonContext.Default.IReadOnlyCollectionString));
 
-        // All rows in one statement: a JSON array of row arrays that SQLite unpacks with json_each. Binding a parameter
-        // per value instead costs a linear search per name (SQLite looks bound names up one by one).
+        // Rows as JSON arrays of row arrays that SQLite unpacks with json_each, one statement per ~30,000 characters
+        // (binding a parameter per value instead costs a linear name search per value; a bigger JSON string would be a
+        // large object, batch after batch).
         protected internal override async Task InsertRowsAsync(DbConnection connection, DbTransaction transaction, string table, string[] columns, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
         {
             if (rows.Count == 0)
@@ -226,70 +227,94 @@ public sealed class SqliteInteractionStore : IInteractionStore, IAppendTarget, I
                 return;
             }
 
-            var buffer = new System.Buffers.ArrayBufferWriter<byte>(rows.Count * columns.Length * 12);
-            using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            var select = string.Join(", ", columns.Select((_, i) => $"value ->> {i}"));
+            await using var command = Command(connection, transaction, $"INSERT INTO {table} ({string.Join(", ", columns)}) SELECT {select} FROM json_each(@rows)");
+            Add(command, "rows", string.Empty);
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(32 * 1024);
+            var next = 0;
+            while (next < rows.Count)
             {
-                json.WriteStartArray();
-                foreach (var row in rows)
+                buffer.ResetWrittenCount();
+                using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
                 {
                     json.WriteStartArray();
-                    foreach (var value in row)
+                    while (next < rows.Count && json.BytesPending + json.BytesCommitted < 30_000)
                     {
-                        switch (value)
+                        json.WriteStartArray();
+                        foreach (var value in rows[next++])
                         {
-                            case string text: json.WriteStringValue(text); break;
-                            case int number: json.WriteNumberValue(number); break;
-                            case long number: json.WriteNumberValue(number); break;
-                            case bool flag: json.WriteNumberValue(flag ? 1 : 0); break;
-                            case null: json.WriteNullValue(); break;
-                            default: throw new ArgumentException($"Unsupported column value type {value.GetType().Name}.", nameof(rows));
+                            switch (value)
+                            {
+                                case string text: json.WriteStringValue(text); break;
+                                case int number: json.WriteNumberValue(number); break;
+                                case long number: json.WriteNumberValue(number); break;
+                                case bool flag: json.WriteNumberValue(flag ? 1 : 0); break;
+                                case null: json.WriteNullValue(); break;
+                                default: throw new ArgumentException($"Unsupported column value type {value.GetType().Name}.", nameof(rows));
+                            }
                         }
+
+                        json.WriteEndArray();
                     }
 
                     json.WriteEndArray();
                 }
 
-                json.WriteEndArray();
+                command.Parameters["rows"].Value = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
-
-            var select = string.Join(", ", columns.Select((_, i) => $"value ->> {i}"));
-            await using var command = Command(connection, transaction, $"INSERT INTO {table} ({string.Join(", ", columns)}) SELECT {select} FROM json_each(@rows)");
-            Add(command, "rows", System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         protected internal override void AddIntArray(DbCommand command, string name, IReadOnlyCollection<int> values) =>
             Add(command, name, "[" + string.Join(',', values) + "]");
 
-        // One statement for the whole batch: SQLite reads the ids from a JSON array and skips those already stored.
-        // Under a savepoint: when every id was new (the usual case) nothing needs reading back; otherwise the insert is
-        // undone and redone returning the ids it inserts, so the duplicates are known.
+        // SQLite reads the ids from a JSON array (KeysPerStatement at a time, so no parameter is a large object) and
+        // skips those already stored. Under a savepoint: when every id was new (the usual case) nothing needs reading
+        // back; otherwise the insert is undone and redone returning the ids it inserts, so the duplicates are known.
         protected internal override async ValueTask<HashSet<string>> InsertEventIdsAsync(DbConnection connection, DbTransaction transaction, string botId, IReadOnlyList<string> ids, CancellationToken cancellationToken)
         {
             var sql = $"INSERT INTO {Names.EventIds} (bot_id, event_id) SELECT @bot, value FROM json_each(@ids) WHERE true ON CONFLICT DO NOTHING";
-            var json = JsonSerializer.Serialize((IReadOnlyCollection<string>)ids, SqliteJsonContext.Default.IReadOnlyCollectionString);
-            await ExecuteAsync(connection, transaction, "SAVEPOINT em_event_ids", cancellationToken).ConfigureAwait(false);
-            await using (var insert = Command(connection, transaction, sql))
+            var duplicates = new HashSet<string>(StringComparer.Ordinal);
+            for (var start = 0; start < ids.Count; start += KeysPerStatement)
             {
-                Add(insert, "bot", botId);
-                Add(insert, "ids", json);
-                if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == ids.Count)
+                var chunk = new string[Math.Min(KeysPerStatement, ids.Count - start)];
+                for (var i = 0; i < chunk.Length; i++)
                 {
-                    await ExecuteAsync(connection, transaction, "RELEASE em_event_ids", cancellationToken).ConfigureAwait(false);
-                    return [];
+                    chunk[i] = ids[start + i];
                 }
-            }
 
-            await ExecuteAsync(connection, transaction, "ROLLBACK TO em_event_ids", cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, transaction, "RELEASE em_event_ids", cancellationToken).ConfigureAwait(false);
-            await using var command = Command(connection, transaction, sql + " RETURNING event_id");
-            Add(command, "bot", botId);
-            Add(command, "ids", json);
-            var duplicates = new HashSet<string>(ids, StringComparer.Ordinal);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                duplicates.Remove(reader.GetString(0));
+                var json = JsonSerializer.Serialize((IReadOnlyCollection<string>)chunk, SqliteJsonContext.Default.IReadOnlyCollectionString);
+                await ExecuteAsync(connection, transaction, "SAVEPOINT em_event_ids", cancellationToken).ConfigureAwait(false);
+                await using (var insert = Command(connection, transaction, sql))
+                {
+                    Add(insert, "bot", botId);
+                    Add(insert, "ids", json);
+                    if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == chunk.Length)
+                    {
+                        await ExecuteAsync(connection, transaction, "RELEASE em_event_ids", cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+                }
+
+                await ExecuteAsync(connection, transaction, "ROLLBACK TO em_event_ids", cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, transaction, "RELEASE em_event_ids", cancellationToken).ConfigureAwait(false);
+                await using var command = Command(connection, transaction, sql + " RETURNING event_id");
+                Add(command, "bot", botId);
+                Add(command, "ids", json);
+                var inserted = new HashSet<string>(StringComparer.Ordinal);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    inserted.Add(reader.GetString(0));
+                }
+
+                foreach (var id in chunk)
+                {
+                    if (!inserted.Contains(id))
+                    {
+                        duplicates.Add(id);
+                    }
+                }
             }
 
             return duplicates;

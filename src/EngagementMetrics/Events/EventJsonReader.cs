@@ -47,7 +47,7 @@ public static class EventJsonReader
             events.AddRange(batch.Events);
             positions.AddRange(batch.Positions);
             errors.AddRange(batch.Errors);
-            recordIndexes.AddRange(batch.RecordIndexes ?? []);
+            recordIndexes.AddRange(batch.RecordIndexes ?? Array.Empty<int>());
             records += batch.RecordCount;
         }
 

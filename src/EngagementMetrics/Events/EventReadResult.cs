@@ -3,7 +3,7 @@ namespace EngagementMetrics.Events;
 /// <summary>What reading events produced: the valid events and why the others were rejected.</summary>
 public sealed class EventReadResult
 {
-    internal EventReadResult(List<InteractionEvent> events, List<int> positions, List<EventError> errors, int recordCount, List<int>? recordIndexes = null, bool lines = true)
+    internal EventReadResult(IReadOnlyList<InteractionEvent> events, IReadOnlyList<int> positions, List<EventError> errors, int recordCount, IReadOnlyList<int>? recordIndexes = null, bool lines = true)
     {
         Events = new Storage.ValidatedEvents(events);
         Positions = positions;
@@ -14,7 +14,7 @@ public sealed class EventReadResult
     }
 
     /// <summary>For each of <see cref="Events"/>, its zero-based record number (differs from the line where blank lines were skipped).</summary>
-    internal List<int>? RecordIndexes { get; }
+    internal IReadOnlyList<int>? RecordIndexes { get; }
 
     internal bool IsLines { get; }
 

@@ -98,7 +98,7 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
             return null;
         }
 
-        var batch = new BatchBuilder(_options.Format == EventFormat.JsonLines, Math.Min(_options.BatchSize, 1 << 16));
+        var batch = new BatchBuilder(_options.Format == EventFormat.JsonLines);
         while (batch.Count < _options.BatchSize && !_done)
         {
             var progressed = _options.Format == EventFormat.JsonLines ? NextLine(batch) : NextElement(batch);
@@ -416,11 +416,11 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
         }
     }
 
-    private sealed class BatchBuilder(bool lines, int capacity)
+    private sealed class BatchBuilder(bool lines)
     {
-        private readonly List<InteractionEvent> _events = new(capacity);
-        private readonly List<int> _positions = new(capacity);
-        private readonly List<int> _recordIndexes = new(capacity);
+        private readonly SegmentedList<InteractionEvent> _events = new();
+        private readonly SegmentedList<int> _positions = new();
+        private readonly SegmentedList<int> _recordIndexes = new();
         private readonly List<EventError> _errors = [];
         private int _records;
 

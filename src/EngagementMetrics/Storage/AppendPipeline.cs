@@ -160,7 +160,7 @@ public static class AppendPipeline
 
 /// <summary>Events that <see cref="EventStreamReader"/> has validated: the pipeline does not check them again.</summary>
 /// <remarks>Only the reader creates it; the events are immutable, so what was checked is what is stored.</remarks>
-internal sealed class ValidatedEvents(List<InteractionEvent> events) : IReadOnlyList<InteractionEvent>
+internal sealed class ValidatedEvents(IReadOnlyList<InteractionEvent> events) : IReadOnlyList<InteractionEvent>
 {
     public int Count => events.Count;
 

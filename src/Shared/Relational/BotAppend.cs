@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Data.Common;
 using System.Globalization;
 using EngagementMetrics.Events;
@@ -47,20 +48,30 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
 
         // Time order, ties in the order received (a stable sort): segments are written in it, and new users and
         // conversations get their ordinals in it, so first-seen instants rise with the ordinal (the engine's fast path).
-        var order = new int[accepted.Count];
-        var keys = new long[accepted.Count];
-        for (var i = 0; i < order.Length; i++)
+        // Per-batch arrays come from the pool: fresh ones of this size would be large objects, batch after batch.
+        var count = accepted.Count;
+        var order = ArrayPool<int>.Shared.Rent(count);
+        var keys = ArrayPool<long>.Shared.Rent(count);
+        var sorted = new InteractionEvent[count];
+        try
         {
-            order[i] = i;
-            keys[i] = accepted[i].Timestamp.UtcTicks;
-        }
+            for (var i = 0; i < count; i++)
+            {
+                order[i] = i;
+                keys[i] = accepted[i].Timestamp.UtcTicks;
+            }
 
-        Array.Sort(keys, order, Comparer<long>.Create(static (a, b) => a.CompareTo(b)));
-        StableTies(keys, order);
-        var sorted = new InteractionEvent[accepted.Count];
-        for (var i = 0; i < order.Length; i++)
+            Array.Sort(keys, order, 0, count);
+            StableTies(keys.AsSpan(0, count), order);
+            for (var i = 0; i < count; i++)
+            {
+                sorted[i] = accepted[order[i]];
+            }
+        }
+        finally
         {
-            sorted[i] = accepted[order[i]];
+            ArrayPool<int>.Shared.Return(order);
+            ArrayPool<long>.Shared.Return(keys);
         }
 
         var state = bot ?? new BotRow(account, 0, 0, 0, 0, 0, 0);
@@ -76,7 +87,7 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
             ConversationCount = state.ConversationCount + conversations.Added,
         };
 
-        var rows = new HistoryRow[sorted.Length];
+        var rows = ArrayPool<HistoryRow>.Shared.Rent(sorted.Length);
         for (var i = 0; i < sorted.Length; i++)
         {
             var evt = sorted[i];
@@ -90,10 +101,42 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
                 evt.Tag is { } tag ? labels.Map[tag] : -1);
         }
 
-        var segment = await WriteSegmentsAsync(rows, state.SegmentSeq, cancellationToken).ConfigureAwait(false);
+        long segment;
+        try
+        {
+            segment = await WriteSegmentsAsync(new ArraySegment<HistoryRow>(rows, 0, sorted.Length), state.SegmentSeq, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<HistoryRow>.Shared.Return(rows);
+        }
+
         state = state with { SegmentSeq = segment, EventCount = state.EventCount + accepted.Count };
         await WriteBotAsync(state, isNew: bot is null, cancellationToken).ConfigureAwait(false);
         return (state, duplicates);
+    }
+
+    // Rows of a per-bot dictionary table whose key is one of `keys`, in statements of at most KeysPerStatement keys (so
+    // no parameter is a large object and every statement stays small).
+    private async Task LookupAsync(string sql, IReadOnlyList<string> keys, Action<DbDataReader> row, CancellationToken cancellationToken)
+    {
+        for (var start = 0; start < keys.Count; start += RelationalInteractionStore.KeysPerStatement)
+        {
+            var chunk = new string[Math.Min(RelationalInteractionStore.KeysPerStatement, keys.Count - start)];
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                chunk[i] = keys[start + i];
+            }
+
+            await using var command = store.Command(connection, transaction, sql);
+            RelationalInteractionStore.Add(command, "bot", botId);
+            store.AddStringArray(command, "ids", chunk);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                row(reader);
+            }
+        }
     }
 
     public static async Task<BotRow?> ReadBotAsync(RelationalInteractionStore store, DbConnection connection, DbTransaction? transaction, string botId, CancellationToken cancellationToken)
@@ -110,7 +153,7 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
     }
 
     // Array.Sort is not stable: within each run of equal ticks, put the original positions back in order.
-    private static void StableTies(long[] keys, int[] order)
+    private static void StableTies(ReadOnlySpan<long> keys, int[] order)
     {
         var start = 0;
         for (var i = 1; i <= keys.Length; i++)
@@ -183,22 +226,16 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
         }
 
         var later = new List<(string User, long Ticks)>();
-        await using (var command = store.Command(connection, transaction, $"SELECT user_id, ordinal, first_seen FROM {_names.Users} WHERE bot_id = @bot AND user_id {store.InArray("ids")}"))
+        await LookupAsync($"SELECT user_id, ordinal, first_seen FROM {_names.Users} WHERE bot_id = @bot AND user_id {store.InArray("ids")}", order, reader =>
         {
-            RelationalInteractionStore.Add(command, "bot", botId);
-            store.AddStringArray(command, "ids", order);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            var user = reader.GetString(0);
+            map[user] = reader.GetInt32(1);
+            var ticks = earliest[user];
+            if (ticks < reader.GetInt64(2))
             {
-                var user = reader.GetString(0);
-                map[user] = reader.GetInt32(1);
-                var ticks = earliest[user];
-                if (ticks < reader.GetInt64(2))
-                {
-                    later.Add((user, ticks));
-                }
+                later.Add((user, ticks));
             }
-        }
+        }, cancellationToken).ConfigureAwait(false);
 
         // New users in order of their first activity (never-active ones last), so ordinals follow first-seen.
         var added = new List<object?[]>();
@@ -238,16 +275,7 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
             return new Ordinals(map, 0);
         }
 
-        await using (var command = store.Command(connection, transaction, $"SELECT {column}, ordinal FROM {table} WHERE bot_id = @bot AND {column} {store.InArray("ids")}"))
-        {
-            RelationalInteractionStore.Add(command, "bot", botId);
-            store.AddStringArray(command, "ids", names);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                map[reader.GetString(0)] = reader.GetInt32(1);
-            }
-        }
+        await LookupAsync($"SELECT {column}, ordinal FROM {table} WHERE bot_id = @bot AND {column} {store.InArray("ids")}", names, reader => map[reader.GetString(0)] = reader.GetInt32(1), cancellationToken).ConfigureAwait(false);
 
         var added = new List<object?[]>();
         foreach (var name in names)
@@ -295,28 +323,22 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
         }
 
         var changed = new List<(string Id, ConversationRow Row)>();
-        await using (var command = store.Command(connection, transaction, $"SELECT conversation_id, ordinal, interactive, closed, first_day, last_day FROM {_names.Conversations} WHERE bot_id = @bot AND conversation_id {store.InArray("ids")}"))
+        await LookupAsync($"SELECT conversation_id, ordinal, interactive, closed, first_day, last_day FROM {_names.Conversations} WHERE bot_id = @bot AND conversation_id {store.InArray("ids")}", order, reader =>
         {
-            RelationalInteractionStore.Add(command, "bot", botId);
-            store.AddStringArray(command, "ids", order);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            var id = reader.GetString(0);
+            var stored = new ConversationRow(
+                reader.GetInt32(1),
+                (reader.GetBoolean(2) ? ConversationFacts.Interactive : 0) | (reader.GetBoolean(3) ? ConversationFacts.Closed : 0),
+                reader.GetInt32(4),
+                reader.GetInt32(5));
+            map[id] = stored.Ordinal;
+            var batch = facts[id];
+            var merged = stored with { Facts = stored.Facts | batch.Facts, FirstDay = Math.Min(stored.FirstDay, batch.FirstDay), LastDay = Math.Max(stored.LastDay, batch.LastDay) };
+            if (merged != stored)
             {
-                var id = reader.GetString(0);
-                var stored = new ConversationRow(
-                    reader.GetInt32(1),
-                    (reader.GetBoolean(2) ? ConversationFacts.Interactive : 0) | (reader.GetBoolean(3) ? ConversationFacts.Closed : 0),
-                    reader.GetInt32(4),
-                    reader.GetInt32(5));
-                map[id] = stored.Ordinal;
-                var batch = facts[id];
-                var merged = stored with { Facts = stored.Facts | batch.Facts, FirstDay = Math.Min(stored.FirstDay, batch.FirstDay), LastDay = Math.Max(stored.LastDay, batch.LastDay) };
-                if (merged != stored)
-                {
-                    changed.Add((id, merged));
-                }
+                changed.Add((id, merged));
             }
-        }
+        }, cancellationToken).ConfigureAwait(false);
 
         var added = new List<object?[]>();
         foreach (var id in order)
@@ -345,15 +367,15 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
 
     // Per UTC day: one history segment (every event) and, when the day has user activity, one activity segment (the
     // engine's columns); a day over the segment limit is compacted.
-    private async Task<long> WriteSegmentsAsync(HistoryRow[] rows, long segment, CancellationToken cancellationToken)
+    private async Task<long> WriteSegmentsAsync(ArraySegment<HistoryRow> rows, long segment, CancellationToken cancellationToken)
     {
         var start = 0;
-        while (start < rows.Length)
+        while (start < rows.Count)
         {
             var day = ActivitySegment.DayOf(rows[start].Ticks);
             var end = start;
             var activity = 0;
-            while (end < rows.Length && ActivitySegment.DayOf(rows[end].Ticks) == day)
+            while (end < rows.Count && ActivitySegment.DayOf(rows[end].Ticks) == day)
             {
                 activity += HistorySegment.KindOf(rows[end].Code).IsUserActivity() ? 1 : 0;
                 end++;
@@ -363,7 +385,7 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
             await InsertHistoryAsync(day, segment, body, end - start, cancellationToken).ConfigureAwait(false);
             if (activity > 0)
             {
-                var (ticks, users, channels, conversations) = ActivityColumns(new ArraySegment<HistoryRow>(rows, start, end - start), activity);
+                var (ticks, users, channels, conversations) = ActivityColumns(rows.Slice(start, end - start), activity);
                 await InsertActivityAsync(day, segment, ticks, users, channels, conversations, cancellationToken).ConfigureAwait(false);
             }
 

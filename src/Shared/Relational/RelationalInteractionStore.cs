@@ -16,6 +16,9 @@ namespace EngagementMetrics.Storage.Relational;
 /// </remarks>
 internal abstract class RelationalInteractionStore : IInteractionStore, IAppendTarget, IEventHistory
 {
+    /// <summary>Keys per lookup or id-insert statement: small enough that no parameter is a large object (85,000 bytes).</summary>
+    public const int KeysPerStatement = 2000;
+
     /// <summary>A day's activity is merged into one segment once it has more segments than this.</summary>
     public const int MaxSegmentsPerDay = 8;
 
