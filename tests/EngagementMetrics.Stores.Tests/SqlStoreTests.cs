@@ -4,6 +4,7 @@ using EngagementMetrics.Events;
 using EngagementMetrics.PostgreSql;
 using EngagementMetrics.Sqlite;
 using EngagementMetrics.Storage;
+using EngagementMetrics.Stores.CrashWriter;
 using EngagementMetrics.Stores.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -258,15 +259,7 @@ public sealed class SqliteStoreTests : IDisposable
     public async Task A_writer_killed_mid_batch_leaves_every_committed_batch_and_nothing_of_the_killed_one()
     {
         var file = Path.Combine(_directory, "crash.db");
-        var writer = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "EngagementMetrics.Stores.CrashWriter", "bin",
-            new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0", "EngagementMetrics.Stores.CrashWriter.dll");
-        File.Exists(writer).Should().BeTrue($"the crash writer is built with the tests ({writer})");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { writer, file, "1000", "3000000" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
+        var start = CrashWriterProcess.StartInfo("sqlite", file, 1000, 3_000_000);
         using var process = Process.Start(start)!;
         var lines = new List<string>();
         string? line;
@@ -303,7 +296,7 @@ public sealed class SqliteStoreTests : IDisposable
     }
 }
 
-/// <summary>PostgreSQL-only behaviour: migrations and identifiers.</summary>
+/// <summary>PostgreSQL-only behaviour: migrations, identifiers, durability when a writer is killed mid-batch.</summary>
 [RequiresPostgres]
 public sealed class PostgreSqlStoreTests : IAsyncLifetime
 {
@@ -389,6 +382,99 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         (await provider.GetRequiredService<EngagementEngine>().GetTrendAsync(Query("2025-01-01", "2025-01-01"))).Summary.UniqueUsers.Should().Be(2);
         await using var count = _dataSource.CreateCommand($"SELECT SUM(event_count)::bigint FROM {_schema}.em_history");
         ((long)(await count.ExecuteScalarAsync())!).Should().Be(2);
+    }
+
+    [StoreFact]
+    public async Task A_writer_killed_mid_batch_leaves_every_committed_batch_and_nothing_of_the_killed_one()
+    {
+        var connectionString = PostgresServer.RequireConnectionString();
+        _dataSource = NpgsqlDataSource.Create(connectionString);
+        var application = CrashBatch.ApplicationName(_schema);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var start = CrashWriterProcess.StartInfo("postgres", _schema, 1000, 1_000_000);
+        start.Environment[PostgresServer.EnvironmentVariable] = connectionString;
+        using var process = Process.Start(start)!;
+        var lines = new List<string>();
+        try
+        {
+            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                lines.Add(line);
+                if (line == "started 2")
+                {
+                    break;
+                }
+            }
+
+            lines.Should().Equal(["committed 1", "started 2"], "the writer commits its first batch, then starts the second");
+
+            // SIGKILL once the second batch's transaction is writing into the store's tables: the writer's session holds
+            // the row lock of the INSERT into the ids table (its first write outside the temporary staging table).
+            while (!await WriterHoldsAsync(application, $"{_schema}.em_event_ids", timeout.Token))
+            {
+                process.HasExited.Should().BeFalse("the writer must still be inside its second batch");
+                await Task.Delay(20, timeout.Token);
+            }
+
+            await Task.Delay(250, timeout.Token);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(timeout.Token);
+        }
+
+        lines.AddRange((await process.StandardOutput.ReadToEndAsync(timeout.Token)).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        lines.Should().Equal(["committed 1", "started 2"], "the writer must die inside its second batch");
+
+        // The server rolls the transaction back when it finds the client gone; wait until the session has ended, so
+        // what follows is the final state, not just a transaction not yet committed.
+        while (await WriterSessionsAsync(application, timeout.Token) > 0)
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+
+        async Task<long> CountAsync(string sql)
+        {
+            await using var command = _dataSource.CreateCommand(sql);
+            return (long)(await command.ExecuteScalarAsync(timeout.Token))!;
+        }
+
+        (await CountAsync($"SELECT SUM(event_count)::bigint FROM {_schema}.em_history WHERE bot_id = '{CrashBatch.Bot}'")).Should().Be(1000, "only the committed batch is stored");
+        (await CountAsync($"SELECT COUNT(*) FROM {_schema}.em_event_ids")).Should().Be(1000, "and only its ids");
+        (await CountAsync($"SELECT COUNT(*) FROM {_schema}.em_users")).Should().Be(1000, "and only its users");
+        (await CountAsync($"SELECT event_count FROM {_schema}.em_bots WHERE bot_id = '{CrashBatch.Bot}'")).Should().Be(1000, "the bot's counters are the committed batch's");
+
+        var store = new PostgreSqlInteractionStore(_dataSource, new PostgreSqlStoreOptions { Schema = _schema });
+        var trend = await new EngagementEngine(store).GetTrendAsync(Query("2025-01-01", "2025-02-05", bot: CrashBatch.Bot));
+        trend.Summary.UniqueUsers.Should().Be(1000, "the committed batch had 1000 distinct users");
+        trend.Summary.NewUsers.Should().Be(1000);
+        trend.Day("2025-01-01").UniqueUsers.Should().Be(1000, "the committed batch spans 17 minutes of 2025-01-01");
+        trend.Buckets.Where(b => b.LocalStart != new DateTime(2025, 1, 1)).Sum(b => b.UniqueUsers).Should().Be(0, "the killed batch's users (and its 11 more days) are not there");
+
+        var again = await store.AppendAsync(CrashBatch.Create("a", 1000));
+        again.Stored.Should().Be(0, "every event of the committed batch is still known");
+        again.Duplicates.Should().Be(1000);
+        var killed = await store.AppendAsync(CrashBatch.Create("b", 1000));
+        killed.Stored.Should().Be(1000, "no id of the killed batch was kept");
+        killed.Duplicates.Should().Be(0);
+    }
+
+    // True when a session of the writer holds the row-exclusive lock of an INSERT into the table.
+    private async Task<bool> WriterHoldsAsync(string application, string table, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource!.CreateCommand(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.application_name = $1 AND l.locktype = 'relation' AND l.granted AND l.mode = 'RowExclusiveLock' AND l.relation = to_regclass($2))");
+        command.Parameters.Add(new NpgsqlParameter { Value = application });
+        command.Parameters.Add(new NpgsqlParameter { Value = table });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private async Task<long> WriterSessionsAsync(string application, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource!.CreateCommand("SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = application });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     [Fact]
