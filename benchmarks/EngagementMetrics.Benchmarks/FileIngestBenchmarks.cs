@@ -4,6 +4,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using EngagementMetrics.InMemory;
@@ -33,7 +34,6 @@ namespace EngagementMetrics.Benchmarks;
 [MedianColumn, CategoriesColumn]
 [Config(typeof(IngestColumns))]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
 public class FileIngestBenchmarks
 {
     private const string SqliteCategory = "SQLite";
@@ -326,10 +326,20 @@ public class FileIngestBenchmarks
     }
 }
 
-/// <summary>Adds the events/s column to a benchmark class whose event count is the <c>Events</c> parameter.</summary>
+/// <summary>
+/// The ingest benchmarks' job and columns: one launch, <c>EM_BENCH_WARMUPS</c> warm-up (default 1) and
+/// <c>EM_BENCH_ITERATIONS</c> measured iterations (default 3) of the Monitoring strategy (each iteration is a whole
+/// ingest), plus the events/s column.
+/// </summary>
 public sealed class IngestColumns : ManualConfig
 {
-    public IngestColumns() => AddColumn(new EventsPerSecondColumn());
+    public IngestColumns()
+    {
+        static int Setting(string name, int fallback) =>
+            int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 0 ? value : fallback;
+        AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(Setting("EM_BENCH_WARMUPS", 1)).WithIterationCount(Math.Max(1, Setting("EM_BENCH_ITERATIONS", 3))));
+        AddColumn(new EventsPerSecondColumn());
+    }
 }
 
 /// <summary>Events per second: the <c>Events</c> parameter divided by the mean time of one invocation.</summary>
