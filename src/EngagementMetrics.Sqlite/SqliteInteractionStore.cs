@@ -258,6 +258,13 @@ public sealed class SqliteInteractionStore : IInteractionStore, IAppendTarget, I
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // The query path reads through SQLite's own API: blobs come as spans over SQLite's memory, no array per value.
+        protected internal override ValueTask<RowReader> ReadRowsAsync(DbConnection connection, DbTransaction transaction, string sql, string botId, int? first = null, int? last = null, CancellationToken cancellationToken = default)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return new(SqliteRowReader.Open((SqliteConnection)connection, sql, botId, first, last));
+        }
+
         protected internal override void AddIntArray(DbCommand command, string name, IReadOnlyCollection<int> values) =>
             Add(command, name, "[" + string.Join(',', values) + "]");
 

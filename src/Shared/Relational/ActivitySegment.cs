@@ -61,6 +61,11 @@ internal static class ActivitySegment
             return 0;
         }
 
+        if (count < 0 || count > ticks.Length || count > users.Length)
+        {
+            throw new InvalidDataException($"An activity segment says it holds {count} events where {Math.Min(ticks.Length, users.Length)} were expected; the segment is corrupt.");
+        }
+
         var tick = BinaryPrimitives.ReadInt64LittleEndian(blob);
         blob = blob[8..];
         ticks[0] = tick;
