@@ -136,6 +136,7 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarge
             $"CREATE TABLE {Names.EventIds} (bot_id text NOT NULL, event_id text NOT NULL, PRIMARY KEY (bot_id, event_id))",
             $"CREATE TABLE {Names.Users} (bot_id text NOT NULL, user_id text NOT NULL, ordinal integer NOT NULL, first_seen bigint NOT NULL, PRIMARY KEY (bot_id, user_id))",
             $"CREATE UNIQUE INDEX {Names.Prefix}users_ordinal ON {Names.Users} (bot_id, ordinal)",
+            $"CREATE TABLE {Names.FirstSeen} (bot_id text NOT NULL, page integer NOT NULL, ticks bytea NOT NULL, PRIMARY KEY (bot_id, page))",
             $"CREATE TABLE {Names.Channels} (bot_id text NOT NULL, channel text NOT NULL, ordinal integer NOT NULL, PRIMARY KEY (bot_id, channel))",
             $"CREATE TABLE {Names.Labels} (bot_id text NOT NULL, label text NOT NULL, ordinal integer NOT NULL, PRIMARY KEY (bot_id, label))",
             $"CREATE TABLE {Names.Conversations} (bot_id text NOT NULL, conversation_id text NOT NULL, ordinal integer NOT NULL, interactive boolean NOT NULL, closed boolean NOT NULL, first_day integer NOT NULL, last_day integer NOT NULL, PRIMARY KEY (bot_id, conversation_id))",

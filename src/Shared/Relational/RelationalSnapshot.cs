@@ -10,8 +10,8 @@ namespace EngagementMetrics.Storage.Relational;
 /// </summary>
 /// <remarks>
 /// The query path allocates nothing per event, per user or per segment: rows are read through <see cref="RowReader"/>
-/// (SQLite hands out its own memory for blobs, PostgreSQL copies them into pooled buffers), first-seen values go into
-/// a pooled array, and segments decode into pooled columns. Pooled arrays go
+/// (SQLite hands out its own memory for blobs, PostgreSQL copies them into pooled buffers), first-seen values come
+/// from the bot's first-seen pages into a pooled array, and segments decode into pooled columns. Pooled arrays go
 /// back to the pool when the snapshot is disposed, so what it returns is valid until then.
 /// </remarks>
 internal sealed class RelationalSnapshot : IActivitySnapshot
@@ -77,7 +77,7 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
         return new RelationalSnapshot(store, connection, transaction, botId, account, users, conversations, channels);
     }
 
-    /// <summary>Every user's first-seen ticks, read once into a pooled array.</summary>
+    /// <summary>Every user's first-seen ticks, read once from the bot's first-seen pages into a pooled array.</summary>
     public async ValueTask<ReadOnlyMemory<long>> GetFirstSeenAsync(CancellationToken cancellationToken = default)
     {
         if (_firstSeen is null)
@@ -85,11 +85,7 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
             var firstSeen = ArrayPool<long>.Shared.Rent(Math.Max(1, UserCount));
             try
             {
-                await using var reader = await _store.ReadRowsAsync(_connection, _transaction, $"SELECT ordinal, first_seen FROM {_store.Names.Users} WHERE bot_id = @bot", BotId, cancellationToken: cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    firstSeen[reader.GetInt32(0)] = reader.GetInt64(1);
-                }
+                await FirstSeenPages.ReadAsync(_store, _connection, _transaction, BotId, firstSeen.AsMemory(0, UserCount), cancellationToken).ConfigureAwait(false);
             }
             catch
             {
