@@ -130,20 +130,27 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
         }
     }
 
-    /// <summary>Reads the segments of the days the range touches, one day per batch, merged into time order.</summary>
-    public async IAsyncEnumerable<ActivityBatch> ScanAsync(long fromUtcTicks, long toUtcTicks, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<ActivityBatch> ScanAsync(long fromUtcTicks, long toUtcTicks, CancellationToken cancellationToken = default) =>
+        ScanAsync(fromUtcTicks, toUtcTicks, ActivityColumns.All, cancellationToken);
+
+    /// <summary>
+    /// Reads the segments of the days the range touches, one day per batch, merged into time order; the <c>dims</c>
+    /// blobs (channels and conversations) only when <paramref name="columns"/> names either.
+    /// </summary>
+    public async IAsyncEnumerable<ActivityBatch> ScanAsync(long fromUtcTicks, long toUtcTicks, ActivityColumns columns, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if (toUtcTicks <= fromUtcTicks || toUtcTicks <= 0)
         {
             yield break;
         }
 
+        var dims = columns != ActivityColumns.TimeAndUser;
         var firstDay = ActivitySegment.DayOf(Math.Max(0, fromUtcTicks));
         var lastDay = ActivitySegment.DayOf(Math.Min(DateTime.MaxValue.Ticks, toUtcTicks - 1));
         await using var reader = await _store.ReadRowsAsync(
             _connection,
             _transaction,
-            $"SELECT day, event_count, core, dims FROM {_store.Names.Activity} WHERE bot_id = @bot AND day >= @first AND day <= @last ORDER BY day, segment",
+            $"SELECT day, event_count, core{(dims ? ", dims" : string.Empty)} FROM {_store.Names.Activity} WHERE bot_id = @bot AND day >= @first AND day <= @last ORDER BY day, segment",
             BotId,
             firstDay,
             lastDay,
@@ -156,7 +163,7 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
             var rowDay = reader.GetInt32(0);
             if (rowDay != day && filled > 0)
             {
-                if (Slice(segments, fromUtcTicks, toUtcTicks, filled) is { } batch)
+                if (Slice(segments, dims, fromUtcTicks, toUtcTicks, filled) is { } batch)
                 {
                     yield return batch;
                 }
@@ -166,11 +173,11 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
             }
 
             day = rowDay;
-            filled += DecodeSegment(reader, filled);
+            filled += DecodeSegment(reader, dims, filled);
             segments++;
         }
 
-        if (filled > 0 && Slice(segments, fromUtcTicks, toUtcTicks, filled) is { } last)
+        if (filled > 0 && Slice(segments, dims, fromUtcTicks, toUtcTicks, filled) is { } last)
         {
             yield return last;
         }
@@ -206,8 +213,9 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
         return true;
     }
 
-    // Decodes the current row's segment (columns event_count, core, dims) after the first `filled` events of the day.
-    private int DecodeSegment(RowReader reader, int filled)
+    // Decodes the current row's segment (columns event_count, core and, when read, dims) after the first `filled`
+    // events of the day. Without dims the channel and conversation columns keep whatever they held.
+    private int DecodeSegment(RowReader reader, bool dims, int filled)
     {
         var count = reader.GetInt32(1);
         Reserve(filled + count);
@@ -217,15 +225,19 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
             throw new InvalidDataException($"An activity segment of bot '{BotId}' holds {n} events where its row says {count}. The store is damaged.");
         }
 
-        ActivitySegment.DecodeDims(reader.GetBlob(3), _channels.AsSpan(filled, n), _conversations.AsSpan(filled, n));
+        if (dims)
+        {
+            ActivitySegment.DecodeDims(reader.GetBlob(3), _channels.AsSpan(filled, n), _conversations.AsSpan(filled, n));
+        }
+
         return n;
     }
 
-    private ActivityBatch? Slice(int segments, long from, long to, int count)
+    private ActivityBatch? Slice(int segments, bool dims, long from, long to, int count)
     {
         if (segments > 1)
         {
-            SegmentMerge.SortByTime(_ticks, _users, _channels, _conversations, count);
+            SegmentMerge.SortByTime(_ticks, _users, dims ? _channels : null, dims ? _conversations : null, count);
         }
 
         var ticks = _ticks.AsSpan(0, count);
