@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Numerics;
 
 namespace EngagementMetrics.Storage.Relational;
 
@@ -53,6 +54,11 @@ internal static class ActivitySegment
     }
 
     /// <summary>Reads a core blob into the start of the columns; returns the event count.</summary>
+    /// <remarks>
+    /// The hot loop of every SQL query: while 8 bytes are left, each delta is read with one 8-byte load, its length
+    /// found from the first byte without the continuation bit, and its 7-bit groups packed in three steps, instead of
+    /// a loop and a branch per byte.
+    /// </remarks>
     public static int DecodeCore(ReadOnlySpan<byte> blob, Span<long> ticks, Span<int> users)
     {
         var count = (int)ReadVarint(ref blob);
@@ -66,10 +72,33 @@ internal static class ActivitySegment
             throw new InvalidDataException($"An activity segment says it holds {count} events where {Math.Min(ticks.Length, users.Length)} were expected; the segment is corrupt.");
         }
 
+        ticks = ticks[..count];
         var tick = BinaryPrimitives.ReadInt64LittleEndian(blob);
-        blob = blob[8..];
         ticks[0] = tick;
-        for (var i = 1; i < count; i++)
+        var at = 8;
+        var i = 1;
+        for (var last = blob.Length - 8; i < count && at <= last; i++)
+        {
+            var word = BinaryPrimitives.ReadUInt64LittleEndian(blob[at..]);
+            var stops = ~word & 0x8080_8080_8080_8080UL;
+            if (stops == 0)
+            {
+                // Longer than 8 bytes: the byte-wise loop below reads it (and refuses it when too long).
+                break;
+            }
+
+            var bits = BitOperations.TrailingZeroCount(stops) + 1;
+            at += bits >> 3;
+            var value = word & (ulong.MaxValue >> (64 - bits)) & 0x7F7F_7F7F_7F7F_7F7FUL;
+            value = (value & 0x007F_007F_007F_007FUL) | ((value & 0x7F00_7F00_7F00_7F00UL) >> 1);
+            value = (value & 0x0000_3FFF_0000_3FFFUL) | ((value & 0x3FFF_0000_3FFF_0000UL) >> 2);
+            value = (value & 0x0000_0000_0FFF_FFFFUL) | ((value & 0x0FFF_FFFF_0000_0000UL) >> 4);
+            tick += (long)value;
+            ticks[i] = tick;
+        }
+
+        blob = blob[at..];
+        for (; i < count; i++)
         {
             tick += (long)ReadVarint(ref blob);
             ticks[i] = tick;
