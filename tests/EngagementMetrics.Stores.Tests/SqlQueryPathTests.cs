@@ -112,6 +112,80 @@ public abstract class SqlQueryPathTests : IAsyncLifetime
         firstSeen.Should().Contain(Origin.AddDays(3).UtcTicks).And.Contain(Origin.AddDays(1).UtcTicks);
     }
 
+    [StoreFact]
+    public async Task Segments_keep_every_timestamp_to_the_tick_whatever_the_gaps()
+    {
+        var store = await CreateStoreAsync();
+
+        // Day 1: gaps at every varint length boundary (0 to 2^39 ticks, within the day), many equal instants, and
+        // a long run of small gaps; day 2 holds one event, day 3 two (segments shorter than 8 bytes of deltas).
+        var gaps = new List<long> { 0, 0, 1, 127, 128, 16_383, 16_384, (1L << 21) - 1, 1L << 21, 1L << 28, (1L << 35) + 3, 1L << 38, (1L << 39) - 1 };
+        gaps.AddRange(Enumerable.Repeat(0L, 50));
+        gaps.AddRange(Enumerable.Range(0, 300).Select(i => (long)(i * 7919 % 5000)));
+        var ticks = new List<long>();
+        var at = Origin.AddDays(1).UtcTicks + 1;
+        foreach (var gap in gaps)
+        {
+            at += gap;
+            ticks.Add(at);
+        }
+
+        ticks.Last().Should().BeLessThan(Origin.AddDays(2).UtcTicks);
+        ticks.Add(Origin.AddDays(2).UtcTicks + 5);
+        ticks.Add(Origin.AddDays(3).UtcTicks);
+        ticks.Add(Origin.AddDays(4).UtcTicks - 1);
+        var events = ticks.Select((t, i) => Activity(i % 37, new DateTimeOffset(t, TimeSpan.Zero))).ToList();
+
+        // Two appends, so a day is merged from two segments too.
+        await store.AppendAsync(events.Where((_, i) => i % 2 == 0).ToList());
+        await store.AppendAsync(events.Where((_, i) => i % 2 == 1).ToList());
+
+        await using var snapshot = (await store.OpenSnapshotAsync(Bot))!;
+        foreach (var columns in new[] { ActivityColumns.All, ActivityColumns.TimeAndUser })
+        {
+            var scanned = new List<long>();
+            await foreach (var batch in snapshot.ScanAsync(long.MinValue, long.MaxValue, columns))
+            {
+                scanned.AddRange(batch.UtcTicks.ToArray());
+            }
+
+            scanned.Should().Equal(ticks, $"a scan of {columns} returns every instant exactly");
+        }
+    }
+
+    [StoreFact]
+    public async Task A_scan_of_times_and_users_only_returns_the_events_of_a_full_scan()
+    {
+        var store = await CreateStoreAsync();
+        foreach (var batch in History(20_000, 700).Chunk(3_000))
+        {
+            await store.AppendAsync(batch);
+        }
+
+        await using var snapshot = (await store.OpenSnapshotAsync(Bot))!;
+        var from = Origin.AddDays(3).AddHours(5).UtcTicks;
+        var to = Origin.AddDays(20).AddMinutes(17).UtcTicks;
+        var full = new List<(long, int)>();
+        var channels = new HashSet<int>();
+        await foreach (var batch in snapshot.ScanAsync(from, to))
+        {
+            full.AddRange(batch.UtcTicks.ToArray().Zip(batch.Users.ToArray()));
+            channels.UnionWith(batch.Channels.ToArray());
+        }
+
+        var narrow = new List<(long, int)>();
+        await foreach (var batch in snapshot.ScanAsync(from, to, ActivityColumns.TimeAndUser))
+        {
+            batch.Channels.Length.Should().Be(batch.Count);
+            batch.Conversations.Length.Should().Be(batch.Count);
+            narrow.AddRange(batch.UtcTicks.ToArray().Zip(batch.Users.ToArray()));
+        }
+
+        full.Should().NotBeEmpty();
+        channels.Should().BeEquivalentTo([0, 1, 2]);
+        narrow.Should().Equal(full);
+    }
+
     private static async Task<long> AllocatedPerQueryAsync(EngagementEngine engine, TrendQuery query)
     {
         // Warm up: JIT, pools, the zone's offset cache, the connection pool.
