@@ -157,27 +157,30 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
             cancellationToken).ConfigureAwait(false);
         var day = -1;
         var filled = 0;
-        var segments = 0;
+        var sorted = true;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var rowDay = reader.GetInt32(0);
             if (rowDay != day && filled > 0)
             {
-                if (Slice(segments, dims, fromUtcTicks, toUtcTicks, filled) is { } batch)
+                if (Slice(sorted, dims, fromUtcTicks, toUtcTicks, filled) is { } batch)
                 {
                     yield return batch;
                 }
 
                 filled = 0;
-                segments = 0;
+                sorted = true;
             }
 
+            // A segment is in time order (its deltas are never negative), so the day's segments together are when
+            // each one starts no earlier than the one before it ends.
             day = rowDay;
-            filled += DecodeSegment(reader, dims, filled);
-            segments++;
+            var count = DecodeSegment(reader, dims, filled);
+            sorted &= filled == 0 || count == 0 || _ticks[filled] >= _ticks[filled - 1];
+            filled += count;
         }
 
-        if (filled > 0 && Slice(segments, dims, fromUtcTicks, toUtcTicks, filled) is { } last)
+        if (filled > 0 && Slice(sorted, dims, fromUtcTicks, toUtcTicks, filled) is { } last)
         {
             yield return last;
         }
@@ -233,9 +236,9 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
         return n;
     }
 
-    private ActivityBatch? Slice(int segments, bool dims, long from, long to, int count)
+    private ActivityBatch? Slice(bool sorted, bool dims, long from, long to, int count)
     {
-        if (segments > 1)
+        if (!sorted)
         {
             SegmentMerge.SortByTime(_ticks, _users, dims ? _channels : null, dims ? _conversations : null, count);
         }
