@@ -186,6 +186,55 @@ public abstract class SqlQueryPathTests : IAsyncLifetime
         narrow.Should().Equal(full);
     }
 
+    [StoreFact]
+    public async Task Ordinals_wider_than_two_bytes_come_back_exactly()
+    {
+        // 70,000 users, each in a conversation of its own: user and conversation columns three bytes wide.
+        const int users = 70_000;
+        var store = await CreateStoreAsync();
+        var reference = new InMemoryInteractionStore();
+        var events = new List<InteractionEvent>(users + (users / 2));
+        for (var u = 0; u < users; u++)
+        {
+            var at = Origin.AddDays(2).AddSeconds(u);
+            events.Add(new InteractionEvent { BotId = Bot, UserId = User(u), ConversationId = "c-" + u, Channel = Channels[u % 3], Timestamp = at, Kind = InteractionKind.MessageIn });
+            if (u % 2 == 0)
+            {
+                events.Add(new InteractionEvent { BotId = Bot, ConversationId = "c-" + u, Timestamp = at.AddMilliseconds(1), Kind = InteractionKind.ConversationClosed });
+            }
+        }
+
+        await store.AppendAsync(events);
+        await reference.AppendAsync(events);
+
+        await using (var snapshot = (await store.OpenSnapshotAsync(Bot))!)
+        {
+            long sum = 0, count = 0;
+            await foreach (var batch in snapshot.ScanAsync(long.MinValue, long.MaxValue, ActivityColumns.TimeAndUser))
+            {
+                foreach (var user in batch.Users.ToArray())
+                {
+                    sum += user;
+                    count++;
+                }
+            }
+
+            count.Should().Be(users);
+            sum.Should().Be((long)users * (users - 1) / 2, "every ordinal from 0 to 69,999 comes back once");
+        }
+
+        var closed = Query(TrendAggregation.Daily, "UTC") with { ConversationStatus = ConversationStatusFilter.Closed, Channels = ["slack"] };
+        foreach (var query in new[] { Query(TrendAggregation.Hourly, "Asia/Kolkata"), closed })
+        {
+            var actual = await new EngagementEngine(store).GetTrendAsync(query);
+            var expected = await new EngagementEngine(reference).GetTrendAsync(query);
+            actual.Buckets.Should().Equal(expected.Buckets);
+            actual.Summary.Should().Be(expected.Summary);
+        }
+
+        (await new EngagementEngine(store).GetTrendAsync(closed)).Summary.UniqueUsers.Should().Be(Enumerable.Range(0, users).Count(u => u % 2 == 0 && u % 3 == 1));
+    }
+
     private static async Task<long> AllocatedPerQueryAsync(EngagementEngine engine, TrendQuery query)
     {
         // Warm up: JIT, pools, the zone's offset cache, the connection pool.
