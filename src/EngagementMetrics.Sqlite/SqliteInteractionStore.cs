@@ -134,6 +134,7 @@ public sealed class SqliteInteractionStore : IInteractionStore, IAppendTarget, I
             $"CREATE TABLE {Names.EventIds} (bot_id TEXT NOT NULL, event_id TEXT NOT NULL, PRIMARY KEY (bot_id, event_id)) WITHOUT ROWID",
             $"CREATE TABLE {Names.Users} (bot_id TEXT NOT NULL, user_id TEXT NOT NULL, ordinal INTEGER NOT NULL, first_seen INTEGER NOT NULL, PRIMARY KEY (bot_id, user_id)) WITHOUT ROWID",
             $"CREATE UNIQUE INDEX {Names.Prefix}users_ordinal ON {Names.Prefix}users (bot_id, ordinal)",
+            $"CREATE TABLE {Names.FirstSeen} (bot_id TEXT NOT NULL, page INTEGER NOT NULL, ticks BLOB NOT NULL, PRIMARY KEY (bot_id, page))",
             $"CREATE TABLE {Names.Channels} (bot_id TEXT NOT NULL, channel TEXT NOT NULL, ordinal INTEGER NOT NULL, PRIMARY KEY (bot_id, channel)) WITHOUT ROWID",
             $"CREATE TABLE {Names.Labels} (bot_id TEXT NOT NULL, label TEXT NOT NULL, ordinal INTEGER NOT NULL, PRIMARY KEY (bot_id, label)) WITHOUT ROWID",
             $"CREATE TABLE {Names.Conversations} (bot_id TEXT NOT NULL, conversation_id TEXT NOT NULL, ordinal INTEGER NOT NULL, interactive INTEGER NOT NULL, closed INTEGER NOT NULL, first_day INTEGER NOT NULL, last_day INTEGER NOT NULL, PRIMARY KEY (bot_id, conversation_id)) WITHOUT ROWID",
@@ -263,6 +264,13 @@ public sealed class SqliteInteractionStore : IInteractionStore, IAppendTarget, I
                 command.Parameters["rows"].Value = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        // The query path reads through SQLite's own API: blobs come as spans over SQLite's memory, no array per value.
+        protected internal override ValueTask<RowReader> ReadRowsAsync(DbConnection connection, DbTransaction transaction, string sql, string botId, int? first = null, int? last = null, CancellationToken cancellationToken = default)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return new(SqliteRowReader.Open((SqliteConnection)connection, sql, botId, first, last));
         }
 
         protected internal override void AddIntArray(DbCommand command, string name, IReadOnlyCollection<int> values) =>

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Numerics;
 using EngagementMetrics.Queries;
+using EngagementMetrics.Storage;
 
 namespace EngagementMetrics.Engine;
 
@@ -47,7 +48,7 @@ public sealed partial class EngagementEngine
                 {
                     Array.Clear(masks, 0, snapshot.UserCount);
                     var run = -1;
-                    await foreach (var batch in snapshot.ScanAsync(from, to, cancellationToken).ConfigureAwait(false))
+                    await foreach (var batch in snapshot.ScanAsync(from, to, ActivityColumns.TimeAndUser, cancellationToken).ConfigureAwait(false))
                     {
                         var ticks = batch.UtcTicks.Span;
                         var users = batch.Users.Span;

@@ -53,7 +53,11 @@ public sealed partial class EngagementEngine
             try
             {
                 var allowNone = query.ConversationType == ConversationTypeFilter.All && query.ConversationStatus == ConversationStatusFilter.All;
-                await foreach (var batch in snapshot.ScanAsync(plan.ScanFromUtcTicks, plan.ScanToUtcTicks, cancellationToken).ConfigureAwait(false))
+
+                // Only the columns the filters read: a store need not read the others at all.
+                var columns = (channelAllowed is null ? ActivityColumns.TimeAndUser : ActivityColumns.Channels)
+                    | (conversationAllowed is null ? ActivityColumns.TimeAndUser : ActivityColumns.Conversations);
+                await foreach (var batch in snapshot.ScanAsync(plan.ScanFromUtcTicks, plan.ScanToUtcTicks, columns, cancellationToken).ConfigureAwait(false))
                 {
                     if (channelAllowed is null && conversationAllowed is null)
                     {

@@ -43,6 +43,7 @@ public interface IActivitySnapshot : IAsyncDisposable
     /// For each user ordinal, the UTC ticks (<see cref="DateTime.Ticks"/>) of the user's earliest user-activity event
     /// with this bot, over the whole history, ignoring every filter.
     /// </summary>
+    /// <remarks>The memory is valid until the snapshot is disposed (a store may lend it from a pool).</remarks>
     ValueTask<ReadOnlyMemory<long>> GetFirstSeenAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Writes the facts of every conversation, by ordinal, into <paramref name="destination"/>.</summary>
@@ -56,6 +57,38 @@ public interface IActivitySnapshot : IAsyncDisposable
     /// </summary>
     /// <remarks>A batch's memory is valid until the next batch is requested; do not keep it.</remarks>
     IAsyncEnumerable<ActivityBatch> ScanAsync(long fromUtcTicks, long toUtcTicks, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Streams the same events as <see cref="ScanAsync(long, long, CancellationToken)"/> for a caller that reads only
+    /// the timestamps, the users and the <paramref name="columns"/> named: a store may then skip reading the others.
+    /// </summary>
+    /// <remarks>
+    /// Every batch still has four columns of <see cref="ActivityBatch.Count"/> elements, but the content of a column
+    /// not named is unspecified. The default implementation reads every column.
+    /// </remarks>
+    /// <param name="fromUtcTicks">Inclusive start, UTC ticks.</param>
+    /// <param name="toUtcTicks">Exclusive end, UTC ticks.</param>
+    /// <param name="columns">The channel and conversation columns the caller reads.</param>
+    /// <param name="cancellationToken">Cancels the scan.</param>
+    IAsyncEnumerable<ActivityBatch> ScanAsync(long fromUtcTicks, long toUtcTicks, ActivityColumns columns, CancellationToken cancellationToken = default) =>
+        ScanAsync(fromUtcTicks, toUtcTicks, cancellationToken);
+}
+
+/// <summary>The optional columns of an <see cref="ActivityBatch"/> a scan's caller reads (timestamps and users always).</summary>
+[Flags]
+public enum ActivityColumns
+{
+    /// <summary>Timestamps and user ordinals only.</summary>
+    TimeAndUser = 0,
+
+    /// <summary>Channel ordinals.</summary>
+    Channels = 1,
+
+    /// <summary>Conversation ordinals.</summary>
+    Conversations = 2,
+
+    /// <summary>Every column.</summary>
+    All = Channels | Conversations,
 }
 
 /// <summary>

@@ -1,5 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace EngagementMetrics.Storage.Relational;
 
@@ -53,6 +56,11 @@ internal static class ActivitySegment
     }
 
     /// <summary>Reads a core blob into the start of the columns; returns the event count.</summary>
+    /// <remarks>
+    /// The hot loop of every SQL query: while 8 bytes are left, each delta is read with one 8-byte load, its length
+    /// found from the first byte without the continuation bit, and its 7-bit groups packed in three steps, instead of
+    /// a loop and a branch per byte.
+    /// </remarks>
     public static int DecodeCore(ReadOnlySpan<byte> blob, Span<long> ticks, Span<int> users)
     {
         var count = (int)ReadVarint(ref blob);
@@ -61,10 +69,38 @@ internal static class ActivitySegment
             return 0;
         }
 
+        if (count < 0 || count > ticks.Length || count > users.Length)
+        {
+            throw new InvalidDataException($"An activity segment says it holds {count} events where {Math.Min(ticks.Length, users.Length)} were expected; the segment is corrupt.");
+        }
+
+        ticks = ticks[..count];
         var tick = BinaryPrimitives.ReadInt64LittleEndian(blob);
-        blob = blob[8..];
         ticks[0] = tick;
-        for (var i = 1; i < count; i++)
+        var at = 8;
+        var i = 1;
+        for (var last = blob.Length - 8; i < count && at <= last; i++)
+        {
+            var word = BinaryPrimitives.ReadUInt64LittleEndian(blob[at..]);
+            var stops = ~word & 0x8080_8080_8080_8080UL;
+            if (stops == 0)
+            {
+                // Longer than 8 bytes: the byte-wise loop below reads it (and refuses it when too long).
+                break;
+            }
+
+            var bits = BitOperations.TrailingZeroCount(stops) + 1;
+            at += bits >> 3;
+            var value = word & (ulong.MaxValue >> (64 - bits)) & 0x7F7F_7F7F_7F7F_7F7FUL;
+            value = (value & 0x007F_007F_007F_007FUL) | ((value & 0x7F00_7F00_7F00_7F00UL) >> 1);
+            value = (value & 0x0000_3FFF_0000_3FFFUL) | ((value & 0x3FFF_0000_3FFF_0000UL) >> 2);
+            value = (value & 0x0000_0000_0FFF_FFFFUL) | ((value & 0x0FFF_FFFF_0000_0000UL) >> 4);
+            tick += (long)value;
+            ticks[i] = tick;
+        }
+
+        blob = blob[at..];
+        for (; i < count; i++)
         {
             tick += (long)ReadVarint(ref blob);
             ticks[i] = tick;
@@ -107,43 +143,83 @@ internal static class ActivitySegment
         writer.Advance(at);
     }
 
+    /// <remarks>
+    /// Widths 1 and 2 are widened 16 or 8 values at a time with vector instructions where the hardware has them; width 3
+    /// reads each value with one 4-byte load while a byte follows it.
+    /// </remarks>
     internal static void ReadInts(ref ReadOnlySpan<byte> blob, Span<int> values, int bias)
     {
         var width = blob[0];
+        if (width is < 1 or > 4)
+        {
+            throw new InvalidDataException($"Activity segment column width {width} is not valid; the segment is corrupt.");
+        }
+
         var data = blob.Slice(1, values.Length * width);
+        var i = 0;
         switch (width)
         {
             case 1:
-                for (var i = 0; i < values.Length; i++)
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    var offset = Vector128.Create(bias);
+                    for (; i <= values.Length - 16; i += 16)
+                    {
+                        var (low, high) = Vector128.Widen(Vector128.Create(data.Slice(i, 16)));
+                        var (a, b) = Vector128.Widen(low);
+                        var (c, d) = Vector128.Widen(high);
+                        (a.AsInt32() - offset).CopyTo(values[i..]);
+                        (b.AsInt32() - offset).CopyTo(values[(i + 4)..]);
+                        (c.AsInt32() - offset).CopyTo(values[(i + 8)..]);
+                        (d.AsInt32() - offset).CopyTo(values[(i + 12)..]);
+                    }
+                }
+
+                for (; i < values.Length; i++)
                 {
                     values[i] = data[i] - bias;
                 }
 
                 break;
             case 2:
-                for (var i = 0; i < values.Length; i++)
+                if (Vector128.IsHardwareAccelerated && BitConverter.IsLittleEndian)
+                {
+                    var source = MemoryMarshal.Cast<byte, ushort>(data);
+                    var offset = Vector128.Create(bias);
+                    for (; i <= values.Length - 8; i += 8)
+                    {
+                        var (low, high) = Vector128.Widen(Vector128.Create(source.Slice(i, 8)));
+                        (low.AsInt32() - offset).CopyTo(values[i..]);
+                        (high.AsInt32() - offset).CopyTo(values[(i + 4)..]);
+                    }
+                }
+
+                for (; i < values.Length; i++)
                 {
                     values[i] = BinaryPrimitives.ReadUInt16LittleEndian(data[(2 * i)..]) - bias;
                 }
 
                 break;
             case 3:
-                for (var i = 0; i < values.Length; i++)
+                for (var last = values.Length - 1; i < last; i++)
+                {
+                    values[i] = (int)(BinaryPrimitives.ReadUInt32LittleEndian(data[(3 * i)..]) & 0xFF_FFFF) - bias;
+                }
+
+                for (; i < values.Length; i++)
                 {
                     var at = 3 * i;
                     values[i] = (data[at] | (data[at + 1] << 8) | (data[at + 2] << 16)) - bias;
                 }
 
                 break;
-            case 4:
-                for (var i = 0; i < values.Length; i++)
+            default:
+                for (; i < values.Length; i++)
                 {
                     values[i] = (int)(BinaryPrimitives.ReadUInt32LittleEndian(data[(4 * i)..]) - (uint)bias);
                 }
 
                 break;
-            default:
-                throw new InvalidDataException($"Activity segment column width {width} is not valid; the segment is corrupt.");
         }
 
         blob = blob[(1 + data.Length)..];

@@ -253,6 +253,19 @@ internal sealed class BotAppend(RelationalInteractionStore store, DbConnection c
             await store.UpdateFirstSeenAsync(connection, transaction, botId, later, cancellationToken).ConfigureAwait(false);
         }
 
+        // The same values in the first-seen pages queries read: every new user, and the known users moved back.
+        var changes = new List<(int Ordinal, long Ticks)>(added.Count + later.Count);
+        foreach (var row in added)
+        {
+            changes.Add(((int)row[2]!, (long)row[3]!));
+        }
+
+        foreach (var (user, ticks) in later)
+        {
+            changes.Add((map[user], ticks));
+        }
+
+        await FirstSeenPages.WriteAsync(store, connection, transaction, botId, userCount, userCount + added.Count, changes, cancellationToken).ConfigureAwait(false);
         return new Ordinals(map, added.Count);
     }
 

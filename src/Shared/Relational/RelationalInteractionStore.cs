@@ -293,6 +293,34 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
         }
     }
 
+    /// <summary>
+    /// Runs one statement of the query path and reads its rows without allocating per row or per blob (see
+    /// <see cref="RowReader"/>). Parameters: <c>@bot</c>, and <c>@first</c> and <c>@last</c> when given. By default an
+    /// ADO.NET reader in sequential mode that copies blobs into pooled buffers.
+    /// </summary>
+    protected internal virtual async ValueTask<RowReader> ReadRowsAsync(DbConnection connection, DbTransaction transaction, string sql, string botId, int? first = null, int? last = null, CancellationToken cancellationToken = default)
+    {
+        var command = Command(connection, transaction, sql);
+        Add(command, "bot", botId);
+        if (first is { } from)
+        {
+            Add(command, "first", from);
+        }
+
+        if (last is { } to)
+        {
+            Add(command, "last", to);
+        }
+
+        return await DbRowReader.OpenAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// SQL that returns a bot's conversation facts (<c>@bot</c>) as one row of one blob, a byte per conversation in
+    /// ordinal order (<see cref="ConversationFacts"/> bits), or null to read them one row per conversation.
+    /// </summary>
+    protected internal virtual string? ConversationFactsBlobSql => null;
+
     internal DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
     {
         var command = connection.CreateCommand();

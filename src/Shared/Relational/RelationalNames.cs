@@ -22,6 +22,7 @@ internal sealed partial class RelationalNames
         Labels = qualifier + prefix + "labels";
         History = qualifier + prefix + "history";
         Users = qualifier + prefix + "users";
+        FirstSeen = qualifier + prefix + "first_seen";
         Channels = qualifier + prefix + "channels";
         Conversations = qualifier + prefix + "conversations";
         Activity = qualifier + prefix + "activity";
@@ -45,6 +46,9 @@ internal sealed partial class RelationalNames
     public string History { get; }
 
     public string Users { get; }
+
+    /// <summary>Every user's first-seen ticks, in pages of ordinals (<see cref="FirstSeenPages"/>).</summary>
+    public string FirstSeen { get; }
 
     public string Channels { get; }
 

@@ -8,6 +8,12 @@ namespace EngagementMetrics.Storage.Relational;
 /// A bot's history as of one database transaction (REPEATABLE READ on PostgreSQL, a WAL read transaction on
 /// SQLite): every read of the snapshot sees the same committed batches.
 /// </summary>
+/// <remarks>
+/// The query path allocates nothing per event, per user or per segment: rows are read through <see cref="RowReader"/>
+/// (SQLite hands out its own memory for blobs, PostgreSQL copies them into pooled buffers), first-seen values come
+/// from the bot's first-seen pages into a pooled array, and segments decode into pooled columns. Pooled arrays go
+/// back to the pool when the snapshot is disposed, so what it returns is valid until then.
+/// </remarks>
 internal sealed class RelationalSnapshot : IActivitySnapshot
 {
     private readonly RelationalInteractionStore _store;
@@ -46,10 +52,8 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
         var names = store.Names;
         string account;
         int users, channelCount, conversations;
-        await using (var command = store.Command(connection, transaction, $"SELECT account_id, user_count, channel_count, conversation_count FROM {names.Bots} WHERE bot_id = @bot"))
+        await using (var reader = await store.ReadRowsAsync(connection, transaction, $"SELECT account_id, user_count, channel_count, conversation_count FROM {names.Bots} WHERE bot_id = @bot", botId, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            RelationalInteractionStore.Add(command, "bot", botId);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 return null;
@@ -62,10 +66,8 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
         }
 
         var channels = new string[channelCount];
-        await using (var command = store.Command(connection, transaction, $"SELECT ordinal, channel FROM {names.Channels} WHERE bot_id = @bot"))
+        await using (var reader = await store.ReadRowsAsync(connection, transaction, $"SELECT ordinal, channel FROM {names.Channels} WHERE bot_id = @bot", botId, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            RelationalInteractionStore.Add(command, "bot", botId);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 channels[reader.GetInt32(0)] = reader.GetString(1);
@@ -75,23 +77,26 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
         return new RelationalSnapshot(store, connection, transaction, botId, account, users, conversations, channels);
     }
 
+    /// <summary>Every user's first-seen ticks, read once from the bot's first-seen pages into a pooled array.</summary>
     public async ValueTask<ReadOnlyMemory<long>> GetFirstSeenAsync(CancellationToken cancellationToken = default)
     {
         if (_firstSeen is null)
         {
-            var firstSeen = new long[UserCount];
-            await using var command = _store.Command(_connection, _transaction, $"SELECT ordinal, first_seen FROM {_store.Names.Users} WHERE bot_id = @bot");
-            RelationalInteractionStore.Add(command, "bot", BotId);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            var firstSeen = ArrayPool<long>.Shared.Rent(Math.Max(1, UserCount));
+            try
             {
-                firstSeen[reader.GetInt32(0)] = reader.GetInt64(1);
+                await FirstSeenPages.ReadAsync(_store, _connection, _transaction, BotId, firstSeen.AsMemory(0, UserCount), cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                ArrayPool<long>.Shared.Return(firstSeen);
+                throw;
             }
 
             _firstSeen = firstSeen;
         }
 
-        return _firstSeen;
+        return _firstSeen.AsMemory(0, UserCount);
     }
 
     public async ValueTask CopyConversationFactsAsync(Memory<ConversationFacts> destination, CancellationToken cancellationToken = default)
@@ -101,9 +106,23 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
             throw new ArgumentException($"The destination holds {destination.Length} entries; {ConversationCount} are needed.", nameof(destination));
         }
 
-        await using var command = _store.Command(_connection, _transaction, $"SELECT ordinal, interactive, closed FROM {_store.Names.Conversations} WHERE bot_id = @bot");
-        RelationalInteractionStore.Add(command, "bot", BotId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (ConversationCount == 0)
+        {
+            return;
+        }
+
+        if (_store.ConversationFactsBlobSql is { } blobSql)
+        {
+            await using var blob = await _store.ReadRowsAsync(_connection, _transaction, blobSql, BotId, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!await blob.ReadAsync(cancellationToken).ConfigureAwait(false) || !CopyFacts(blob, destination.Span[..ConversationCount]))
+            {
+                throw new InvalidDataException($"Bot '{BotId}' does not hold facts for its {ConversationCount} conversations. The store is damaged.");
+            }
+
+            return;
+        }
+
+        await using var reader = await _store.ReadRowsAsync(_connection, _transaction, $"SELECT ordinal, interactive, closed FROM {_store.Names.Conversations} WHERE bot_id = @bot", BotId, cancellationToken: cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             destination.Span[reader.GetInt32(0)] =
@@ -111,50 +130,57 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
         }
     }
 
-    /// <summary>Reads the segments of the days the range touches, one day per batch, merged into time order.</summary>
-    public async IAsyncEnumerable<ActivityBatch> ScanAsync(long fromUtcTicks, long toUtcTicks, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<ActivityBatch> ScanAsync(long fromUtcTicks, long toUtcTicks, CancellationToken cancellationToken = default) =>
+        ScanAsync(fromUtcTicks, toUtcTicks, ActivityColumns.All, cancellationToken);
+
+    /// <summary>
+    /// Reads the segments of the days the range touches, one day per batch, merged into time order; the <c>dims</c>
+    /// blobs (channels and conversations) only when <paramref name="columns"/> names either.
+    /// </summary>
+    public async IAsyncEnumerable<ActivityBatch> ScanAsync(long fromUtcTicks, long toUtcTicks, ActivityColumns columns, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if (toUtcTicks <= fromUtcTicks || toUtcTicks <= 0)
         {
             yield break;
         }
 
+        var dims = columns != ActivityColumns.TimeAndUser;
         var firstDay = ActivitySegment.DayOf(Math.Max(0, fromUtcTicks));
         var lastDay = ActivitySegment.DayOf(Math.Min(DateTime.MaxValue.Ticks, toUtcTicks - 1));
-        await using var command = _store.Command(_connection, _transaction, $"SELECT day, event_count, core, dims FROM {_store.Names.Activity} WHERE bot_id = @bot AND day >= @first AND day <= @last ORDER BY day, segment");
-        RelationalInteractionStore.Add(command, "bot", BotId);
-        RelationalInteractionStore.Add(command, "first", firstDay);
-        RelationalInteractionStore.Add(command, "last", lastDay);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await _store.ReadRowsAsync(
+            _connection,
+            _transaction,
+            $"SELECT day, event_count, core{(dims ? ", dims" : string.Empty)} FROM {_store.Names.Activity} WHERE bot_id = @bot AND day >= @first AND day <= @last ORDER BY day, segment",
+            BotId,
+            firstDay,
+            lastDay,
+            cancellationToken).ConfigureAwait(false);
         var day = -1;
         var filled = 0;
-        var segments = 0;
+        var sorted = true;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var rowDay = reader.GetInt32(0);
             if (rowDay != day && filled > 0)
             {
-                if (Slice(segments, fromUtcTicks, toUtcTicks, filled) is { } batch)
+                if (Slice(sorted, dims, fromUtcTicks, toUtcTicks, filled) is { } batch)
                 {
                     yield return batch;
                 }
 
                 filled = 0;
-                segments = 0;
+                sorted = true;
             }
 
+            // A segment is in time order (its deltas are never negative), so the day's segments together are when
+            // each one starts no earlier than the one before it ends.
             day = rowDay;
-            var count = reader.GetInt32(1);
-            Reserve(filled + count);
-            var core = reader.GetFieldValue<byte[]>(2);
-            var dims = reader.GetFieldValue<byte[]>(3);
-            var n = ActivitySegment.DecodeCore(core, _ticks.AsSpan(filled), _users.AsSpan(filled));
-            ActivitySegment.DecodeDims(dims, _channels.AsSpan(filled, n), _conversations.AsSpan(filled, n));
-            filled += n;
-            segments++;
+            var count = DecodeSegment(reader, dims, filled);
+            sorted &= filled == 0 || count == 0 || _ticks[filled] >= _ticks[filled - 1];
+            filled += count;
         }
 
-        if (filled > 0 && Slice(segments, fromUtcTicks, toUtcTicks, filled) is { } last)
+        if (filled > 0 && Slice(sorted, dims, fromUtcTicks, toUtcTicks, filled) is { } last)
         {
             yield return last;
         }
@@ -173,11 +199,48 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
         }
     }
 
-    private ActivityBatch? Slice(int segments, long from, long to, int count)
+    // One byte per conversation, in ordinal order; false when the blob does not hold exactly one per conversation.
+    private static bool CopyFacts(RowReader reader, Span<ConversationFacts> destination)
     {
-        if (segments > 1)
+        var blob = reader.GetBlob(0);
+        if (blob.Length != destination.Length)
         {
-            SegmentMerge.SortByTime(_ticks, _users, _channels, _conversations, count);
+            return false;
+        }
+
+        for (var i = 0; i < blob.Length; i++)
+        {
+            destination[i] = (ConversationFacts)(blob[i] & 3);
+        }
+
+        return true;
+    }
+
+    // Decodes the current row's segment (columns event_count, core and, when read, dims) after the first `filled`
+    // events of the day. Without dims the channel and conversation columns keep whatever they held.
+    private int DecodeSegment(RowReader reader, bool dims, int filled)
+    {
+        var count = reader.GetInt32(1);
+        Reserve(filled + count);
+        var n = ActivitySegment.DecodeCore(reader.GetBlob(2), _ticks.AsSpan(filled, count), _users.AsSpan(filled, count));
+        if (n != count)
+        {
+            throw new InvalidDataException($"An activity segment of bot '{BotId}' holds {n} events where its row says {count}. The store is damaged.");
+        }
+
+        if (dims)
+        {
+            ActivitySegment.DecodeDims(reader.GetBlob(3), _channels.AsSpan(filled, n), _conversations.AsSpan(filled, n));
+        }
+
+        return n;
+    }
+
+    private ActivityBatch? Slice(bool sorted, bool dims, long from, long to, int count)
+    {
+        if (!sorted)
+        {
+            SegmentMerge.SortByTime(_ticks, _users, dims ? _channels : null, dims ? _conversations : null, count);
         }
 
         var ticks = _ticks.AsSpan(0, count);
@@ -223,6 +286,12 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
 
     private void ReturnBuffers()
     {
+        if (_firstSeen is not null)
+        {
+            ArrayPool<long>.Shared.Return(_firstSeen);
+            _firstSeen = null;
+        }
+
         if (_ticks.Length > 0)
         {
             ArrayPool<long>.Shared.Return(_ticks);

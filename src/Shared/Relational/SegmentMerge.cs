@@ -5,8 +5,11 @@ namespace EngagementMetrics.Storage.Relational;
 /// <summary>Puts the columns of several concatenated segments into time order.</summary>
 internal static class SegmentMerge
 {
-    /// <summary>Sorts the first <paramref name="count"/> entries of the four columns by timestamp, in place.</summary>
-    public static void SortByTime(long[] ticks, int[] users, int[] channels, int[] conversations, int count)
+    /// <summary>
+    /// Sorts the first <paramref name="count"/> entries of the columns by timestamp, in place; the channel and
+    /// conversation columns only when given (a scan that did not read them).
+    /// </summary>
+    public static void SortByTime(long[] ticks, int[] users, int[]? channels, int[]? conversations, int count)
     {
         if (IsSorted(ticks.AsSpan(0, count)))
         {
@@ -24,8 +27,15 @@ internal static class SegmentMerge
 
             Array.Sort(ticks, order, 0, count);
             Permute(users, order, scratch, count);
-            Permute(channels, order, scratch, count);
-            Permute(conversations, order, scratch, count);
+            if (channels is not null)
+            {
+                Permute(channels, order, scratch, count);
+            }
+
+            if (conversations is not null)
+            {
+                Permute(conversations, order, scratch, count);
+            }
         }
         finally
         {
