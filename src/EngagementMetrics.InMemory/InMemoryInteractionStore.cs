@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using EngagementMetrics.Events;
 using EngagementMetrics.Storage;
@@ -32,7 +33,7 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget,
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly ConcurrentDictionary<string, BotLog> _bots = new(StringComparer.Ordinal);
     private readonly int _chunkSize;
-    private int _sequence;
+    private readonly EventIdFingerprints _fingerprints = EventIdFingerprints.CreateRandom();
 
     /// <summary>Creates an empty store with default options.</summary>
     public InMemoryInteractionStore()
@@ -72,11 +73,16 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget,
     /// Stages each bot's events while the gate is held and applies them all at commit, so a transaction disposed without
     /// commit leaves the store untouched and a snapshot sees a whole batch or none of it.
     /// </summary>
+    /// <remarks>
+    /// Each event id is fingerprinted and remembered when written (one probe of the bot's set), and the commit applies
+    /// what the write decided; a transaction disposed without commit forgets the fingerprints it added.
+    /// </remarks>
     private sealed class Transaction(InMemoryInteractionStore store) : IAppendTransaction
     {
-        private readonly List<(BotLog Log, IReadOnlyList<InteractionEvent> Events)> _staged = [];
+        private readonly List<(BotLog Log, IReadOnlyList<InteractionEvent> Events, bool[] Duplicate)> _staged = [];
+        private readonly List<(BotLog Log, List<UInt128> Added, int Generation)> _added = [];
         private readonly Dictionary<string, BotLog> _newBots = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, HashSet<string>> _stagedIds = new(StringComparer.Ordinal);
+        private bool _committed;
         private bool _released;
 
         public ValueTask<string?> LockBotAsync(string botId, CancellationToken cancellationToken = default) =>
@@ -90,31 +96,54 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget,
                 _newBots[botId] = log = new BotLog(botId, accountId, store._chunkSize);
             }
 
-            if (!_stagedIds.TryGetValue(botId, out var ids))
+            // Fingerprints first (pure computation), then one pass over the set that overlaps its memory waits.
+            var count = 0;
+            var fingerprints = ArrayPool<UInt128>.Shared.Rent(Math.Max(1, events.Count));
+            for (var i = 0; i < events.Count; i++)
             {
-                _stagedIds[botId] = ids = new HashSet<string>(StringComparer.Ordinal);
-            }
-
-            var duplicates = 0;
-            foreach (var evt in events)
-            {
-                if (evt.EventId is { } id && (log.HasEventId(id) || !ids.Add(id)))
+                if (events[i].EventId is { } id)
                 {
-                    duplicates++;
+                    fingerprints[count++] = store._fingerprints.Of(id);
                 }
             }
 
-            _staged.Add((log, events));
+            var generation = log.EventIdGeneration;
+            var isNew = new bool[count];
+            log.AddEventIds(fingerprints.AsSpan(0, count), isNew);
+            var added = new List<UInt128>();
+            var duplicate = new bool[events.Count];
+            var duplicates = 0;
+            for (int i = 0, k = 0; i < events.Count; i++)
+            {
+                if (events[i].EventId is not null)
+                {
+                    if (isNew[k])
+                    {
+                        added.Add(fingerprints[k]);
+                    }
+                    else
+                    {
+                        duplicate[i] = true;
+                        duplicates++;
+                    }
+
+                    k++;
+                }
+            }
+
+            ArrayPool<UInt128>.Shared.Return(fingerprints);
+            _added.Add((log, added, generation));
+            _staged.Add((log, events, duplicate));
             return new ValueTask<int>(duplicates);
         }
 
         public ValueTask CommitAsync(CancellationToken cancellationToken = default)
         {
-            var sequence = ++store._sequence;
             var touched = new List<BotLog>();
-            foreach (var (log, events) in _staged)
+            _committed = true;
+            foreach (var (log, events, duplicate) in _staged)
             {
-                log.Apply(events, sequence);
+                log.Apply(events, duplicate);
                 if (!touched.Contains(log))
                 {
                     touched.Add(log);
@@ -124,7 +153,7 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget,
             // Publish only after every bot of the transaction is applied.
             foreach (var log in touched)
             {
-                log.Publish(sequence);
+                log.Publish();
                 store._bots.TryAdd(log.BotId, log);
             }
 
@@ -137,7 +166,23 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget,
             if (!_released)
             {
                 _released = true;
-                store._writeGate.Release();
+                try
+                {
+                    if (!_committed)
+                    {
+                        // Newest first: each write's fingerprints in reverse, the last write first.
+                        for (var w = _added.Count - 1; w >= 0; w--)
+                        {
+                            var (log, added, generation) = _added[w];
+                            added.Reverse();
+                            log.ForgetEventIds(added, generation);
+                        }
+                    }
+                }
+                finally
+                {
+                    store._writeGate.Release();
+                }
             }
 
             return ValueTask.CompletedTask;
@@ -164,7 +209,7 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget,
             return new ValueTask<IReadOnlyList<InteractionEvent>>(Array.Empty<InteractionEvent>());
         }
 
-        return new ValueTask<IReadOnlyList<InteractionEvent>>(EventHistoryWindow.Select(new ArraySegment<InteractionEvent>(state.Events, 0, state.EventCount), fromUtcTicks, toUtcTicks));
+        return new ValueTask<IReadOnlyList<InteractionEvent>>(HistoryReader.Read(state, fromUtcTicks, toUtcTicks));
     }
 
     /// <inheritdoc />
