@@ -280,7 +280,9 @@ internal sealed class FingerprintSet
             _directory = [new Shard(0, 4)];
             _depth = 0;
             Count = 0;
-            foreach (var fingerprint in kept)
+            var shuffled = kept.ToArray();
+            new Random(shuffled.Length).Shuffle(shuffled);
+            foreach (var fingerprint in shuffled)
             {
                 Add(fingerprint);
             }
@@ -334,8 +336,10 @@ internal sealed class FingerprintSet
         var zero = new Shard(shard.Depth + 1, half);
         var one = new Shard(shard.Depth + 1, half);
         var bit = 63 - shard.Depth;
-        foreach (var e in shard.Slots)
+        var slots = shard.Slots;
+        for (var k = 0; k < slots.Length; k++)
         {
+            var e = slots[Scattered(k, slots.Length)];
             if (!e.IsEmpty)
             {
                 var target = ((e.Hi >> bit) & 1) == 0 ? zero : one;
@@ -370,6 +374,11 @@ internal sealed class FingerprintSet
 
         return 0;
     }
+
+    // Entries leave a table roughly sorted by their homes, and linear probing fed sorted input piles them up behind a
+    // moving front (quadratic at high load). Visiting the slots in a scattered order feeds them in no particular order:
+    // the stride is a prime larger than any shard's slot count, so k -> k * stride mod length visits every slot once.
+    private static int Scattered(int k, int length) => (int)((k * 7919L) % length);
 
     private static int Prefix(ulong hi, int depth) => depth == 0 ? 0 : (int)(hi >> (64 - depth));
 
@@ -466,8 +475,9 @@ internal sealed class FingerprintSet
                 Buckets = buckets;
                 Slots = new Entry[(buckets + 2) * BucketSlots];
                 var fits = true;
-                foreach (var e in old)
+                for (var k = 0; k < old.Length; k++)
                 {
+                    var e = old[Scattered(k, old.Length)];
                     if (!e.IsEmpty && TryInsert(e.Hi, e.Lo) != Inserted.Added)
                     {
                         fits = false;
