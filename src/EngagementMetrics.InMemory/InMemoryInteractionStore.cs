@@ -99,38 +99,37 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget,
             // Fingerprints first (pure computation), then one pass over the set that overlaps its memory waits.
             var count = 0;
             var fingerprints = ArrayPool<UInt128>.Shared.Rent(Math.Max(1, events.Count));
+            var positions = ArrayPool<int>.Shared.Rent(Math.Max(1, events.Count));
             for (var i = 0; i < events.Count; i++)
             {
                 if (events[i].EventId is { } id)
                 {
+                    positions[count] = i;
                     fingerprints[count++] = store._fingerprints.Of(id);
                 }
             }
 
             var generation = log.EventIdGeneration;
-            var isNew = new bool[count];
-            log.AddEventIds(fingerprints.AsSpan(0, count), isNew);
-            var added = new List<UInt128>();
+            var isNew = ArrayPool<bool>.Shared.Rent(Math.Max(1, count));
+            log.AddEventIds(fingerprints.AsSpan(0, count), isNew.AsSpan(0, count));
+            var added = new List<UInt128>(count);
             var duplicate = new bool[events.Count];
             var duplicates = 0;
-            for (int i = 0, k = 0; i < events.Count; i++)
+            for (var k = 0; k < count; k++)
             {
-                if (events[i].EventId is not null)
+                if (isNew[k])
                 {
-                    if (isNew[k])
-                    {
-                        added.Add(fingerprints[k]);
-                    }
-                    else
-                    {
-                        duplicate[i] = true;
-                        duplicates++;
-                    }
-
-                    k++;
+                    added.Add(fingerprints[k]);
+                }
+                else
+                {
+                    duplicate[positions[k]] = true;
+                    duplicates++;
                 }
             }
 
+            ArrayPool<bool>.Shared.Return(isNew);
+            ArrayPool<int>.Shared.Return(positions);
             ArrayPool<UInt128>.Shared.Return(fingerprints);
             _added.Add((log, added, generation));
             _staged.Add((log, events, duplicate));
