@@ -235,18 +235,18 @@ internal sealed class BotState
 
     public required int UserCount { get; init; }
 
-    /// <summary>User ids by activity ordinal (first <see cref="UserCount"/>).</summary>
-    public required string[] UserIds { get; init; }
+    /// <summary>User ids by activity ordinal.</summary>
+    public required IdTable.View UserIds { get; init; }
 
     /// <summary>Ids of users seen only outside user activity, by their own ordinal.</summary>
-    public required string[] OtherUserIds { get; init; }
+    public required IdTable.View OtherUserIds { get; init; }
 
     /// <summary>Conversation facts as of this state (pages copied on write).</summary>
     public required ConversationFactPages.View Facts { get; init; }
 
     public required int ConversationCount { get; init; }
 
-    public required ConversationIds.View ConversationIds { get; init; }
+    public required IdTable.View ConversationIds { get; init; }
 
     public required string[] Channels { get; init; }
 
@@ -263,8 +263,8 @@ internal sealed class BotState
 /// <remarks>
 /// <para>No event object is kept. User-activity events live in time-ordered column chunks (what the engine scans, plus
 /// a details byte); every other event is a record of the <see cref="HistoryLog"/>; event ids are remembered as
-/// 128-bit fingerprints (<see cref="FingerprintSet"/>); conversation ids in a UTF-8 arena (<see cref="ConversationIds"/>);
-/// user ids, channels, goals and tags once each.</para>
+/// 128-bit fingerprints (<see cref="FingerprintSet"/>); conversation and user ids in UTF-8 arenas (<see cref="IdTable"/>);
+/// channels, goals and tags once each.</para>
 /// <para>Conversation facts are bytes in pages copied on write (<see cref="ConversationFactPages"/>), so a fact written
 /// after a snapshot was published stays invisible to it. First-seen values are copied on write when an earlier event
 /// lowers a published user's value.</para>
@@ -272,9 +272,9 @@ internal sealed class BotState
 internal sealed class BotLog
 {
     private readonly int _maxChunk;
-    private readonly Dictionary<string, int> _users = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _otherUsers = new(StringComparer.Ordinal);
-    private readonly ConversationIds _conversations = new();
+    private readonly IdTable _users = new();
+    private readonly IdTable _otherUsers = new();
+    private readonly IdTable _conversations = new();
     private readonly Dictionary<string, int> _channelOrdinals = new(StringComparer.Ordinal);
     private readonly List<string> _channelNames = [];
     private readonly Dictionary<string, int> _labelOrdinals = new(StringComparer.Ordinal);
@@ -282,8 +282,6 @@ internal sealed class BotLog
     private readonly FingerprintSet _eventIds = new();
     private readonly HistoryLog _history = new();
     private readonly List<Chunk> _chunks = [];
-    private string[] _userIds = new string[16];
-    private string[] _otherUserIds = new string[4];
     private long[] _firstSeen = new long[16];
     private readonly ConversationFactPages _facts = new();
     private string[] _publishedChannels = [];
@@ -322,7 +320,7 @@ internal sealed class BotLog
             ["history"] = _history.ByteCount,
             ["eventIds"] = _eventIds.Bytes,
             ["conversations"] = _conversations.ByteCount + _facts.ByteCount,
-            ["users"] = (_firstSeen.Length * 16L) + (_users.Count * 80L) + (_otherUsers.Count * 80L),
+            ["users"] = (_firstSeen.Length * 8L) + _users.ByteCount + _otherUsers.ByteCount,
         };
     }
 
@@ -383,7 +381,7 @@ internal sealed class BotLog
             if (!evt.Kind.IsUserActivity())
             {
                 var user = evt.UserId is { } userId
-                    ? _users.TryGetValue(userId, out var ordinal) ? 2L * ordinal : (2L * OtherUserOrdinal(userId)) + 1
+                    ? _users.TryFind(userId, out var ordinal) ? 2L * ordinal : (2L * _otherUsers.Intern(userId, out _)) + 1
                     : HistoryRecord.NoUser;
                 (others ??= []).Add((new HistoryRecord(ticks, evt.Kind, flags, channel, user, conversation, goal, tag, 0), index));
                 continue;
@@ -457,8 +455,8 @@ internal sealed class BotLog
             Counts = counts,
             FirstSeen = _firstSeen,
             UserCount = _users.Count,
-            UserIds = _userIds,
-            OtherUserIds = _otherUserIds,
+            UserIds = _users.Publish(),
+            OtherUserIds = _otherUsers.Publish(),
             Facts = _facts.Publish(_conversations.Count),
             ConversationCount = _conversations.Count,
             ConversationIds = _conversations.Publish(),
@@ -532,39 +530,16 @@ internal sealed class BotLog
 
     private int UserOrdinal(string userId, long ticks, out bool isNew)
     {
-        if (_users.TryGetValue(userId, out var ordinal))
+        var ordinal = _users.Intern(userId, out isNew);
+        if (isNew)
         {
-            isNew = false;
-            return ordinal;
-        }
-
-        ordinal = _users.Count;
-        if (ordinal == _firstSeen.Length)
-        {
-            // New arrays: published snapshots keep reading the old ones.
-            Array.Resize(ref _firstSeen, ordinal * 2);
-            Array.Resize(ref _userIds, ordinal * 2);
-        }
-
-        _firstSeen[ordinal] = ticks;
-        _userIds[ordinal] = userId;
-        _users.Add(userId, ordinal);
-        isNew = true;
-        return ordinal;
-    }
-
-    private int OtherUserOrdinal(string userId)
-    {
-        if (!_otherUsers.TryGetValue(userId, out var ordinal))
-        {
-            ordinal = _otherUsers.Count;
-            if (ordinal == _otherUserIds.Length)
+            if (ordinal == _firstSeen.Length)
             {
-                Array.Resize(ref _otherUserIds, ordinal * 2);
+                // A new array: published snapshots keep reading the old one.
+                Array.Resize(ref _firstSeen, ordinal + (ordinal >> 1));
             }
 
-            _otherUserIds[ordinal] = userId;
-            _otherUsers.Add(userId, ordinal);
+            _firstSeen[ordinal] = ticks;
         }
 
         return ordinal;

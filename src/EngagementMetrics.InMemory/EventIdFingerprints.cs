@@ -115,9 +115,10 @@ internal readonly struct EventIdFingerprints
 /// nothing lies beyond it).</para>
 /// <para>Growth stays small and local: a shard more than 96% full is rebuilt 20% larger, and one that would pass
 /// 4,096 slots (64 KB, so it stays in the processor's cache and off the large-object heap) splits in two by the next
-/// bit of the prefix instead, each half 80% full. No operation ever touches more than one shard's 64 KB, and shards
-/// fill at different moments, so the whole set sits between 80% and 96% full whatever its size (about 85% on
-/// average). A rebuild needs no probing: entries are counted into their home buckets and laid out in one pass.</para>
+/// bit of the prefix instead, each half at a point of the growth cycle of its own (80% to 96% full). No operation ever
+/// touches more than one shard's 64 KB, and shards fill up at different moments, so the whole set is about 88% full on
+/// average whatever its size. A rebuild needs no probing: entries are counted into their home buckets and laid out in
+/// one pass.</para>
 /// <para>Each shard has spare buckets past its last home, the very last always empty; a probe that would need it grows
 /// the shard. The all-zero value marks an empty slot; a fingerprint that is zero is stored as one (a 2^-128 event).</para>
 /// <para>Not thread-safe: used under the store's write gate only (readers never look at event ids).</para>
@@ -334,9 +335,13 @@ internal sealed class FingerprintSet
             _depth++;
         }
 
-        var half = Math.Max(4, buckets / 2);
-        var zero = new Shard(shard.Depth + 1, half, allocate: false);
-        var one = new Shard(shard.Depth + 1, half, allocate: false);
+        // Halves of equal size would fill, grow and split in step with every other shard (fingerprints are uniform),
+        // and the whole set would swing between 80% and 96% full together. Each half instead starts at its own point
+        // of the growth cycle, drawn from the fingerprints themselves (uniform in log scale between 80% and 96% full),
+        // so at any moment the shards are spread over the cycle and the set is about 88% full on average.
+        var seed = Array.Find(shard.Slots, static e => !e.IsEmpty).Lo;
+        var zero = new Shard(shard.Depth + 1, StaggeredBuckets(shard.Count / 2, seed), allocate: false);
+        var one = new Shard(shard.Depth + 1, StaggeredBuckets(shard.Count / 2, BitOperations.RotateLeft(seed, 32)), allocate: false);
         var bit = 63 - shard.Depth;
         var entries = ArrayPool<Entry>.Shared.Rent(shard.Count);
         var ones = 0;
@@ -382,6 +387,12 @@ internal sealed class FingerprintSet
         }
 
         return 0;
+    }
+
+    private static int StaggeredBuckets(int entries, ulong random)
+    {
+        var phase = (random >> 11) * (1.0 / (1UL << 53));
+        return Math.Max(4, (int)Math.Ceiling(entries / (BucketSlots * MaxLoad) * Math.Pow(Growth, phase)));
     }
 
     private static int Prefix(ulong hi, int depth) => depth == 0 ? 0 : (int)(hi >> (64 - depth));

@@ -120,6 +120,18 @@ internal static class HistoryReader
     private sealed class Builder(BotState state)
     {
         private readonly Dictionary<int, string> _conversations = [];
+        private readonly Dictionary<long, string> _users = [];
+
+        // A user ordinal times two, plus one for a user seen only outside user activity; each decoded once per read.
+        private string User(long code)
+        {
+            if (!_users.TryGetValue(code, out var id))
+            {
+                _users[code] = id = (code & 1) == 0 ? state.UserIds[(int)(code >> 1)] : state.OtherUserIds[(int)(code >> 1)];
+            }
+
+            return id;
+        }
 
         public InteractionEvent Activity(Chunk chunk, int i)
         {
@@ -129,7 +141,7 @@ internal static class HistoryReader
             {
                 BotId = state.BotId,
                 AccountId = state.AccountId,
-                UserId = state.UserIds[chunk.Users[i]],
+                UserId = User(2L * chunk.Users[i]),
                 ConversationId = Conversation(chunk.ConversationAt(i)),
                 Timestamp = new DateTimeOffset(chunk.Ticks[i], TimeSpan.Zero),
                 Kind = (InteractionKind)(details & 3),
@@ -146,8 +158,7 @@ internal static class HistoryReader
         {
             BotId = state.BotId,
             AccountId = state.AccountId,
-            UserId = record.User == HistoryRecord.NoUser ? null
-                : (record.User & 1) == 0 ? state.UserIds[record.User >> 1] : state.OtherUserIds[record.User >> 1],
+            UserId = record.User == HistoryRecord.NoUser ? null : User(record.User),
             ConversationId = Conversation(record.Conversation),
             Timestamp = new DateTimeOffset(record.Ticks, TimeSpan.Zero),
             Kind = record.Kind,

@@ -14,7 +14,9 @@ public sealed class InMemoryStoreOptions
 }
 
 /// <summary>
-/// Keeps events in memory, per bot, in time-ordered column chunks (UTC ticks, user, channel and conversation ordinals).
+/// Keeps events in memory, per bot, in columns: no event object is kept. User activity is in time-ordered column
+/// chunks (UTC ticks, user, channel and conversation ordinals: what the engine scans), every other event in a compact
+/// log, and event ids only as fingerprints.
 /// </summary>
 /// <remarks>
 /// <para><b>Thread-safety.</b> Appends are serialised by one gate; queries never take it. Each append publishes an
@@ -26,7 +28,15 @@ public sealed class InMemoryStoreOptions
 /// <para><b>Accounts.</b> A bot belongs to the account its first stored event names (<c>default</c> when it names
 /// none). A later event that omits <c>accountId</c> belongs to the bot's account; one that names another account is
 /// rejected (field <c>accountId</c>).</para>
-/// <para><b>Memory.</b> About 20 bytes per user-activity event, plus the ids of users, conversations and events.</para>
+/// <para><b>Idempotency.</b> An event id is remembered as a 128-bit fingerprint (SipHash-2-4 under a random key drawn
+/// when the store is created, which never leaves the process), not as text. Two different ids of one bot share a
+/// fingerprint with probability 2^-128, so the chance that any new event of a bot holding n ids is wrongly taken for a
+/// duplicate is below n^2 / 2^129: about 1.5 in 10^19 for 10^10 events of one bot.</para>
+/// <para><b>History.</b> <see cref="ReadEventsAsync"/> rebuilds events from the columns: every field but
+/// <see cref="InteractionEvent.EventId"/>, which is <see langword="null"/> (only fingerprints are kept), with the bot's
+/// account, the timestamp in UTC and the channel normalised (lower case, <c>default</c> when absent).</para>
+/// <para><b>Memory.</b> About 35 bytes per event for a typical bot log of millions of events (16 to 19 of them for the
+/// event id's fingerprint); see the documentation's stores page for the layout and the measured figures.</para>
 /// </remarks>
 public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget, IEventHistory
 {

@@ -4,20 +4,20 @@ using System.Text;
 namespace EngagementMetrics.InMemory;
 
 /// <summary>
-/// The conversation ids of one bot, numbered densely in order of first appearance: their UTF-8 bytes in an append-only
-/// arena of 64 KB pages (a varint length before each), an <c>int</c> offset per ordinal, and an open-addressing table
-/// of ordinals for the lookup from id to ordinal. About 20 bytes per conversation plus the id's length, where a
+/// Ids of one bot (its conversations, its users), numbered densely in order of first appearance: their UTF-8 bytes in
+/// an append-only arena of 64 KB pages (a varint length before each), an <c>int</c> offset per ordinal, and an
+/// open-addressing table of ordinals for the lookup from id to ordinal. About 15 bytes per id plus its length, where a
 /// <see cref="Dictionary{TKey, TValue}"/> of strings takes about 100.
 /// </summary>
 /// <remarks>
 /// Written under the store's write gate only. Readers use <see cref="Publish"/>'s immutable view: pages and offsets are
 /// never rewritten below a published count, and growing makes new arrays, so a published view stays valid.
 /// </remarks>
-internal sealed class ConversationIds
+internal sealed class IdTable
 {
     private const int PageBits = 16;
     private const int PageSize = 1 << PageBits;
-    private const double MaxLoad = 0.8;
+    private const double MaxLoad = 0.85;
     private byte[][] _pages = [new byte[256]];
     private int _pageCount = 1;
     private int _used;
@@ -43,7 +43,7 @@ internal sealed class ConversationIds
             return _recentOrdinals[recent];
         }
 
-        var ordinal = Lookup(id, out isNew);
+        var ordinal = Lookup(id, insert: true, out isNew);
         if (Count > _recentIds.Length * 4 && _recentIds.Length < 4096)
         {
             _recentIds = new string?[_recentIds.Length * 2];
@@ -56,7 +56,21 @@ internal sealed class ConversationIds
         return ordinal;
     }
 
-    private int Lookup(string id, out bool isNew)
+    /// <summary>The ordinal of <paramref name="id"/> if it is numbered.</summary>
+    public bool TryFind(string id, out int ordinal)
+    {
+        var recent = id.GetHashCode() & (_recentIds.Length - 1);
+        if (_recentIds[recent] is { } cached && (ReferenceEquals(cached, id) || string.Equals(cached, id, StringComparison.Ordinal)))
+        {
+            ordinal = _recentOrdinals[recent];
+            return true;
+        }
+
+        ordinal = Lookup(id, insert: false, out _);
+        return ordinal >= 0;
+    }
+
+    private int Lookup(string id, bool insert, out bool isNew)
     {
         var max = Encoding.UTF8.GetMaxByteCount(id.Length);
         byte[]? rented = null;
@@ -78,11 +92,17 @@ internal sealed class ConversationIds
                 pos = pos + 1 == _table.Length ? 0 : pos + 1;
             }
 
+            if (!insert)
+            {
+                isNew = false;
+                return -1;
+            }
+
             isNew = true;
             var added = Count;
             if (added == _offsets.Length)
             {
-                Array.Resize(ref _offsets, added + (added >> 1));
+                Array.Resize(ref _offsets, added + (added >> 2));
             }
 
             _offsets[added] = Append(bytes);
@@ -146,7 +166,7 @@ internal sealed class ConversationIds
 
     private void Rehash()
     {
-        var length = (int)(_table.Length * 1.5);
+        var length = (int)(_table.Length * 1.3);
         var table = new int[length];
         for (var ordinal = 0; ordinal < Count; ordinal++)
         {
