@@ -104,8 +104,8 @@ internal readonly struct EventIdFingerprints
 }
 
 /// <summary>
-/// The set of event-id fingerprints of one bot: about 19 bytes per id (16 for the fingerprint in tables kept 80% to
-/// 96% full), fast to add to at any size.
+/// The set of event-id fingerprints of one bot: about 18 bytes per id (16 for the fingerprint in tables kept 84% to
+/// 97% full), fast to add to at any size.
 /// </summary>
 /// <remarks>
 /// <para>Layout: extendible hashing over small open-addressing tables. A directory indexed by the top bits of the
@@ -113,10 +113,10 @@ internal readonly struct EventIdFingerprints
 /// in buckets of 8 slots (128 bytes) with linear probing between buckets, its home bucket being the bits after the
 /// prefix scaled to the bucket count. A lookup stops at the first bucket with a free slot (nothing is removed, so
 /// nothing lies beyond it).</para>
-/// <para>Growth stays small and local: a shard more than 96% full is rebuilt 20% larger, and one that would pass
+/// <para>Growth stays small and local: a shard more than 97% full is rebuilt 15% larger, and one that would pass
 /// 4,096 slots (64 KB, so it stays in the processor's cache and off the large-object heap) splits in two by the next
-/// bit of the prefix instead, each half at a point of the growth cycle of its own (80% to 96% full). No operation ever
-/// touches more than one shard's 64 KB, and shards fill up at different moments, so the whole set is about 88% full on
+/// bit of the prefix instead, each half at a point of the growth cycle of its own (84% to 97% full). No operation ever
+/// touches more than one shard's 64 KB, and shards fill up at different moments, so the whole set is about 90% full on
 /// average whatever its size. A rebuild needs no probing: entries are counted into their home buckets and laid out in
 /// one pass.</para>
 /// <para>Each shard has spare buckets past its last home, the very last always empty; a probe that would need it grows
@@ -127,8 +127,8 @@ internal sealed class FingerprintSet
 {
     private const int BucketSlots = 8;
     private const int MaxShardBuckets = 500;
-    private const double MaxLoad = 0.96;
-    private const double Growth = 1.2;
+    private const double MaxLoad = 0.97;
+    private const double Growth = 1.15;
     private Shard[] _directory = [new Shard(0, 4)];
     private int _depth;
 
@@ -312,7 +312,7 @@ internal sealed class FingerprintSet
         }
     }
 
-    // Grows a full shard by 20%, or splits it in two when it would pass the size limit.
+    // Grows a full shard by 15%, or splits it in two when it would pass the size limit.
     private void Enlarge(Shard shard)
     {
         Generation++;
@@ -336,9 +336,9 @@ internal sealed class FingerprintSet
         }
 
         // Halves of equal size would fill, grow and split in step with every other shard (fingerprints are uniform),
-        // and the whole set would swing between 80% and 96% full together. Each half instead starts at its own point
-        // of the growth cycle, drawn from the fingerprints themselves (uniform in log scale between 80% and 96% full),
-        // so at any moment the shards are spread over the cycle and the set is about 88% full on average.
+        // and the whole set would swing between 84% and 97% full together. Each half instead starts at its own point
+        // of the growth cycle, drawn from the fingerprints themselves (uniform in log scale between 84% and 97% full),
+        // so at any moment the shards are spread over the cycle and the set is about 90% full on average.
         var seed = Array.Find(shard.Slots, static e => !e.IsEmpty).Lo;
         var zero = new Shard(shard.Depth + 1, StaggeredBuckets(shard.Count / 2, seed), allocate: false);
         var one = new Shard(shard.Depth + 1, StaggeredBuckets(shard.Count / 2, BitOperations.RotateLeft(seed, 32)), allocate: false);
