@@ -217,6 +217,28 @@ internal sealed class Chunk
     }
 }
 
+/// <summary>
+/// Working arrays of appends, owned by the store and reused (appends are serialised by its gate): an append of a large
+/// batch needs megabytes of them, which would otherwise be allocated (on the large-object heap) for every batch.
+/// </summary>
+internal sealed class Scratch
+{
+    public Row[] Rows = [];
+    public UInt128[] Fingerprints = [];
+    public int[] Positions = [];
+    public bool[] Flags = [];
+
+    public static T[] Get<T>(ref T[] array, int length)
+    {
+        if (array.Length < length)
+        {
+            array = new T[Math.Max(length, array.Length * 2)];
+        }
+
+        return array;
+    }
+}
+
 /// <summary>A user-activity event on its way into a chunk; <see cref="Order"/> is its position in its batch.</summary>
 internal readonly record struct Row(long Ticks, int User, int Channel, int Conversation, byte Details, int Goal, int Tag, int Order);
 
@@ -345,9 +367,10 @@ internal sealed class BotLog
     /// </summary>
     /// <param name="events">The events, in batch order (storage order).</param>
     /// <param name="duplicate">By index: the event is a duplicate and is skipped.</param>
-    public void Apply(IReadOnlyList<InteractionEvent> events, bool[] duplicate)
+    /// <param name="scratch">The store's working arrays (appends are serialised, so one set serves them all).</param>
+    public void Apply(IReadOnlyList<InteractionEvent> events, bool[] duplicate, Scratch scratch)
     {
-        var rows = ArrayPool<Row>.Shared.Rent(Math.Max(1, events.Count));
+        var rows = Scratch.Get(ref scratch.Rows, events.Count);
         var rowCount = 0;
         List<(HistoryRecord Record, int Order)>? others = null;
         var firstSeenCopied = false;
@@ -423,8 +446,6 @@ internal sealed class BotLog
         {
             Insert(sorted);
         }
-
-        ArrayPool<Row>.Shared.Return(rows);
     }
 
     public void Publish()

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using EngagementMetrics.Events;
 using EngagementMetrics.Storage;
@@ -44,6 +43,7 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget,
     private readonly ConcurrentDictionary<string, BotLog> _bots = new(StringComparer.Ordinal);
     private readonly int _chunkSize;
     private readonly EventIdFingerprints _fingerprints = EventIdFingerprints.CreateRandom();
+    private readonly Scratch _scratch = new();
 
     /// <summary>Creates an empty store with default options.</summary>
     public InMemoryInteractionStore()
@@ -108,8 +108,9 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget,
 
             // Fingerprints first (pure computation), then one pass over the set that overlaps its memory waits.
             var count = 0;
-            var fingerprints = ArrayPool<UInt128>.Shared.Rent(Math.Max(1, events.Count));
-            var positions = ArrayPool<int>.Shared.Rent(Math.Max(1, events.Count));
+            var scratch = store._scratch;
+            var fingerprints = Scratch.Get(ref scratch.Fingerprints, events.Count);
+            var positions = Scratch.Get(ref scratch.Positions, events.Count);
             for (var i = 0; i < events.Count; i++)
             {
                 if (events[i].EventId is { } id)
@@ -120,7 +121,7 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget,
             }
 
             var generation = log.EventIdGeneration;
-            var isNew = ArrayPool<bool>.Shared.Rent(Math.Max(1, count));
+            var isNew = Scratch.Get(ref scratch.Flags, count);
             log.AddEventIds(fingerprints.AsSpan(0, count), isNew.AsSpan(0, count));
             var added = new List<UInt128>(count);
             var duplicate = new bool[events.Count];
@@ -138,9 +139,6 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget,
                 }
             }
 
-            ArrayPool<bool>.Shared.Return(isNew);
-            ArrayPool<int>.Shared.Return(positions);
-            ArrayPool<UInt128>.Shared.Return(fingerprints);
             _added.Add((log, added, generation));
             _staged.Add((log, events, duplicate));
             return new ValueTask<int>(duplicates);
@@ -152,7 +150,7 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget,
             _committed = true;
             foreach (var (log, events, duplicate) in _staged)
             {
-                log.Apply(events, duplicate);
+                log.Apply(events, duplicate, store._scratch);
                 if (!touched.Contains(log))
                 {
                     touched.Add(log);
