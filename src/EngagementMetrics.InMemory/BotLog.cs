@@ -366,9 +366,9 @@ internal sealed class BotLog
     /// batch was written). Visible after <see cref="Publish"/>.
     /// </summary>
     /// <param name="events">The events, in batch order (storage order).</param>
-    /// <param name="duplicate">By index: the event is a duplicate and is skipped.</param>
+    /// <param name="duplicate">By index: the event is a duplicate and is skipped (<see langword="null"/>: none is).</param>
     /// <param name="scratch">The store's working arrays (appends are serialised, so one set serves them all).</param>
-    public void Apply(IReadOnlyList<InteractionEvent> events, bool[] duplicate, Scratch scratch)
+    public void Apply(IReadOnlyList<InteractionEvent> events, bool[]? duplicate, Scratch scratch)
     {
         var rows = Scratch.Get(ref scratch.Rows, events.Count);
         var rowCount = 0;
@@ -377,7 +377,7 @@ internal sealed class BotLog
         for (var index = 0; index < events.Count; index++)
         {
             var evt = events[index];
-            if (duplicate[index])
+            if (duplicate is not null && duplicate[index])
             {
                 continue;
             }

@@ -89,8 +89,7 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget,
     /// </remarks>
     private sealed class Transaction(InMemoryInteractionStore store) : IAppendTransaction
     {
-        private readonly List<(BotLog Log, IReadOnlyList<InteractionEvent> Events, bool[] Duplicate)> _staged = [];
-        private readonly List<(BotLog Log, List<UInt128> Added, int Generation)> _added = [];
+        private readonly List<(BotLog Log, IReadOnlyList<InteractionEvent> Events, bool[]? Duplicate, int Generation)> _staged = [];
         private readonly Dictionary<string, BotLog> _newBots = new(StringComparer.Ordinal);
         private bool _committed;
         private bool _released;
@@ -123,24 +122,19 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget,
             var generation = log.EventIdGeneration;
             var isNew = Scratch.Get(ref scratch.Flags, count);
             log.AddEventIds(fingerprints.AsSpan(0, count), isNew.AsSpan(0, count));
-            var added = new List<UInt128>(count);
-            var duplicate = new bool[events.Count];
+            // Most batches repeat nothing: then no flags at all.
+            bool[]? duplicate = null;
             var duplicates = 0;
             for (var k = 0; k < count; k++)
             {
-                if (isNew[k])
+                if (!isNew[k])
                 {
-                    added.Add(fingerprints[k]);
-                }
-                else
-                {
-                    duplicate[positions[k]] = true;
+                    (duplicate ??= new bool[events.Count])[positions[k]] = true;
                     duplicates++;
                 }
             }
 
-            _added.Add((log, added, generation));
-            _staged.Add((log, events, duplicate));
+            _staged.Add((log, events, duplicate, generation));
             return new ValueTask<int>(duplicates);
         }
 
@@ -148,7 +142,7 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget,
         {
             var touched = new List<BotLog>();
             _committed = true;
-            foreach (var (log, events, duplicate) in _staged)
+            foreach (var (log, events, duplicate, _) in _staged)
             {
                 log.Apply(events, duplicate, store._scratch);
                 if (!touched.Contains(log))
@@ -177,11 +171,20 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget,
                 {
                     if (!_committed)
                     {
-                        // Newest first: each write's fingerprints in reverse, the last write first.
-                        for (var w = _added.Count - 1; w >= 0; w--)
+                        // Newest first: the last write first, each write's ids in reverse. The ids a write added
+                        // are its events' ids that were not duplicates, so they are fingerprinted again here.
+                        for (var w = _staged.Count - 1; w >= 0; w--)
                         {
-                            var (log, added, generation) = _added[w];
-                            added.Reverse();
+                            var (log, events, duplicate, generation) = _staged[w];
+                            var added = new List<UInt128>();
+                            for (var i = events.Count - 1; i >= 0; i--)
+                            {
+                                if (events[i].EventId is { } id && duplicate?[i] != true)
+                                {
+                                    added.Add(store._fingerprints.Of(id));
+                                }
+                            }
+
                             log.ForgetEventIds(added, generation);
                         }
                     }
