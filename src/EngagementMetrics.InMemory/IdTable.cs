@@ -6,8 +6,8 @@ namespace EngagementMetrics.InMemory;
 /// <summary>
 /// Ids of one bot (its conversations, its users), numbered densely in order of first appearance: their UTF-8 bytes in
 /// an append-only arena of 64 KB pages (a varint length before each), an <c>int</c> offset per ordinal, and an
-/// open-addressing table of ordinals for the lookup from id to ordinal. About 15 bytes per id plus its length, where a
-/// <see cref="Dictionary{TKey, TValue}"/> of strings takes about 100.
+/// open-addressing table of ordinals for the lookup from id to ordinal. About 11 bytes per id plus its UTF-8 length,
+/// where a <see cref="Dictionary{TKey, TValue}"/> of strings takes about 100.
 /// </summary>
 /// <remarks>
 /// Written under the store's write gate only. Readers use <see cref="Publish"/>'s immutable view: pages and offsets are
