@@ -177,6 +177,37 @@ public class InMemoryColumnarTests
         events.Should().OnlyContain(e => e.EventId == null);
     }
 
+    [Fact]
+    public async Task History_LongAndNonAsciiIds_AndLogsOfManyBlocks_RoundTrip()
+    {
+        var store = new InMemoryInteractionStore();
+        var random = new Random(5);
+        string[] conversations = [new string('c', 1020), "會話-ü-1", "\U0001F600-smile", "c-plain"];
+        string[] users = [new string('ü', 1000), "用户-1", "u-plain", "x-\U0001F680"];
+        var events = Enumerable.Range(0, 30_000).Select(i => new InteractionEvent
+        {
+            BotId = Bot,
+            AccountId = "acme",
+            Kind = i % 5 == 0 ? InteractionKind.MessageIn : (InteractionKind)(4 + (i % 6)),
+            UserId = users[random.Next(users.Length)],
+            ConversationId = random.Next(6) == 0 ? null : conversations[random.Next(conversations.Length)] + (i % 97),
+            Timestamp = Origin.AddMilliseconds(random.Next(3_600_000)).AddTicks(random.Next(3)),
+            Channel = "Kanal-Ä",
+            Goal = i % 7 == 0 ? "ziel-ß" : null,
+            Error = i % 3 == 0 ? false : null,
+        }).ToList();
+        foreach (var batch in events.Chunk(7_000))
+        {
+            await store.AppendAsync(batch);
+        }
+
+        var stored = StorageOrder([events.ToArray()]);
+        var from = Origin.AddMinutes(20).UtcTicks;
+        var to = Origin.AddMinutes(21).UtcTicks;
+        (await store.ReadEventsAsync(Bot, from, to)).Should().Equal(EventHistoryWindow.Select(stored, from, to));
+        (await store.ReadEventsAsync(Bot, long.MinValue, long.MaxValue)).Should().Equal(stored.OrderBy(e => e.Timestamp.UtcTicks));
+    }
+
     // ---- Idempotency ------------------------------------------------------------------------------------------------
 
     [Fact]
