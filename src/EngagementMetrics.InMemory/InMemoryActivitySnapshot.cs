@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using EngagementMetrics.Storage;
 
 namespace EngagementMetrics.InMemory;
@@ -25,17 +27,8 @@ internal sealed class InMemoryActivitySnapshot(BotState state) : IActivitySnapsh
             throw new ArgumentException($"The destination holds {destination.Length} entries; {state.ConversationCount} are needed.", nameof(destination));
         }
 
-        var span = destination.Span;
-        var sequence = state.Sequence;
-        var interactive = state.InteractiveSequence;
-        var closed = state.ClosedSequence;
-        for (var i = 0; i < state.ConversationCount; i++)
-        {
-            // Facts established by batches after this snapshot carry a higher sequence number and stay invisible.
-            span[i] = (interactive[i] <= sequence ? ConversationFacts.Interactive : ConversationFacts.None)
-                | (closed[i] <= sequence ? ConversationFacts.Closed : ConversationFacts.None);
-        }
-
+        // Pages copied on write: facts established by batches after this snapshot stay invisible.
+        state.Facts.CopyTo(destination.Span);
         return ValueTask.CompletedTask;
     }
 
@@ -44,11 +37,17 @@ internal sealed class InMemoryActivitySnapshot(BotState state) : IActivitySnapsh
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    /// <summary>Yields each chunk's slice within the range; completes synchronously (no allocation per batch).</summary>
+    /// <summary>
+    /// Yields each chunk's slice within the range; completes synchronously. Ticks, users and conversations are the
+    /// chunk's own arrays; channels are widened from bytes into one buffer of the scan only when the consumer reads
+    /// them (an unfiltered trend never does), so nothing is allocated per batch.
+    /// </summary>
     private sealed class ChunkScan(BotState state, long from, long to, CancellationToken scanToken)
         : IAsyncEnumerable<ActivityBatch>, IAsyncEnumerator<ActivityBatch>
     {
         private CancellationToken _enumeratorToken;
+        private WideningColumn? _channels;
+        private WideningColumn? _conversations;
         private int _chunk = -1;
         private bool _started;
 
@@ -94,11 +93,17 @@ internal sealed class InMemoryActivitySnapshot(BotState state) : IActivitySnapsh
                 }
 
                 var length = end - start;
+                var channels = chunk.WideChannels is { } wideChannels
+                    ? new ReadOnlyMemory<int>(wideChannels, start, length)
+                    : (_channels ??= new WideningColumn(MaxCapacity(), conversations: false)).Over(chunk, start, length);
+                var conversations = chunk.WideConversations is { } wideConversations
+                    ? new ReadOnlyMemory<int>(wideConversations, start, length)
+                    : (_conversations ??= new WideningColumn(MaxCapacity(), conversations: true)).Over(chunk, start, length);
                 Current = new ActivityBatch(
                     new ReadOnlyMemory<long>(chunk.Ticks, start, length),
                     new ReadOnlyMemory<int>(chunk.Users, start, length),
-                    new ReadOnlyMemory<int>(chunk.Channels, start, length),
-                    new ReadOnlyMemory<int>(chunk.Conversations, start, length));
+                    channels,
+                    conversations);
                 return new ValueTask<bool>(true);
             }
 
@@ -106,7 +111,23 @@ internal sealed class InMemoryActivitySnapshot(BotState state) : IActivitySnapsh
             return new ValueTask<bool>(false);
         }
 
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        public ValueTask DisposeAsync()
+        {
+            _channels?.Release();
+            _conversations?.Release();
+            return ValueTask.CompletedTask;
+        }
+
+        private int MaxCapacity()
+        {
+            var max = 0;
+            foreach (var chunk in state.Chunks)
+            {
+                max = Math.Max(max, chunk.Capacity);
+            }
+
+            return max;
+        }
 
         // The last chunk whose first tick is below 'from' (or 0): earlier chunks end before it.
         private int FirstChunk()
@@ -128,5 +149,83 @@ internal sealed class InMemoryActivitySnapshot(BotState state) : IActivitySnapsh
 
             return answer;
         }
+    }
+
+    /// <summary>
+    /// An <c>int</c> column over a slice of a chunk's narrow channel or conversation column, widened on the first read
+    /// of its span (then kept until the next slice). Memory made by <see cref="Over"/> is valid until the next call, as
+    /// a batch's memory is. One per scan and column, so a scan allocates nothing per batch.
+    /// </summary>
+    private sealed class WideningColumn(int capacity, bool conversations) : MemoryManager<int>
+    {
+        private Chunk? _source;
+        private int _start;
+        private int _length;
+        private int[]? _buffer;
+        private bool _widened;
+        private GCHandle _pin;
+
+        public ReadOnlyMemory<int> Over(Chunk source, int start, int length)
+        {
+            _source = source;
+            _start = start;
+            _length = length;
+            _widened = false;
+            return CreateMemory(length);
+        }
+
+        public override Span<int> GetSpan()
+        {
+            var buffer = _buffer ??= ArrayPool<int>.Shared.Rent(capacity);
+            if (!_widened && _source is { } source)
+            {
+                if (conversations)
+                {
+                    source.WidenConversations(_start, buffer.AsSpan(0, _length));
+                }
+                else
+                {
+                    source.WidenChannels(_start, buffer.AsSpan(0, _length));
+                }
+
+                _widened = true;
+            }
+
+            return buffer.AsSpan(0, _length);
+        }
+
+        public override MemoryHandle Pin(int elementIndex = 0)
+        {
+            GetSpan();
+            if (!_pin.IsAllocated)
+            {
+                _pin = GCHandle.Alloc(_buffer, GCHandleType.Pinned);
+            }
+
+            unsafe
+            {
+                return new MemoryHandle((int*)_pin.AddrOfPinnedObject() + elementIndex, _pin, this);
+            }
+        }
+
+        public override void Unpin()
+        {
+            if (_pin.IsAllocated)
+            {
+                _pin.Free();
+            }
+        }
+
+        public void Release()
+        {
+            Unpin();
+            if (_buffer is not null)
+            {
+                ArrayPool<int>.Shared.Return(_buffer);
+                _buffer = null;
+            }
+        }
+
+        protected override void Dispose(bool disposing) => Release();
     }
 }

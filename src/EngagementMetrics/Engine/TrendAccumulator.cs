@@ -77,13 +77,16 @@ internal sealed class TrendAccumulator : IDisposable
     public void Add<TFilter>(in ActivityBatch batch, TFilter filter)
         where TFilter : struct, IActivityFilter
     {
+        // Only the columns the filter reads: a store may widen a narrow column when its span is asked for.
+        var channels = filter.UsesChannels ? batch.Channels.Span : default;
+        var conversations = filter.UsesConversations ? batch.Conversations.Span : default;
         if (_seenPairs is null)
         {
-            AddMonotonic(batch.UtcTicks.Span, batch.Users.Span, batch.Channels.Span, batch.Conversations.Span, filter);
+            AddMonotonic(batch.UtcTicks.Span, batch.Users.Span, channels, conversations, filter);
         }
         else
         {
-            AddExact(batch.UtcTicks.Span, batch.Users.Span, batch.Channels.Span, batch.Conversations.Span, filter);
+            AddExact(batch.UtcTicks.Span, batch.Users.Span, channels, conversations, filter);
         }
     }
 

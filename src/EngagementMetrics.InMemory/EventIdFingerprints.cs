@@ -1,0 +1,581 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+using System.Security.Cryptography;
+
+namespace EngagementMetrics.InMemory;
+
+/// <summary>
+/// 128-bit fingerprints of event ids under a random key of the store: SipHash-2-4 with its 128-bit output
+/// (Aumasson and Bernstein; the reference's <c>siphash(..., outlen = 16)</c>), over the id's UTF-16 code units.
+/// </summary>
+/// <remarks>
+/// SipHash is a keyed pseudorandom function: without the key, which never leaves the process, nobody can choose ids
+/// that collide. Two different ids of one bot get the same fingerprint with probability 2^-128 per pair, so among
+/// n ids of one bot the chance of any collision is below n^2 / 2^129: about 1.5 in 10^19 for 10^10 events.
+/// The BCL has no keyed 128-bit hash (System.IO.Hashing's XxHash128 is neither keyed nor on this project's package
+/// feed), hence this implementation, checked against the reference's test vectors.
+/// </remarks>
+internal readonly struct EventIdFingerprints
+{
+    private readonly ulong _k0;
+    private readonly ulong _k1;
+
+    public EventIdFingerprints(ulong k0, ulong k1)
+    {
+        _k0 = k0;
+        _k1 = k1;
+    }
+
+    /// <summary>A fresh random key from the operating system's generator.</summary>
+    public static EventIdFingerprints CreateRandom()
+    {
+        Span<byte> key = stackalloc byte[16];
+        RandomNumberGenerator.Fill(key);
+        return new EventIdFingerprints(BinaryPrimitives.ReadUInt64LittleEndian(key), BinaryPrimitives.ReadUInt64LittleEndian(key[8..]));
+    }
+
+    /// <summary>The fingerprint of an event id.</summary>
+    public UInt128 Of(string eventId) => SipHash128(_k0, _k1, MemoryMarshal.AsBytes(eventId.AsSpan()));
+
+    /// <summary>SipHash-2-4 with 128-bit output; bytes 0-7 of the reference's output are the low half.</summary>
+    public static UInt128 SipHash128(ulong k0, ulong k1, ReadOnlySpan<byte> data)
+    {
+        var v0 = 0x736f6d6570736575UL ^ k0;
+        var v1 = 0x646f72616e646f6dUL ^ k1 ^ 0xee;
+        var v2 = 0x6c7967656e657261UL ^ k0;
+        var v3 = 0x7465646279746573UL ^ k1;
+        var end = data.Length & ~7;
+        for (var i = 0; i < end; i += 8)
+        {
+            var m = BinaryPrimitives.ReadUInt64LittleEndian(data[i..]);
+            v3 ^= m;
+            Round(ref v0, ref v1, ref v2, ref v3);
+            Round(ref v0, ref v1, ref v2, ref v3);
+            v0 ^= m;
+        }
+
+        var b = (ulong)data.Length << 56;
+        for (var j = data.Length - end - 1; j >= 0; j--)
+        {
+            b |= (ulong)data[end + j] << (8 * j);
+        }
+
+        v3 ^= b;
+        Round(ref v0, ref v1, ref v2, ref v3);
+        Round(ref v0, ref v1, ref v2, ref v3);
+        v0 ^= b;
+        v2 ^= 0xee;
+        Round(ref v0, ref v1, ref v2, ref v3);
+        Round(ref v0, ref v1, ref v2, ref v3);
+        Round(ref v0, ref v1, ref v2, ref v3);
+        Round(ref v0, ref v1, ref v2, ref v3);
+        var low = v0 ^ v1 ^ v2 ^ v3;
+        v1 ^= 0xdd;
+        Round(ref v0, ref v1, ref v2, ref v3);
+        Round(ref v0, ref v1, ref v2, ref v3);
+        Round(ref v0, ref v1, ref v2, ref v3);
+        Round(ref v0, ref v1, ref v2, ref v3);
+        var high = v0 ^ v1 ^ v2 ^ v3;
+        return new UInt128(high, low);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Round(ref ulong v0, ref ulong v1, ref ulong v2, ref ulong v3)
+    {
+        v0 += v1;
+        v1 = BitOperations.RotateLeft(v1, 13);
+        v1 ^= v0;
+        v0 = BitOperations.RotateLeft(v0, 32);
+        v2 += v3;
+        v3 = BitOperations.RotateLeft(v3, 16);
+        v3 ^= v2;
+        v0 += v3;
+        v3 = BitOperations.RotateLeft(v3, 21);
+        v3 ^= v0;
+        v2 += v1;
+        v1 = BitOperations.RotateLeft(v1, 17);
+        v1 ^= v2;
+        v2 = BitOperations.RotateLeft(v2, 32);
+    }
+}
+
+/// <summary>
+/// The set of event-id fingerprints of one bot: about 18 bytes per id (16 for the fingerprint in tables kept 84% to
+/// 97% full), fast to add to at any size.
+/// </summary>
+/// <remarks>
+/// <para>Layout: extendible hashing over small open-addressing tables. A directory indexed by the top bits of the
+/// fingerprint points to shards; each shard covers the fingerprints with a given prefix of its own depth and holds them
+/// in buckets of 8 slots (128 bytes) with linear probing between buckets, its home bucket being the bits after the
+/// prefix scaled to the bucket count. A lookup stops at the first bucket with a free slot (nothing is removed, so
+/// nothing lies beyond it).</para>
+/// <para>Growth stays small and local: a shard more than 97% full is rebuilt 15% larger, and one that would pass
+/// 4,096 slots (64 KB, so it stays in the processor's cache and off the large-object heap) splits in two by the next
+/// bit of the prefix instead, each half at a point of the growth cycle of its own (84% to 97% full). No operation ever
+/// touches more than one shard's 64 KB, and shards fill up at different moments, so the whole set is about 90% full on
+/// average whatever its size. A rebuild needs no probing: entries are counted into their home buckets and laid out in
+/// one pass.</para>
+/// <para>Each shard has spare buckets past its last home, the very last always empty; a probe that would need it grows
+/// the shard. The all-zero value marks an empty slot; a fingerprint that is zero is stored as one (a 2^-128 event).</para>
+/// <para>Not thread-safe: used under the store's write gate only (readers never look at event ids).</para>
+/// </remarks>
+internal sealed class FingerprintSet
+{
+    private const int BucketSlots = 8;
+    private const int MaxShardBuckets = 500;
+    private const double MaxLoad = 0.97;
+    private const double Growth = 1.15;
+    private Shard[] _directory = [new Shard(0, 4)];
+    private int _depth;
+
+    public int Count { get; private set; }
+
+    /// <summary>Changes whenever entries move (a shard grows or splits); see <see cref="Undo"/>.</summary>
+    public int Generation { get; private set; }
+
+    /// <summary>Bytes held by the tables and the directory (for documentation and tests).</summary>
+    public long Bytes
+    {
+        get
+        {
+            long bytes = _directory.Length * 8L;
+            Shard? previous = null;
+            foreach (var shard in _directory)
+            {
+                if (shard != previous)
+                {
+                    bytes += (shard.Slots.Length * (long)Unsafe.SizeOf<Entry>()) + 48;
+                    previous = shard;
+                }
+            }
+
+            return bytes;
+        }
+    }
+
+    public bool Contains(UInt128 fingerprint)
+    {
+        var (hi, lo) = Split(fingerprint);
+        var shard = _directory[Prefix(hi, _depth)];
+        var slots = shard.Slots;
+        for (var at = shard.Home(hi) * BucketSlots; ; at += BucketSlots)
+        {
+            for (var i = at; i < at + BucketSlots; i++)
+            {
+                ref readonly var e = ref slots[i];
+                if (e.IsEmpty)
+                {
+                    return false;
+                }
+
+                if (e.Hi == hi && e.Lo == lo)
+                {
+                    return true;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds fingerprints in order; <paramref name="added"/>[i] is false when <paramref name="fingerprints"/>[i] was
+    /// already there (stored before, or earlier in the span).
+    /// </summary>
+    /// <remarks>
+    /// A large set is far bigger than the processor's caches, so each add waits for memory. Adding a span lets the
+    /// bucket of the fingerprint a few places ahead be fetched while the current one is added, so those waits overlap.
+    /// </remarks>
+    public void AddRange(ReadOnlySpan<UInt128> fingerprints, Span<bool> added)
+    {
+        const int Ahead = 8;
+        for (var i = 0; i < fingerprints.Length; i++)
+        {
+            if (i + Ahead < fingerprints.Length)
+            {
+                Prefetch(fingerprints[i + Ahead]);
+            }
+
+            added[i] = Add(fingerprints[i]);
+        }
+    }
+
+    private void Prefetch(UInt128 fingerprint)
+    {
+        if (Sse.IsSupported)
+        {
+            var hi = (ulong)(fingerprint >> 64);
+            var shard = _directory[Prefix(hi, _depth)];
+            var slots = shard.Slots;
+            var at = shard.Home(hi) * BucketSlots;
+            unsafe
+            {
+                // A hint only: if the array moves meanwhile, the add still reads the right one.
+                Sse.Prefetch0(Unsafe.AsPointer(ref slots[at]));
+            }
+        }
+    }
+
+    /// <summary>Adds a fingerprint; false when it was already there.</summary>
+    public bool Add(UInt128 fingerprint)
+    {
+        var (hi, lo) = Split(fingerprint);
+        while (true)
+        {
+            var shard = _directory[Prefix(hi, _depth)];
+            if (shard.Count < shard.Limit)
+            {
+                switch (shard.TryInsert(hi, lo))
+                {
+                    case Inserted.Added:
+                        shard.Count++;
+                        Count++;
+                        return true;
+                    case Inserted.Present:
+                        return false;
+                }
+            }
+            else if (shard.Contains(hi, lo))
+            {
+                return false;
+            }
+
+            Enlarge(shard);
+        }
+    }
+
+    /// <summary>
+    /// Removes fingerprints added since <paramref name="generation"/> was read, given newest first (a rolled-back
+    /// append). When no entry moved in between, each is the last entry of its bucket and nothing was placed past it
+    /// because of it, so clearing it restores the table exactly; otherwise the set is rebuilt without them.
+    /// </summary>
+    public void Undo(IReadOnlyList<UInt128> addedNewestFirst, int generation)
+    {
+        if (addedNewestFirst.Count == 0)
+        {
+            return;
+        }
+
+        if (generation != Generation)
+        {
+            var removed = new HashSet<UInt128>(addedNewestFirst.Select(static f => Normalize(f)));
+            var kept = new List<UInt128>(Count);
+            Shard? previous = null;
+            foreach (var shard in _directory)
+            {
+                if (shard == previous)
+                {
+                    continue;
+                }
+
+                previous = shard;
+                foreach (var e in shard.Slots)
+                {
+                    if (!e.IsEmpty && !removed.Contains(new UInt128(e.Hi, e.Lo)))
+                    {
+                        kept.Add(new UInt128(e.Hi, e.Lo));
+                    }
+                }
+            }
+
+            _directory = [new Shard(0, 4)];
+            _depth = 0;
+            Count = 0;
+            var shuffled = kept.ToArray();
+            new Random(shuffled.Length).Shuffle(shuffled);
+            foreach (var fingerprint in shuffled)
+            {
+                Add(fingerprint);
+            }
+
+            Generation++;
+            return;
+        }
+
+        foreach (var fingerprint in addedNewestFirst)
+        {
+            var (hi, lo) = Split(fingerprint);
+            var shard = _directory[Prefix(hi, _depth)];
+            for (var at = shard.Home(hi) * BucketSlots; ; at += BucketSlots)
+            {
+                var i = Array.FindIndex(shard.Slots, at, BucketSlots, e => e.Hi == hi && e.Lo == lo);
+                if (i >= 0)
+                {
+                    shard.Slots[i] = default;
+                    shard.Count--;
+                    Count--;
+                    break;
+                }
+            }
+        }
+    }
+
+    // Grows a full shard by 15%, or splits it in two when it would pass the size limit.
+    private void Enlarge(Shard shard)
+    {
+        Generation++;
+        var buckets = Math.Max(shard.Buckets + 1, (int)(shard.Buckets * Growth));
+        if (buckets <= MaxShardBuckets)
+        {
+            shard.Rebuild(buckets);
+            return;
+        }
+
+        if (shard.Depth == _depth)
+        {
+            var doubled = new Shard[_directory.Length * 2];
+            for (var i = 0; i < doubled.Length; i++)
+            {
+                doubled[i] = _directory[i >> 1];
+            }
+
+            _directory = doubled;
+            _depth++;
+        }
+
+        // Halves of equal size would fill, grow and split in step with every other shard (fingerprints are uniform),
+        // and the whole set would swing between 84% and 97% full together. Each half instead starts at its own point
+        // of the growth cycle, drawn from the fingerprints themselves (uniform in log scale between 84% and 97% full),
+        // so at any moment the shards are spread over the cycle and the set is about 90% full on average.
+        var seed = Array.Find(shard.Slots, static e => !e.IsEmpty).Lo;
+        var zero = new Shard(shard.Depth + 1, StaggeredBuckets(shard.Count / 2, seed), allocate: false);
+        var one = new Shard(shard.Depth + 1, StaggeredBuckets(shard.Count / 2, BitOperations.RotateLeft(seed, 32)), allocate: false);
+        var bit = 63 - shard.Depth;
+        var entries = ArrayPool<Entry>.Shared.Rent(shard.Count);
+        var ones = 0;
+        var zeros = 0;
+        foreach (var e in shard.Slots)
+        {
+            if (!e.IsEmpty && ((e.Hi >> bit) & 1) == 0)
+            {
+                entries[zeros++] = e;
+            }
+        }
+
+        zero.Build(entries.AsSpan(0, zeros));
+        foreach (var e in shard.Slots)
+        {
+            if (!e.IsEmpty && ((e.Hi >> bit) & 1) != 0)
+            {
+                entries[ones++] = e;
+            }
+        }
+
+        one.Build(entries.AsSpan(0, ones));
+        ArrayPool<Entry>.Shared.Return(entries);
+
+        // The directory entries of the old shard: the first half now point to 'zero', the second to 'one'.
+        var span = 1 << (_depth - shard.Depth);
+        var first = Prefix(shard.Slots.Length > 0 ? PrefixOf(shard) : 0, _depth);
+        for (var i = 0; i < span; i++)
+        {
+            _directory[first + i] = i < span / 2 ? zero : one;
+        }
+    }
+
+    // Some fingerprint of the shard's prefix, to find its directory entries (the shard is never empty when split).
+    private static ulong PrefixOf(Shard shard)
+    {
+        foreach (var e in shard.Slots)
+        {
+            if (!e.IsEmpty)
+            {
+                return shard.Depth == 0 ? 0 : e.Hi & ~(ulong.MaxValue >> shard.Depth);
+            }
+        }
+
+        return 0;
+    }
+
+    private static int StaggeredBuckets(int entries, ulong random)
+    {
+        var phase = (random >> 11) * (1.0 / (1UL << 53));
+        return Math.Max(4, (int)Math.Ceiling(entries / (BucketSlots * MaxLoad) * Math.Pow(Growth, phase)));
+    }
+
+    private static int Prefix(ulong hi, int depth) => depth == 0 ? 0 : (int)(hi >> (64 - depth));
+
+    private static UInt128 Normalize(UInt128 fingerprint) => fingerprint == UInt128.Zero ? UInt128.One : fingerprint;
+
+    private static (ulong Hi, ulong Lo) Split(UInt128 fingerprint)
+    {
+        var hi = (ulong)(fingerprint >> 64);
+        var lo = (ulong)fingerprint;
+        return hi == 0 && lo == 0 ? (0, 1) : (hi, lo);
+    }
+
+    private enum Inserted
+    {
+        Added,
+        Present,
+        NoRoom,
+    }
+
+    /// <summary>One open-addressing table: the fingerprints with the shard's prefix of <see cref="Depth"/> bits.</summary>
+    private sealed class Shard
+    {
+        public Shard(int depth, int buckets, bool allocate = true)
+        {
+            Depth = depth;
+            Buckets = buckets;
+            Slots = allocate ? new Entry[(buckets + 2) * BucketSlots] : [];
+            Limit = (int)(buckets * BucketSlots * MaxLoad);
+        }
+
+        public int Depth { get; }
+
+        public int Buckets { get; private set; }
+
+        public Entry[] Slots { get; private set; }
+
+        public int Limit { get; private set; }
+
+        public int Count { get; set; }
+
+        // The bits after the prefix, scaled to the bucket count.
+        public int Home(ulong hi) => (int)Math.BigMul(hi << Depth, (ulong)Buckets, out _);
+
+        public bool Contains(ulong hi, ulong lo)
+        {
+            for (var at = Home(hi) * BucketSlots; ; at += BucketSlots)
+            {
+                for (var i = at; i < at + BucketSlots; i++)
+                {
+                    ref readonly var e = ref Slots[i];
+                    if (e.IsEmpty)
+                    {
+                        return false;
+                    }
+
+                    if (e.Hi == hi && e.Lo == lo)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        public Inserted TryInsert(ulong hi, ulong lo)
+        {
+            var slots = Slots;
+            var last = slots.Length - BucketSlots;
+            for (var at = Home(hi) * BucketSlots; at < last; at += BucketSlots)
+            {
+                for (var i = at; i < at + BucketSlots; i++)
+                {
+                    ref var e = ref slots[i];
+                    if (e.IsEmpty)
+                    {
+                        e = new Entry(hi, lo);
+                        return Inserted.Added;
+                    }
+
+                    if (e.Hi == hi && e.Lo == lo)
+                    {
+                        return Inserted.Present;
+                    }
+                }
+            }
+
+            return Inserted.NoRoom;
+        }
+
+        /// <summary>Grows the table to <paramref name="buckets"/> buckets, keeping its entries.</summary>
+        public void Rebuild(int buckets)
+        {
+            var entries = ArrayPool<Entry>.Shared.Rent(Math.Max(1, Count));
+            var n = 0;
+            foreach (var e in Slots)
+            {
+                if (!e.IsEmpty)
+                {
+                    entries[n++] = e;
+                }
+            }
+
+            Buckets = buckets;
+            Build(entries.AsSpan(0, n));
+            ArrayPool<Entry>.Shared.Return(entries);
+        }
+
+        /// <summary>
+        /// Fills a new table of <see cref="Buckets"/> buckets (or more, if they do not fit) with distinct entries. A
+        /// counting sort by home bucket, then one sequential pass: each entry goes to its home bucket or right after
+        /// the previous one, whichever is later. Entries come in home order, so every slot between an entry's home and
+        /// its place is taken, as linear probing requires, without any probing.
+        /// </summary>
+        public void Build(ReadOnlySpan<Entry> entries)
+        {
+            var homes = ArrayPool<int>.Shared.Rent(Math.Max(1, entries.Length));
+            var order = ArrayPool<int>.Shared.Rent(Math.Max(1, entries.Length));
+            try
+            {
+                while (true)
+                {
+                    var starts = ArrayPool<int>.Shared.Rent(Buckets + 1);
+                    Array.Clear(starts, 0, Buckets + 1);
+                    for (var i = 0; i < entries.Length; i++)
+                    {
+                        var home = Home(entries[i].Hi);
+                        homes[i] = home;
+                        starts[home + 1]++;
+                    }
+
+                    for (var b = 0; b < Buckets; b++)
+                    {
+                        starts[b + 1] += starts[b];
+                    }
+
+                    for (var i = 0; i < entries.Length; i++)
+                    {
+                        order[starts[homes[i]]++] = i;
+                    }
+
+                    ArrayPool<int>.Shared.Return(starts);
+                    var slots = new Entry[(Buckets + 2) * BucketSlots];
+                    var last = slots.Length - BucketSlots;
+                    var next = 0;
+                    var fits = true;
+                    for (var k = 0; k < entries.Length; k++)
+                    {
+                        var i = order[k];
+                        var at = Math.Max(homes[i] * BucketSlots, next);
+                        if (at >= last)
+                        {
+                            fits = false;
+                            break;
+                        }
+
+                        slots[at] = entries[i];
+                        next = at + 1;
+                    }
+
+                    if (fits)
+                    {
+                        Slots = slots;
+                        Count = entries.Length;
+                        Limit = (int)(Buckets * BucketSlots * MaxLoad);
+                        return;
+                    }
+
+                    Buckets++;
+                }
+            }
+            finally
+            {
+                ArrayPool<int>.Shared.Return(homes);
+                ArrayPool<int>.Shared.Return(order);
+            }
+        }
+    }
+
+    private readonly struct Entry(ulong hi, ulong lo)
+    {
+        public readonly ulong Hi = hi;
+        public readonly ulong Lo = lo;
+
+        public bool IsEmpty => (Hi | Lo) == 0;
+    }
+}
