@@ -143,6 +143,10 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarge
             $"CREATE UNIQUE INDEX {Names.Prefix}conversations_ordinal ON {Names.Conversations} (bot_id, ordinal)",
             $"CREATE TABLE {Names.Activity} (bot_id text NOT NULL, day integer NOT NULL, segment bigint NOT NULL, event_count integer NOT NULL, min_ticks bigint NOT NULL, max_ticks bigint NOT NULL, core bytea NOT NULL, dims bytea NOT NULL, PRIMARY KEY (bot_id, day, segment))",
             $"CREATE TABLE {Names.History} (bot_id text NOT NULL, day integer NOT NULL, segment bigint NOT NULL, event_count integer NOT NULL, body bytea NOT NULL, PRIMARY KEY (bot_id, day, segment))",
+            // The segments are already compact (varint deltas, narrow columns): pglz compression saves little of them and
+            // costs every query a decompression, so the blobs a query reads are stored out of line uncompressed.
+            $"ALTER TABLE {Names.Activity} ALTER COLUMN core SET STORAGE EXTERNAL, ALTER COLUMN dims SET STORAGE EXTERNAL",
+            $"ALTER TABLE {Names.FirstSeen} ALTER COLUMN ticks SET STORAGE EXTERNAL",
         ];
 
         protected internal override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)

@@ -74,23 +74,6 @@ public interface IActivitySnapshot : IAsyncDisposable
         ScanAsync(fromUtcTicks, toUtcTicks, cancellationToken);
 }
 
-/// <summary>The optional columns of an <see cref="ActivityBatch"/> a scan's caller reads (timestamps and users always).</summary>
-[Flags]
-public enum ActivityColumns
-{
-    /// <summary>Timestamps and user ordinals only.</summary>
-    TimeAndUser = 0,
-
-    /// <summary>Channel ordinals.</summary>
-    Channels = 1,
-
-    /// <summary>Conversation ordinals.</summary>
-    Conversations = 2,
-
-    /// <summary>Every column.</summary>
-    All = Channels | Conversations,
-}
-
 /// <summary>
 /// A run of user-activity events in columns: all four columns have <see cref="Count"/> elements and index <c>i</c>
 /// of each describes the same event.
