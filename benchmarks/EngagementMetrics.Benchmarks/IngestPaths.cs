@@ -19,15 +19,14 @@ internal static class IngestPaths
     /// <summary>
     /// Streams <paramref name="path"/> through <see cref="EventStreamReader"/> in batches of <see cref="BatchSize"/> lines and
     /// appends each batch (lenient: bad lines are skipped and counted) through the core's pipeline to
-    /// <paramref name="store"/>, as <c>engagement ingest</c> does.
+    /// <paramref name="store"/>, parsing the next batch while one is stored, as <c>engagement ingest</c> does.
     /// </summary>
     public static async Task<IngestResult> IngestFileAsync(string path, IInteractionStore store)
     {
         long lines = 0, stored = 0, duplicates = 0, rejected = 0;
         await using var reader = new EventStreamReader(OpenFile(path), new EventReaderOptions { BatchSize = BatchSize });
-        while (await reader.ReadBatchAsync().ConfigureAwait(false) is { } batch)
+        await foreach (var (batch, result) in store.AppendAllAsync(reader, AppendMode.Lenient).ConfigureAwait(false))
         {
-            var result = await store.AppendAsync(batch, AppendMode.Lenient).ConfigureAwait(false);
             lines += batch.RecordCount;
             stored += result.Stored;
             duplicates += result.Duplicates;

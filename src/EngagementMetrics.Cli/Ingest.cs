@@ -82,9 +82,9 @@ internal static class Ingest
     // One transaction per batch: what was stored stays stored, bad lines are skipped and reported.
     private static async Task LenientAsync(EventStreamReader reader, StoreSpec target, Summary summary, Action<long>? progress, CancellationToken cancellationToken)
     {
-        while (await reader.ReadBatchAsync(cancellationToken) is { } batch)
+        // The next batch is parsed while this one is stored (AppendAllAsync's read-ahead).
+        await foreach (var (batch, result) in target.Store.AppendAllAsync(reader, AppendMode.Lenient, cancellationToken))
         {
-            var result = await target.Store.AppendAsync(batch, AppendMode.Lenient, cancellationToken);
             summary.Stored += result.Stored;
             summary.Duplicates += result.Duplicates;
             summary.Records += batch.RecordCount;

@@ -90,6 +90,40 @@ public class AppendPipelineTests
         (await strict.Should().ThrowAsync<EventBatchRejectedException>()).Which.Errors.Single().LineNumber.Should().Be(4);
     }
 
+    [Fact]
+    public async Task AppendAll_stores_every_batch_in_order_with_read_errors_by_line_and_stops_cleanly()
+    {
+        var lines = Enumerable.Range(1, 10).Select(i => i == 5
+            ? "not json"
+            : $$"""{"eventId":"e{{i}}","botId":"b","userId":"u{{i % 3}}","timestamp":"2025-12-01T0{{i % 10}}:00:00Z","kind":"message_in"}""");
+        var bytes = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines));
+        var store = new EngagementMetrics.InMemory.InMemoryInteractionStore();
+
+        var seen = new List<(int Records, int Stored, string[] Rejected)>();
+        await using (var reader = new EventStreamReader(new MemoryStream(bytes), new EventReaderOptions { BatchSize = 3 }))
+        {
+            await foreach (var (batch, result) in store.AppendAllAsync(reader))
+            {
+                seen.Add((batch.RecordCount, result.Stored, [.. result.Rejected.Select(e => e.ToString())]));
+            }
+        }
+
+        seen.Select(s => s.Records).Should().Equal(3, 3, 3, 1);
+        seen.Sum(s => s.Stored).Should().Be(9);
+        seen.SelectMany(s => s.Rejected).Should().ContainSingle().Which.Should().StartWith("line 5: $: malformed JSON");
+
+        // Stopping after the first batch leaves the reader idle (the read-ahead finished), so it can be disposed at once.
+        var again = new EngagementMetrics.InMemory.InMemoryInteractionStore();
+        await using var second = new EventStreamReader(new MemoryStream(bytes), new EventReaderOptions { BatchSize = 3 });
+        await foreach (var ingested in again.AppendAllAsync(second))
+        {
+            ingested.Result.Stored.Should().Be(3);
+            break;
+        }
+
+        second.RecordsRead.Should().Be(6, "one batch was stored and exactly one more was read ahead");
+    }
+
     /// <summary>A store as a third party would write it: IInteractionStore answered by the pipeline.</summary>
     private sealed class PipelineStore(RecordingStore target) : IInteractionStore
     {

@@ -121,6 +121,45 @@ public static class AppendPipeline
     }
 
     /// <summary>
+    /// Streams every batch of <paramref name="reader"/> into <paramref name="store"/>, one append (one transaction) per
+    /// batch, reading and parsing the next batch on another thread while the current one is stored, so the parsing and
+    /// the store's work overlap. Yields each batch with what its append did, in input order.
+    /// </summary>
+    /// <param name="store">The store.</param>
+    /// <param name="reader">The reader; nothing else may use it during the enumeration.</param>
+    /// <param name="mode">Applied to each batch on its own (strict refuses a batch, not what was stored before it).</param>
+    /// <param name="cancellationToken">Cancels reading and appending.</param>
+    /// <exception cref="EventBatchRejectedException">Strict mode and a record of the current batch was refused.</exception>
+    public static async IAsyncEnumerable<IngestedBatch> AppendAllAsync(this IInteractionStore store, EventStreamReader reader, AppendMode mode = AppendMode.Lenient, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(reader);
+        Task<EventReadResult?> ReadAhead() => Task.Run(() => reader.ReadBatchAsync(cancellationToken).AsTask(), cancellationToken);
+        var next = ReadAhead();
+        try
+        {
+            while (await next.ConfigureAwait(false) is { } batch)
+            {
+                next = ReadAhead();
+                var result = await store.AppendAsync(batch, mode, cancellationToken).ConfigureAwait(false);
+                yield return new IngestedBatch(batch, result);
+            }
+        }
+        finally
+        {
+            // A read still running when the caller stops (or an append failed) must finish before the reader is reused
+            // or disposed; its outcome no longer matters.
+            try
+            {
+                await next.ConfigureAwait(false);
+            }
+            catch (Exception) when (next.IsFaulted || next.IsCanceled)
+            {
+            }
+        }
+    }
+
+    /// <summary>
     /// Appends a batch read by <see cref="EventStreamReader"/>: its read errors and the store's rejections come back
     /// together, each named by its position in the input (line number, or array index) and in input order.
     /// </summary>
