@@ -337,27 +337,9 @@ public sealed class SqliteQueryPathTests : SqlQueryPathTests
 [Collection(nameof(QueryAllocationCollection))]
 public sealed class PostgreSqlQueryPathTests : SqlQueryPathTests
 {
-    private readonly List<(PostgreSqlInteractionStore Store, string Schema)> _stores = [];
+    private readonly ThrowAwaySchemas _schemas = new("tq_");
 
-    public override async Task DisposeAsync()
-    {
-        foreach (var (store, schema) in _stores)
-        {
-            await using (var connection = await store.DataSource.OpenConnectionAsync())
-            await using (var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", connection))
-            {
-                await drop.ExecuteNonQueryAsync();
-            }
+    public override Task DisposeAsync() => _schemas.DropAllAsync();
 
-            await store.DisposeAsync();
-        }
-    }
-
-    protected override Task<IInteractionStore> CreateStoreAsync()
-    {
-        var schema = "tq_" + Guid.NewGuid().ToString("N");
-        var store = new PostgreSqlInteractionStore(new PostgreSqlStoreOptions { ConnectionString = PostgresServer.RequireConnectionString(), Schema = schema });
-        _stores.Add((store, schema));
-        return Task.FromResult<IInteractionStore>(store);
-    }
+    protected override Task<IInteractionStore> CreateStoreAsync() => Task.FromResult<IInteractionStore>(_schemas.Create());
 }

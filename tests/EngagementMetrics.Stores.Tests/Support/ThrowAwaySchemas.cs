@@ -1,0 +1,34 @@
+using EngagementMetrics.PostgreSql;
+using Npgsql;
+
+namespace EngagementMetrics.Stores.Tests.Support;
+
+/// <summary>PostgreSQL stores each in a schema of its own on the test server, all dropped by <see cref="DropAllAsync"/>.</summary>
+internal sealed class ThrowAwaySchemas(string prefix)
+{
+    private readonly List<(PostgreSqlInteractionStore Store, string Schema)> _stores = [];
+
+    public PostgreSqlInteractionStore Create()
+    {
+        var schema = prefix + Guid.NewGuid().ToString("N");
+        var store = new PostgreSqlInteractionStore(new PostgreSqlStoreOptions { ConnectionString = PostgresServer.RequireConnectionString(), Schema = schema });
+        _stores.Add((store, schema));
+        return store;
+    }
+
+    public async Task DropAllAsync()
+    {
+        foreach (var (store, schema) in _stores)
+        {
+            await using (var connection = await store.DataSource.OpenConnectionAsync())
+            await using (var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", connection))
+            {
+                await drop.ExecuteNonQueryAsync();
+            }
+
+            await store.DisposeAsync();
+        }
+
+        _stores.Clear();
+    }
+}
