@@ -313,23 +313,15 @@ public abstract class SqlQueryPathTests : IAsyncLifetime
 [Collection(nameof(QueryAllocationCollection))]
 public sealed class SqliteQueryPathTests : SqlQueryPathTests
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "em-sqlite-query-" + Guid.NewGuid().ToString("N"));
-
-    public override Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_directory);
-        return Task.CompletedTask;
-    }
+    private readonly ThrowAwayFiles _files = new("em-sqlite-query-");
 
     public override Task DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        _files.DeleteAll();
         return Task.CompletedTask;
     }
 
-    protected override Task<IInteractionStore> CreateStoreAsync() =>
-        Task.FromResult<IInteractionStore>(new SqliteInteractionStore($"Data Source={Path.Combine(_directory, Guid.NewGuid().ToString("N") + ".db")}"));
+    protected override Task<IInteractionStore> CreateStoreAsync() => Task.FromResult<IInteractionStore>(_files.Create());
 }
 
 /// <summary>The query path on PostgreSQL, each store in its own throw-away schema.</summary>

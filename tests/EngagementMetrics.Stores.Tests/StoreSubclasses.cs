@@ -18,23 +18,15 @@ public sealed class InMemoryStoreConformanceTests : StoreConformanceTests
 /// <summary>The conformance suite on SQLite files in a temporary directory.</summary>
 public sealed class SqliteStoreConformanceTests : StoreConformanceTests
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "em-sqlite-" + Guid.NewGuid().ToString("N"));
-
-    public override Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_directory);
-        return Task.CompletedTask;
-    }
+    private readonly ThrowAwayFiles _files = new("em-sqlite-");
 
     public override Task DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        _files.DeleteAll();
         return Task.CompletedTask;
     }
 
-    protected override Task<IInteractionStore> CreateStoreAsync() =>
-        Task.FromResult<IInteractionStore>(new SqliteInteractionStore($"Data Source={Path.Combine(_directory, Guid.NewGuid().ToString("N") + ".db")}"));
+    protected override Task<IInteractionStore> CreateStoreAsync() => Task.FromResult<IInteractionStore>(_files.Create());
 }
 
 /// <summary>The conformance suite on a real PostgreSQL server, each store in its own throw-away schema.</summary>
