@@ -71,12 +71,18 @@ internal static class IngestData
     private static readonly string[] Tags = ["billing", "shipping", "complaint", "vip", "returns", "password_reset"];
 
     /// <summary>The event counts to benchmark: <c>EM_INGEST_EVENTS</c> when set, else 1M and 10M.</summary>
-    public static IEnumerable<int> EventCounts()
+    public static IEnumerable<int> EventCounts() => CountsFromEnvironment("EM_INGEST_EVENTS", DefaultEventCounts);
+
+    /// <summary>
+    /// Event counts from the environment variable <paramref name="name"/> (comma separated, <c>_</c> allowed as a digit
+    /// separator), or <paramref name="defaults"/> when it is not set. Shared by every benchmark's size parameter.
+    /// </summary>
+    public static IReadOnlyList<int> CountsFromEnvironment(string name, IReadOnlyList<int> defaults)
     {
-        var text = Environment.GetEnvironmentVariable("EM_INGEST_EVENTS");
+        var text = Environment.GetEnvironmentVariable(name);
         if (string.IsNullOrWhiteSpace(text))
         {
-            return DefaultEventCounts;
+            return defaults;
         }
 
         var counts = new List<int>();
@@ -84,7 +90,7 @@ internal static class IngestData
         {
             counts.Add(int.TryParse(part.Replace("_", string.Empty, StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
                 ? n
-                : throw new InvalidOperationException($"EM_INGEST_EVENTS='{text}': expected positive event counts separated by commas, e.g. 20000 or 1000000,10000000."));
+                : throw new InvalidOperationException($"{name}='{text}': expected positive event counts separated by commas, e.g. 20000 or 1000000,10000000."));
         }
 
         return counts;

@@ -49,20 +49,7 @@ public class SqlQueryBenchmarks
     public int Events { get; set; }
 
     /// <summary>The sizes to run: <c>EM_QUERY_EVENTS</c> (comma separated) when set, else 1,000,000.</summary>
-    public static IEnumerable<int> EventCounts()
-    {
-        var text = Environment.GetEnvironmentVariable("EM_QUERY_EVENTS");
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return [1_000_000];
-        }
-
-        return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(part => int.TryParse(part.Replace("_", string.Empty, StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
-                ? n
-                : throw new InvalidOperationException($"EM_QUERY_EVENTS='{text}': expected positive event counts separated by commas, e.g. 20000 or 1000000."))
-            .ToArray();
-    }
+    public static IEnumerable<int> EventCounts() => IngestData.CountsFromEnvironment("EM_QUERY_EVENTS", [1_000_000]);
 
     [GlobalSetup(Target = nameof(InMemoryStore))]
     public void SetupInMemory() => SetupBaseline();

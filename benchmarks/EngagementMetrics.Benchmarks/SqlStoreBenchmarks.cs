@@ -83,20 +83,7 @@ public class SqlTrendBenchmarks
     public int Events { get; set; }
 
     /// <summary>The sizes to run: <c>EM_TREND_EVENTS</c> (comma separated) when set, else 10,000,000.</summary>
-    public static IEnumerable<int> EventCounts()
-    {
-        var text = Environment.GetEnvironmentVariable("EM_TREND_EVENTS");
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return [10_000_000];
-        }
-
-        return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(part => int.TryParse(part.Replace("_", string.Empty, StringComparison.Ordinal), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0
-                ? n
-                : throw new InvalidOperationException($"EM_TREND_EVENTS='{text}': expected positive event counts separated by commas, e.g. 20000 or 10000000."))
-            .ToArray();
-    }
+    public static IEnumerable<int> EventCounts() => IngestData.CountsFromEnvironment("EM_TREND_EVENTS", [10_000_000]);
 
     private int Users => Math.Max(1, Events / 50);
 

@@ -160,24 +160,7 @@ internal sealed class FingerprintSet
     public bool Contains(UInt128 fingerprint)
     {
         var (hi, lo) = Split(fingerprint);
-        var shard = _directory[Prefix(hi, _depth)];
-        var slots = shard.Slots;
-        for (var at = shard.Home(hi) * BucketSlots; ; at += BucketSlots)
-        {
-            for (var i = at; i < at + BucketSlots; i++)
-            {
-                ref readonly var e = ref slots[i];
-                if (e.IsEmpty)
-                {
-                    return false;
-                }
-
-                if (e.Hi == hi && e.Lo == lo)
-                {
-                    return true;
-                }
-            }
-        }
+        return _directory[Prefix(hi, _depth)].Contains(hi, lo);
     }
 
     /// <summary>
