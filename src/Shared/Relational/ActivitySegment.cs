@@ -13,33 +13,43 @@ namespace EngagementMetrics.Storage.Relational;
 /// when a query filters on them.
 /// </summary>
 /// <remarks>
-/// Integer columns are written little-endian with the narrowest width (1, 2, 3 or 4 bytes) that holds the segment's
-/// largest value; conversation ordinals are stored plus one so "no conversation" (-1) becomes 0.
+/// <para>Integer columns are written little-endian with the narrowest width (1, 2, 3 or 4 bytes) that holds the segment's
+/// largest value; conversation ordinals are stored plus one so "no conversation" (-1) becomes 0.</para>
+/// <para><c>core</c>, format 2 (written since the first-seen pages): a zero byte and <see cref="Format2Tag"/>, the event
+/// count (varint), the time step (varint: the greatest common divisor of the segment's timestamp deltas, so
+/// millisecond or second timestamps store a delta in 2 bytes instead of 4), the first timestamp (8 bytes), each delta
+/// divided by the step (varints), then the user ordinals. Format 1, read but no longer written, has no tag and no
+/// step: the count, the first timestamp, the deltas in ticks, the user ordinals. A format 1 blob can start with a zero
+/// byte only when it is empty, and its next byte is then the user column's width, 1, never the tag, so the two can not
+/// be confused and databases written before format 2 read unchanged.</para>
 /// </remarks>
 internal static class ActivitySegment
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
+
+    /// <summary>The byte after the leading zero of a format 2 <c>core</c> blob.</summary>
+    public const byte Format2Tag = 0xC2;
 
     /// <summary>The UTC day number (days since 0001-01-01) of an instant.</summary>
     public static int DayOf(long utcTicks) => (int)(utcTicks / TimeSpan.TicksPerDay);
 
     public static byte[] EncodeCore(ReadOnlySpan<long> ticks, ReadOnlySpan<int> users)
     {
-        var writer = new ArrayBufferWriter<byte>(16 + (ticks.Length * 7));
+        var writer = new ArrayBufferWriter<byte>(32 + (ticks.Length * 7));
+        var step = TimeStep(ticks);
+        var header = writer.GetSpan(2);
+        header[0] = 0;
+        header[1] = Format2Tag;
+        writer.Advance(2);
         WriteVarint(writer, (ulong)ticks.Length);
+        WriteVarint(writer, step);
         if (ticks.Length > 0)
         {
             BinaryPrimitives.WriteInt64LittleEndian(writer.GetSpan(8), ticks[0]);
             writer.Advance(8);
             for (var i = 1; i < ticks.Length; i++)
             {
-                var delta = ticks[i] - ticks[i - 1];
-                if (delta < 0)
-                {
-                    throw new ArgumentException("Segment timestamps must be in order.", nameof(ticks));
-                }
-
-                WriteVarint(writer, (ulong)delta);
+                WriteVarint(writer, (ulong)(ticks[i] - ticks[i - 1]) / step);
             }
         }
 
@@ -63,7 +73,7 @@ internal static class ActivitySegment
     /// </remarks>
     public static int DecodeCore(ReadOnlySpan<byte> blob, Span<long> ticks, Span<int> users)
     {
-        var count = (int)ReadVarint(ref blob);
+        var count = ReadHeader(ref blob, out var step);
         if (count == 0)
         {
             return 0;
@@ -95,14 +105,14 @@ internal static class ActivitySegment
             value = (value & 0x007F_007F_007F_007FUL) | ((value & 0x7F00_7F00_7F00_7F00UL) >> 1);
             value = (value & 0x0000_3FFF_0000_3FFFUL) | ((value & 0x3FFF_0000_3FFF_0000UL) >> 2);
             value = (value & 0x0000_0000_0FFF_FFFFUL) | ((value & 0x0FFF_FFFF_0000_0000UL) >> 4);
-            tick += (long)value;
+            tick += (long)(value * step);
             ticks[i] = tick;
         }
 
         blob = blob[at..];
         for (; i < count; i++)
         {
-            tick += (long)ReadVarint(ref blob);
+            tick += (long)(ReadVarint(ref blob) * step);
             ticks[i] = tick;
         }
 
@@ -117,7 +127,58 @@ internal static class ActivitySegment
     }
 
     /// <summary>The event count stored at the head of a core blob.</summary>
-    public static int CountOf(ReadOnlySpan<byte> core) => (int)ReadVarint(ref core);
+    public static int CountOf(ReadOnlySpan<byte> core) => ReadHeader(ref core, out _);
+
+    // The greatest common divisor of the deltas (1 when there are none, or all are zero); throws when out of order.
+    private static ulong TimeStep(ReadOnlySpan<long> ticks)
+    {
+        ulong step = 0;
+        for (var i = 1; i < ticks.Length; i++)
+        {
+            var delta = ticks[i] - ticks[i - 1];
+            if (delta < 0)
+            {
+                throw new ArgumentException("Segment timestamps must be in order.", nameof(ticks));
+            }
+
+            if (step != 1 && delta != 0)
+            {
+                step = step == 0 ? (ulong)delta : Gcd(step, (ulong)delta);
+            }
+        }
+
+        return Math.Max(step, 1);
+    }
+
+    private static ulong Gcd(ulong a, ulong b)
+    {
+        while (b != 0)
+        {
+            (a, b) = (b, a % b);
+        }
+
+        return a;
+    }
+
+    // Reads the count (and, in format 2, the time step) of a core blob, leaving the blob at the first timestamp.
+    private static int ReadHeader(ref ReadOnlySpan<byte> blob, out ulong step)
+    {
+        step = 1;
+        if (blob.Length >= 2 && blob[0] == 0 && blob[1] == Format2Tag)
+        {
+            blob = blob[2..];
+            var count = (int)ReadVarint(ref blob);
+            step = ReadVarint(ref blob);
+            if (step == 0)
+            {
+                throw new InvalidDataException("An activity segment has a time step of 0; the segment is corrupt.");
+            }
+
+            return count;
+        }
+
+        return (int)ReadVarint(ref blob);
+    }
 
     internal static void WriteInts(ArrayBufferWriter<byte> writer, ReadOnlySpan<int> values, int bias)
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Data.Common;
 using System.Runtime.InteropServices;
@@ -12,8 +13,20 @@ namespace EngagementMetrics.Storage.Relational;
 /// changes (the last page and new ones as users arrive, a few more when late events move users' first-seen back), so
 /// a snapshot reads every first-seen value in a few blob rows instead of one row per user.
 /// </summary>
+/// <remarks>
+/// Two page formats, told apart by length. Format 1 (raw): exactly 8 bytes per user. Format 2 (packed, written when
+/// shorter): <see cref="PackedTag"/>, the time step (varint: the greatest common divisor of the differences between
+/// consecutive active users' values), the first active user's ticks (8 bytes, absent when no user of the page is
+/// active), then one varint per user: 0 for a user never active, else 1 + the zigzag-encoded difference from the
+/// previous active user's value divided by the step. Users mostly arrive in time order, so a value takes 2 or 3 bytes
+/// instead of 8. A page is written packed only when that is shorter than 8 bytes per user, so a blob of exactly that
+/// length is always raw, and pages written before format 2 read unchanged.
+/// </remarks>
 internal static class FirstSeenPages
 {
+    /// <summary>The first byte of a packed page.</summary>
+    public const byte PackedTag = 0xF2;
+
     /// <summary>Users per page: 8 KB per page.</summary>
     public const int PageSize = 1024;
 
@@ -86,12 +99,11 @@ internal static class FirstSeenPages
                 var blob = reader.GetFieldValue<byte[]>(1);
                 var values = touched[page];
                 var length = Math.Min(PageSize, userCount - (page * PageSize));
-                if (blob.Length != length * sizeof(long))
+                if (!TryDecode(blob, values.AsSpan(0, length)))
                 {
-                    throw new InvalidDataException($"Bot '{botId}' first-seen page {page} holds {blob.Length} bytes; {length * sizeof(long)} were expected. The store is damaged.");
+                    throw new InvalidDataException($"Bot '{botId}' first-seen page {page} ({blob.Length} bytes) does not hold its {length} users. The store is damaged.");
                 }
 
-                Decode(blob, values.AsSpan(0, length));
                 found++;
             }
 
@@ -121,9 +133,16 @@ internal static class FirstSeenPages
         }
     }
 
+    /// <summary>A page's blob: packed (format 2) when that is shorter than 8 bytes per user, else raw (format 1).</summary>
     public static byte[] Encode(ReadOnlySpan<long> values)
     {
-        var bytes = new byte[values.Length * sizeof(long)];
+        var raw = values.Length * sizeof(long);
+        if (Pack(values) is { } packed && packed.Length < raw)
+        {
+            return packed;
+        }
+
+        var bytes = new byte[raw];
         for (var i = 0; i < values.Length; i++)
         {
             BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * sizeof(long)), values[i]);
@@ -132,13 +151,139 @@ internal static class FirstSeenPages
         return bytes;
     }
 
-    public static void Decode(ReadOnlySpan<byte> blob, Span<long> values)
+    /// <summary>Fills <paramref name="values"/> (the page's users) from a page blob; false when the blob does not hold exactly them.</summary>
+    public static bool TryDecode(ReadOnlySpan<byte> blob, Span<long> values)
     {
-        MemoryMarshal.Cast<byte, long>(blob).CopyTo(values);
-        if (!BitConverter.IsLittleEndian)
+        if (blob.Length == values.Length * sizeof(long))
         {
-            BinaryPrimitives.ReverseEndianness(values, values);
+            MemoryMarshal.Cast<byte, long>(blob).CopyTo(values);
+            if (!BitConverter.IsLittleEndian)
+            {
+                BinaryPrimitives.ReverseEndianness(values, values);
+            }
+
+            return true;
         }
+
+        return TryUnpack(blob, values);
+    }
+
+    // Format 2, or null when a difference does not fit the encoding (values far apart in both directions).
+    private static byte[]? Pack(ReadOnlySpan<long> values)
+    {
+        ulong step = 0;
+        long? previous = null;
+        foreach (var value in values)
+        {
+            if (value == long.MaxValue)
+            {
+                continue;
+            }
+
+            if (previous is { } p && value != p)
+            {
+                var difference = value > p ? (ulong)value - (ulong)p : (ulong)p - (ulong)value;
+                if (difference > long.MaxValue / 2)
+                {
+                    return null;
+                }
+
+                step = step == 0 ? difference : Gcd(step, difference);
+            }
+
+            previous = value;
+        }
+
+        step = Math.Max(step, 1);
+        var writer = new ArrayBufferWriter<byte>(16 + (values.Length * 3));
+        writer.GetSpan(1)[0] = PackedTag;
+        writer.Advance(1);
+        ActivitySegment.WriteVarint(writer, step);
+        previous = null;
+        foreach (var value in values)
+        {
+            if (value == long.MaxValue)
+            {
+                ActivitySegment.WriteVarint(writer, 0);
+                continue;
+            }
+
+            if (previous is not { } p)
+            {
+                // The first active user: code 1 (a difference of 0), then its value.
+                ActivitySegment.WriteVarint(writer, 1);
+                BinaryPrimitives.WriteInt64LittleEndian(writer.GetSpan(8), value);
+                writer.Advance(8);
+            }
+            else
+            {
+                var quotient = (value - p) / (long)step;
+                ActivitySegment.WriteVarint(writer, ((ulong)(quotient << 1) ^ (ulong)(quotient >> 63)) + 1);
+            }
+
+            previous = value;
+        }
+
+        return writer.WrittenSpan.ToArray();
+    }
+
+    private static bool TryUnpack(ReadOnlySpan<byte> blob, Span<long> values)
+    {
+        if (blob.IsEmpty || blob[0] != PackedTag)
+        {
+            return false;
+        }
+
+        try
+        {
+            blob = blob[1..];
+            var step = (long)ActivitySegment.ReadVarint(ref blob);
+            long? previous = null;
+            for (var i = 0; i < values.Length; i++)
+            {
+                var code = ActivitySegment.ReadVarint(ref blob);
+                if (code == 0)
+                {
+                    values[i] = long.MaxValue;
+                    continue;
+                }
+
+                if (previous is not { } p)
+                {
+                    if (code != 1)
+                    {
+                        return false;
+                    }
+
+                    values[i] = BinaryPrimitives.ReadInt64LittleEndian(blob);
+                    blob = blob[sizeof(long)..];
+                }
+                else
+                {
+                    var zigzag = code - 1;
+                    var quotient = (long)(zigzag >> 1) ^ -(long)(zigzag & 1);
+                    values[i] = p + (quotient * step);
+                }
+
+                previous = values[i];
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentOutOfRangeException or IndexOutOfRangeException or InvalidDataException)
+        {
+            return false;
+        }
+
+        return blob.IsEmpty;
+    }
+
+    private static ulong Gcd(ulong a, ulong b)
+    {
+        while (b != 0)
+        {
+            (a, b) = (b, a % b);
+        }
+
+        return a;
     }
 
     private static void CopyPage(RowReader reader, Span<long> destination, int pages)
@@ -147,11 +292,10 @@ internal static class FirstSeenPages
         var blob = reader.GetBlob(1);
         var start = page * PageSize;
         var length = page >= 0 && page < pages ? Math.Min(PageSize, destination.Length - start) : -1;
-        if (length < 0 || blob.Length != length * sizeof(long))
+        if (length < 0 || !TryDecode(blob, destination.Slice(start, length)))
         {
             throw new InvalidDataException($"First-seen page {page} holds {blob.Length} bytes, which does not fit {destination.Length} users. The store is damaged.");
         }
 
-        Decode(blob, destination.Slice(start, length));
     }
 }
