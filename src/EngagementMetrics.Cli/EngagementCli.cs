@@ -16,7 +16,8 @@ internal static class EngagementCli
     public const int Failure = 1;
     public const int BadInput = 2;
 
-    private static readonly TrendAggregation[] KoreAggregations = [TrendAggregation.Hourly, TrendAggregation.Daily];
+    /// <summary>The trend options, by the names <see cref="TrendQueryBinder"/> reads and names errors with.</summary>
+    private static readonly TrendParameterNames TrendOptions = new("--start-date", "--end-date", "--aggregation-type", "--channels", "--time-zone", "--conversation-type", "--conversation-status");
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -66,17 +67,17 @@ internal static class EngagementCli
                 "v1" => 1,
                 var other => throw new EngagementValidationException("--format", other, $"invalid --format '{parse.GetValue(format)}': expected v2 or v1"),
             };
-            var query = new TrendQuery
+            var values = new Dictionary<string, string?>(StringComparer.Ordinal)
             {
-                BotId = parse.GetValue(bot)!,
-                StartDate = EngagementParameters.ParseDate(parse.GetValue(start), "--start-date"),
-                EndDate = EngagementParameters.ParseDate(parse.GetValue(end), "--end-date"),
-                Aggregation = EngagementParameters.ParseAggregation(parse.GetValue(aggregation), "--aggregation-type", KoreAggregations),
-                TimeZone = EngagementParameters.ParseTimeZone(parse.GetValue(zone), "--time-zone"),
-                Channels = EngagementParameters.ParseChannels(parse.GetValue(channels), "--channels"),
-                ConversationType = EngagementParameters.ParseConversationType(parse.GetValue(type), "--conversation-type"),
-                ConversationStatus = EngagementParameters.ParseConversationStatus(parse.GetValue(status), "--conversation-status"),
+                [TrendOptions.StartDate] = parse.GetValue(start),
+                [TrendOptions.EndDate] = parse.GetValue(end),
+                [TrendOptions.Aggregation] = parse.GetValue(aggregation),
+                [TrendOptions.Channels] = parse.GetValue(channels),
+                [TrendOptions.TimeZone] = parse.GetValue(zone),
+                [TrendOptions.ConversationType] = parse.GetValue(type),
+                [TrendOptions.ConversationStatus] = parse.GetValue(status),
             };
+            var query = TrendQueryBinder.Bind(parse.GetValue(bot)!, name => values[name], TrendOptions);
 
             var file = parse.GetValue(events);
             var spec = parse.GetValue(storeSpec);
@@ -90,10 +91,11 @@ internal static class EngagementCli
             {
                 throw new EngagementValidationException("--bot", query.BotId, $"invalid --bot '{query.BotId}': {source.Name} has no event of that bot");
             }
-            catch (EngagementValidationException ex) when (ex.ParameterName is "end_date" or "start_date")
+            catch (EngagementValidationException ex)
             {
-                var option = "--" + ex.ParameterName.Replace('_', '-');
-                throw AsOption(ex, option, parse.GetValue(ex.ParameterName == "start_date" ? start : end));
+                var named = TrendQueryBinder.InWireTerms(ex, query, TrendOptions);
+                var option = named.ParameterName == nameof(TrendQuery.BotId) ? "--bot" : named.ParameterName;
+                throw AsOption(named, option, values.GetValueOrDefault(option) ?? named.Value);
             }
 
             await stdout.WriteLineAsync(version == 2 ? KoreTrendJson.SerializeV2(trend) : KoreTrendJson.SerializeV1(trend));
@@ -144,7 +146,7 @@ internal static class EngagementCli
                 Types = StatisticsParameters.ParseTypes(parse.GetValue(types), scope, "--types"),
                 GroupMode = parse.GetValue(groupMode) is { } mode ? StatisticsParameters.ParseGroupMode(mode, "--group-mode") : StatisticsGroupMode.Day,
                 Days = parse.GetValue(days) is { } d ? StatisticsParameters.ParseDays(d, "--days") : 7,
-                TimeZone = EngagementParameters.ParseTimeZone(parse.GetValue(zone), "--time-zone"),
+                TimeZone = TrendParameters.ParseTimeZone(parse.GetValue(zone), "--time-zone"),
                 Scope = scope,
             };
             TimeProvider clock = TimeProvider.System;
@@ -195,14 +197,14 @@ internal static class EngagementCli
             DateTimeOffset at;
             try
             {
-                at = ChatBusierParameters.ParseStart(parse.GetValue(start));
+                at = RocketChatParameters.ParseStart(parse.GetValue(start));
             }
             catch (EngagementValidationException ex)
             {
                 throw new EngagementValidationException("--start", ex.Value, $"invalid --start '{ex.Value}': expected an ISO instant such as 2023-05-19T00:00:00.000Z ({ex.Message})");
             }
 
-            var timeZone = EngagementParameters.ParseTimeZone(parse.GetValue(zone), "--time-zone");
+            var timeZone = TrendParameters.ParseTimeZone(parse.GetValue(zone), "--time-zone");
             var botId = parse.GetValue(bot)!;
             await using var source = await OpenSourceAsync(parse.GetValue(events), parse.GetValue(storeSpec), parse.GetValue(lenient), stderr, cancellationToken);
             await using (var snapshot = await source.Store.OpenSnapshotAsync(botId, cancellationToken))
@@ -308,14 +310,11 @@ internal static class EngagementCli
     }
 
     /// <summary>
-    /// An engine error about a parameter (named as the HTTP API names it: <c>start_date</c>, <c>now</c>) as an error
-    /// about the command-line option that gave it, naming the option and the value as typed.
+    /// An engine error about a parameter as an error about the command-line option that gave it, naming the option and
+    /// the value as typed (unless the message names the option already).
     /// </summary>
-    private static EngagementValidationException AsOption(EngagementValidationException ex, string option, string? given)
-    {
-        var message = ex.Message.Replace("start_date", "--start-date", StringComparison.Ordinal).Replace("end_date", "--end-date", StringComparison.Ordinal);
-        return new EngagementValidationException(option, given, message.Contains(option, StringComparison.Ordinal) ? message : $"invalid {option} '{given}': {message}");
-    }
+    private static EngagementValidationException AsOption(EngagementValidationException ex, string option, string? given) =>
+        new(option, given, ex.Message.Contains(option, StringComparison.Ordinal) ? ex.Message : $"invalid {option} '{given}': {ex.Message}");
 
     private static async Task<int> GuardAsync(TextWriter stderr, Func<Task<int>> action)
     {

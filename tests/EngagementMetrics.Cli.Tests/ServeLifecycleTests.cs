@@ -43,7 +43,12 @@ public sealed class ServeLifecycleTests : IDisposable
         var body = new HeldBody("""{"botId":"b1","userId":"u1","kind":"message_in","timestamp":"2025-06-01T10:00:00Z"}""" + "\n", """{"botId":"b1","userId":"u2","kind":"message_in","timestamp":"2025-06-01T10:05:00Z"}""" + "\n");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/engagement/events") { Content = body };
         request.Headers.Add("X-Api-Key", "lifecycle-key");
-        var sending = serve.Http.SendAsync(request);
+
+        // With "Expect: 100-continue" the client sends the body only once the server asks for it, which Kestrel does when
+        // the route starts reading it: once the first part is sent, the request is in the route, in flight.
+        request.Headers.ExpectContinue = true;
+        using var client = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromMinutes(1) }) { BaseAddress = serve.Http.BaseAddress };
+        var sending = client.SendAsync(request);
         await body.FirstPartSent;
 
         await serve.SignalAsync("TERM");
