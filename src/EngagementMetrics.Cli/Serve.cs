@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text;
 using EngagementMetrics.AspNetCore;
@@ -27,6 +28,21 @@ namespace EngagementMetrics.Cli;
 /// </remarks>
 internal static class Serve
 {
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var storeSpec = new Option<string?>("--store") { Description = "sqlite:PATH (default sqlite:engagement.db) or postgres:CONNECTION_STRING." };
+        var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var demoData = new Option<bool>("--demo-data") { Description = "Store the demo bot's history and print a curl line that works as is." };
+        var logLevel = new Option<string?>("--log-level") { Description = "Least level logged: trace, debug, information (default: one line per request), warning, error, critical or none. Logging:LogLevel in appsettings.json sets it per category." };
+        var command = new Command("serve", "Hosts every EngagementMetrics HTTP route (Kore.ai, Rocket.Chat, statistics, ingest) and /healthz. SIGTERM or Ctrl+C stops it after in-flight requests finish.") { storeSpec, urls, demoData, logLevel };
+        command.SetAction((parse, cancellationToken) => EngagementCli.GuardAsync(stderr, () =>
+            Serve.RunAsync(
+                new ServeSettings(parse.GetValue(storeSpec), parse.GetValue(urls)!, parse.GetValue(demoData), Serve.ParseLogLevel(parse.GetValue(logLevel))),
+                stdout,
+                cancellationToken)));
+        return command;
+    }
+
     public const string Section = "EngagementMetrics:Endpoints";
 
     /// <summary>The category of the per-request log lines.</summary>
