@@ -1,5 +1,6 @@
 using EngagementMetrics.AspNetCore;
 using EngagementMetrics.SampleHost;
+using EngagementMetrics.Statistics;
 
 // The host app of docs/aspnetcore.md. Everything below is what a bot backend adds to its own Program.cs.
 var builder = WebApplication.CreateBuilder(args);
@@ -8,6 +9,7 @@ builder.Services.AddEngagementMetrics()
     .UseSqlite(builder.Configuration.GetConnectionString("Engagement") ?? "Data Source=engagement.db");
 builder.Services.AddAuthentication().AddEngagementMetricsSchemes();   // the documented header conventions (opt-in)
 builder.Services.Configure<EngagementEndpointOptions>(builder.Configuration.GetSection("EngagementMetrics:Endpoints"));
+builder.Services.Configure<StatisticsThrottleOptions>(builder.Configuration.GetSection("EngagementMetrics:Endpoints:Throttle"));
 
 // Rocket.Chat users and Xenioo tokens are the host's own business: here a small configuration-backed directory
 // stands in for your user store. Replace ConfiguredCredentials with a lookup in your database.

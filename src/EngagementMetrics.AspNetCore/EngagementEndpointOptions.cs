@@ -46,9 +46,6 @@ public sealed class EngagementEndpointOptions
 
     /// <summary>Authentication scheme(s) of the ingest route. Default <see cref="EngagementAuthentication.IngestScheme"/>.</summary>
     public string IngestSchemes { get; set; } = EngagementAuthentication.IngestScheme;
-
-    /// <summary>The statistics throttles.</summary>
-    public StatisticsThrottleOptions Throttle { get; set; } = new();
 }
 
 /// <summary>A Kore.ai app: its id (the JWT's <c>appId</c>), client secret, and the bots (stream ids) it may read.</summary>

@@ -6,7 +6,6 @@ using EngagementMetrics.Statistics;
 using EngagementMetrics.Time;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -18,16 +17,17 @@ public static partial class EngagementEndpoints
         var group = Group(app, o => o.StatisticsSchemes);
         group.MapGet(
             "/analytics/statistics/account/{apiKey}/{types}/{groupMode}/{days}",
-            (HttpContext context, string apiKey, string types, string groupMode, string days, StatisticsEngine engine, CallThrottle throttle, IOptions<EngagementEndpointOptions> options) =>
-                StatisticsAsync(context, new StatisticsRoute(apiKey, types, groupMode, days, StatisticsScope.Account), engine, throttle, options.Value));
+            (HttpContext context, string apiKey, string types, string groupMode, string days, StatisticsEngine engine) =>
+                StatisticsAsync(context, new StatisticsRoute(apiKey, types, groupMode, days, StatisticsScope.Account), engine));
         group.MapGet(
             "/analytics/statistics/{types}/{groupMode}/{days}",
-            (HttpContext context, string types, string groupMode, string days, StatisticsEngine engine, CallThrottle throttle, IOptions<EngagementEndpointOptions> options) =>
-                StatisticsAsync(context, new StatisticsRoute(null, types, groupMode, days, StatisticsScope.Bot), engine, throttle, options.Value));
+            (HttpContext context, string types, string groupMode, string days, StatisticsEngine engine) =>
+                StatisticsAsync(context, new StatisticsRoute(null, types, groupMode, days, StatisticsScope.Bot), engine));
         return group;
     }
 
-    private static async Task<IResult> StatisticsAsync(HttpContext context, StatisticsRoute route, StatisticsEngine engine, CallThrottle throttle, EngagementEndpointOptions options)
+    // Throttled by the engine (StatisticsThrottleOptions): one call per account per hour, per bot per 30 minutes.
+    private static async Task<IResult> StatisticsAsync(HttpContext context, StatisticsRoute route, StatisticsEngine engine)
     {
         if (context.User.FindFirst(EngagementAuthentication.AccountClaim)?.Value is not { Length: > 0 } account)
         {
@@ -57,7 +57,7 @@ public static partial class EngagementEndpoints
                 TimeZone = context.Request.Query.TryGetValue("timeZone", out var z) ? TimeZoneParser.Parse(z.ToString(), "timeZone") : TimeZoneInfo.Utc,
                 Scope = route.Scope,
             };
-            var result = await engine.GetThrottledStatisticsAsync(query, throttle, options.Throttle, context.RequestAborted);
+            var result = await engine.GetThrottledStatisticsAsync(query, context.RequestAborted);
             return Json(200, StatisticsJson.Serialize(result, indented: false));
         }
         catch (EngagementValidationException ex)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text;
 using EngagementMetrics.AspNetCore;
+using EngagementMetrics.Statistics;
 using EngagementMetrics.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -81,6 +82,7 @@ internal static class Serve
         var section = builder.Configuration.GetSection(Section);
         var credentials = section.Get<ServeCredentials>() ?? new ServeCredentials();
         builder.Services.Configure<EngagementEndpointOptions>(section);
+        builder.Services.Configure<StatisticsThrottleOptions>(section.GetSection("Throttle"));
         string? demoToken = null;
         KoreApp? demoApp = null;
         if (demoData && !section.GetSection(nameof(EngagementEndpointOptions.KoreApps)).GetChildren().Any())

@@ -4,14 +4,6 @@ using EngagementMetrics.Storage;
 
 namespace EngagementMetrics.InMemory;
 
-/// <summary>Settings of <see cref="InMemoryInteractionStore"/>.</summary>
-public sealed class InMemoryStoreOptions
-{
-    /// <summary>Largest number of events in one column chunk (one scan batch).</summary>
-    /// <value>Default 65,536; from 16 to 16,777,216. Smaller chunks make late-event merges cheaper and scans slightly slower.</value>
-    public int ChunkSize { get; set; } = 1 << 16;
-}
-
 /// <summary>
 /// Keeps events in memory, per bot, in columns: no event object is kept. User activity is in time-ordered column
 /// chunks (UTC ticks, user, channel and conversation ordinals: what the engine scans), every other event in a compact
@@ -57,7 +49,7 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget,
     public InMemoryInteractionStore(InMemoryStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.ChunkSize is < 16 or > 1 << 24)
+        if (options.ChunkSize is < InMemoryStoreOptions.MinChunkSize or > InMemoryStoreOptions.MaxChunkSize)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.ChunkSize, "ChunkSize must be between 16 and 16777216.");
         }

@@ -34,6 +34,24 @@ public class DependencyInjectionTests
     }
 
     [Fact]
+    public void InMemoryStoreOptions_GoThroughIOptions_AndAreValidatedAtStart()
+    {
+        var services = new ServiceCollection();
+        services.AddEngagementMetrics().UseInMemoryStore(o => o.ChunkSize = 8);
+        using var provider = services.BuildServiceProvider();
+
+        var act = () => provider.GetRequiredService<IStartupValidator>().Validate();
+        act.Should().Throw<OptionsValidationException>().WithMessage("InMemoryStoreOptions.ChunkSize 8 is out of range: expected 16 to 16,777,216.");
+
+        var valid = new ServiceCollection();
+        valid.AddEngagementMetrics().UseInMemoryStore(o => o.ChunkSize = 1_024);
+        valid.Configure<InMemoryStoreOptions>(o => o.ChunkSize *= 2);
+        using var configured = valid.BuildServiceProvider();
+        configured.GetRequiredService<IStartupValidator>().Validate();
+        configured.GetRequiredService<IOptions<InMemoryStoreOptions>>().Value.ChunkSize.Should().Be(2_048, "later configuration applies, as for every options type");
+    }
+
+    [Fact]
     public void MissingStore_GivesAClearError()
     {
         var services = new ServiceCollection();

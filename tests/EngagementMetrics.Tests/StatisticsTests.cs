@@ -1,10 +1,13 @@
+using EngagementMetrics.Engine;
 using EngagementMetrics.Events;
 using EngagementMetrics.InMemory;
 using EngagementMetrics.Json;
 using EngagementMetrics.Statistics;
+using EngagementMetrics.Storage;
 using EngagementMetrics.Time;
 using FsCheck;
 using FsCheck.Fluent;
+using Microsoft.Extensions.DependencyInjection;
 using static EngagementMetrics.Tests.Support.TestEvents;
 
 namespace EngagementMetrics.Tests;
@@ -251,22 +254,63 @@ public class StatisticsTests
     {
         var clock = new Clock(Now);
         var engine = await EngineAsync(Scenario, clock);
-        var throttle = new CallThrottle(clock);
-        var limits = new StatisticsThrottleOptions();
 
-        await engine.GetThrottledStatisticsAsync(Query("*", 2), throttle, limits);
-        var again = async () => await engine.GetThrottledStatisticsAsync(Query("s1", 2), throttle, limits);
-        var invalid = async () => await engine.GetThrottledStatisticsAsync(Query("s1", 2) with { Days = 40 }, throttle, limits);
+        await engine.GetThrottledStatisticsAsync(Query("*", 2));
+        var again = async () => await engine.GetThrottledStatisticsAsync(Query("s1", 2));
+        var invalid = async () => await engine.GetThrottledStatisticsAsync(Query("s1", 2) with { Days = 40 });
         (await again.Should().ThrowAsync<EngagementThrottledException>()).Which.RetryAfter.Should().Be(TimeSpan.FromHours(1));
         await invalid.Should().ThrowAsync<EngagementValidationException>("bad input is refused before the throttle");
 
         var botEndpoint = Query("s1", 2) with { Scope = StatisticsScope.Bot };
-        await engine.GetThrottledStatisticsAsync(botEndpoint, throttle, limits);
+        await engine.GetThrottledStatisticsAsync(botEndpoint);
         clock.Now = Now.AddMinutes(29);
-        (await ((Func<Task>)(async () => await engine.GetThrottledStatisticsAsync(botEndpoint, throttle, limits))).Should().ThrowAsync<EngagementThrottledException>())
+        (await ((Func<Task>)(async () => await engine.GetThrottledStatisticsAsync(botEndpoint))).Should().ThrowAsync<EngagementThrottledException>())
             .Which.RetryAfter.Should().Be(TimeSpan.FromMinutes(1));
         clock.Now = Now.AddMinutes(30);
-        (await engine.GetThrottledStatisticsAsync(botEndpoint, throttle, limits)).Series.Should().ContainSingle();
+        (await engine.GetThrottledStatisticsAsync(botEndpoint)).Series.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task The_registered_engine_reads_the_store_history_clock_and_throttle_intervals_from_the_container()
+    {
+        var clock = new Clock(Now);
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddEngagementMetrics().UseInMemoryStore();
+        services.Configure<StatisticsThrottleOptions>(o => o.AccountInterval = TimeSpan.FromHours(3));
+        await using var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<IInteractionStore>().AppendAsync(Scenario.ToList());
+
+        provider.GetRequiredService<IEventHistory>().Should().BeSameAs(provider.GetRequiredService<IInteractionStore>(), "the builder registers the store's history");
+        var engine = provider.GetRequiredService<StatisticsEngine>();
+        (await engine.GetThrottledStatisticsAsync(Query("*", 2))).Series.Should().ContainSingle();
+        var again = async () => await engine.GetThrottledStatisticsAsync(Query("*", 2));
+        (await again.Should().ThrowAsync<EngagementThrottledException>()).Which.RetryAfter.Should().Be(TimeSpan.FromHours(3), "the configured interval, not the default");
+    }
+
+    [Fact]
+    public void A_store_without_history_is_named_when_the_statistics_engine_is_resolved()
+    {
+        var services = new ServiceCollection();
+        services.AddEngagementMetrics().UseStore(_ => new TrendsOnlyStore());
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetService<IEventHistory>().Should().BeNull();
+        provider.GetRequiredService<EngagementEngine>().Should().NotBeNull("trends need only the store");
+        var resolve = () => provider.GetRequiredService<StatisticsEngine>();
+        resolve.Should().Throw<InvalidOperationException>().WithMessage("The store (TrendsOnlyStore) does not keep whole events (IEventHistory)*");
+    }
+
+    // A store with trends only (no IEventHistory), as a third party might write first.
+    private sealed class TrendsOnlyStore : IInteractionStore
+    {
+        private readonly InMemoryInteractionStore _inner = new();
+
+        public ValueTask<AppendResult> AppendAsync(IReadOnlyList<InteractionEvent> events, AppendMode mode = AppendMode.Strict, CancellationToken cancellationToken = default) =>
+            _inner.AppendAsync(events, mode, cancellationToken);
+
+        public ValueTask<IActivitySnapshot?> OpenSnapshotAsync(string botId, CancellationToken cancellationToken = default) =>
+            _inner.OpenSnapshotAsync(botId, cancellationToken);
     }
 
     [Fact]

@@ -30,19 +30,23 @@ public static class EngagementMetricsServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EngagementMetricsOptions>, EngagementMetricsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new EngagementEngine(
-            sp.GetService<IInteractionStore>() ?? throw new InvalidOperationException(
-                "EngagementMetrics has no store: call UseInMemoryStore(), UseSqlite(...) or UsePostgreSql(...) on AddEngagementMetrics()."),
-            sp.GetRequiredService<IOptions<EngagementMetricsOptions>>()));
-        services.TryAddSingleton(sp => new StatisticsEngine(
-            sp.GetService<IInteractionStore>() ?? throw new InvalidOperationException(
-                "EngagementMetrics has no store: call UseInMemoryStore(), UseSqlite(...) or UsePostgreSql(...) on AddEngagementMetrics()."),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IOptions<EngagementMetricsOptions>>()));
+        services.TryAddSingleton(sp => new EngagementEngine(Store(sp), sp.GetRequiredService<IOptions<EngagementMetricsOptions>>()));
         services.AddOptions<StatisticsThrottleOptions>();
         services.TryAddSingleton(sp => new CallThrottle(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new StatisticsEngine(
+            Store(sp),
+            sp.GetService<IEventHistory>() ?? throw new InvalidOperationException(
+                $"The store ({Store(sp).GetType().Name}) does not keep whole events (IEventHistory), which statistics need: use UseInMemoryStore(), UseSqlite(...) or UsePostgreSql(...), or a store that implements IEventHistory."),
+            sp.GetRequiredService<EngagementEngine>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<CallThrottle>(),
+            sp.GetRequiredService<IOptions<StatisticsThrottleOptions>>()));
         return new EngagementMetricsBuilder(services);
     }
+
+    private static IInteractionStore Store(IServiceProvider services) =>
+        services.GetService<IInteractionStore>() ?? throw new InvalidOperationException(
+            "EngagementMetrics has no store: call UseInMemoryStore(), UseSqlite(...) or UsePostgreSql(...) on AddEngagementMetrics().");
 }
 
 /// <summary>Returned by <c>AddEngagementMetrics()</c>; store packages add <c>Use...</c> extensions to it.</summary>
@@ -53,20 +57,35 @@ public sealed class EngagementMetricsBuilder
     /// <summary>The service collection being configured.</summary>
     public IServiceCollection Services { get; }
 
-    /// <summary>Makes <typeparamref name="TStore"/> (a singleton) the store, replacing any store chosen before.</summary>
+    /// <summary>
+    /// Makes <typeparamref name="TStore"/> (a singleton) the store, replacing any store chosen before, and registers it
+    /// as <see cref="IEventHistory"/> too when it keeps whole events (the statistics need them).
+    /// </summary>
     public EngagementMetricsBuilder UseStore<TStore>(Func<IServiceProvider, TStore> factory)
         where TStore : class, IInteractionStore
     {
         ArgumentNullException.ThrowIfNull(factory);
         if (typeof(TStore) == typeof(IInteractionStore))
         {
-            // Only the interface is known (e.g. a store chosen at run time): register the factory itself.
+            // Only the interface is known (e.g. a store chosen at run time): register the factory itself, and its
+            // history when the store turns out to keep one.
             Services.Replace(ServiceDescriptor.Singleton<IInteractionStore>(factory));
+            Services.Replace(ServiceDescriptor.Singleton<IEventHistory>(sp => sp.GetRequiredService<IInteractionStore>() as IEventHistory ?? throw new InvalidOperationException(
+                $"The store ({sp.GetRequiredService<IInteractionStore>().GetType().Name}) does not keep whole events (IEventHistory), which statistics need.")));
             return this;
         }
 
         Services.TryAddSingleton(factory);
         Services.Replace(ServiceDescriptor.Singleton<IInteractionStore>(sp => sp.GetRequiredService<TStore>()));
+        if (typeof(IEventHistory).IsAssignableFrom(typeof(TStore)))
+        {
+            Services.Replace(ServiceDescriptor.Singleton<IEventHistory>(sp => (IEventHistory)sp.GetRequiredService<TStore>()));
+        }
+        else
+        {
+            Services.RemoveAll<IEventHistory>();
+        }
+
         return this;
     }
 }

@@ -25,15 +25,40 @@ public sealed class StatisticsEngine
     private readonly IEventHistory _history;
     private readonly TimeProvider _time;
     private readonly EngagementEngine _trends;
+    private readonly CallThrottle _throttle;
+    private readonly IOptions<StatisticsThrottleOptions> _limits;
 
-    /// <summary>Creates the statistics engine over a store that keeps whole events (<see cref="IEventHistory"/>).</summary>
+    /// <summary>
+    /// Creates the statistics engine over a store that keeps whole events (<see cref="IEventHistory"/>), with its own
+    /// trend engine and a throttle of the default limits. A host registers it with <c>AddEngagementMetrics()</c> instead.
+    /// </summary>
     /// <exception cref="ArgumentException">The store does not implement <see cref="IEventHistory"/>.</exception>
     public StatisticsEngine(IInteractionStore store, TimeProvider timeProvider, IOptions<EngagementMetricsOptions>? options = null)
+        : this(
+            store,
+            store as IEventHistory ?? throw new ArgumentException($"{store?.GetType().Name} does not keep whole events (IEventHistory); statistics need them.", nameof(store)),
+            new EngagementEngine(store!, options ?? Options.Create(new EngagementMetricsOptions())),
+            timeProvider,
+            new CallThrottle(timeProvider ?? throw new ArgumentNullException(nameof(timeProvider))),
+            Options.Create(new StatisticsThrottleOptions()))
+    {
+    }
+
+    /// <summary>Creates the statistics engine from its parts (what <c>AddEngagementMetrics()</c> registers).</summary>
+    /// <param name="store">The store: snapshots say whether a bot exists and whose it is.</param>
+    /// <param name="history">The store's whole events (usually the same object as <paramref name="store"/>).</param>
+    /// <param name="trends">The trend engine over the same store (new, returning and active users).</param>
+    /// <param name="timeProvider">The clock of "today".</param>
+    /// <param name="throttle">The throttle of <see cref="GetThrottledStatisticsAsync"/>.</param>
+    /// <param name="throttleOptions">The throttle's intervals.</param>
+    public StatisticsEngine(IInteractionStore store, IEventHistory history, EngagementEngine trends, TimeProvider timeProvider, CallThrottle throttle, IOptions<StatisticsThrottleOptions> throttleOptions)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
-        _history = store as IEventHistory ?? throw new ArgumentException($"{store.GetType().Name} does not keep whole events (IEventHistory); statistics need them.", nameof(store));
+        _history = history ?? throw new ArgumentNullException(nameof(history));
+        _trends = trends ?? throw new ArgumentNullException(nameof(trends));
         _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
-        _trends = new EngagementEngine(store, options ?? Options.Create(new EngagementMetricsOptions()));
+        _throttle = throttle ?? throw new ArgumentNullException(nameof(throttle));
+        _limits = throttleOptions ?? throw new ArgumentNullException(nameof(throttleOptions));
     }
 
     /// <summary>Computes the statistics of the window ending today.</summary>
@@ -41,23 +66,19 @@ public sealed class StatisticsEngine
     /// window ending at the clock's "now" leaves years 2 to 9998 (parameter <c>now</c>).</exception>
     /// <exception cref="BotNotFoundException">The bot is not in the caller's account, or the account has no bots (for <c>*</c>).</exception>
     public ValueTask<StatisticsResult> GetStatisticsAsync(StatisticsQuery query, CancellationToken cancellationToken = default) =>
-        ComputeAsync(query, null, null, cancellationToken);
+        ComputeAsync(query, throttled: false, cancellationToken);
 
     /// <summary>
-    /// Like <see cref="GetStatisticsAsync"/>, but admitted by <paramref name="throttle"/>: one call per account per
-    /// <see cref="StatisticsThrottleOptions.AccountInterval"/> on the account endpoint, one per bot per
-    /// <see cref="StatisticsThrottleOptions.BotInterval"/> on the bot endpoint. Invalid requests and unknown bots are
+    /// Like <see cref="GetStatisticsAsync"/>, but admitted by the engine's throttle: one call per account per
+    /// <see cref="StatisticsThrottleOptions.AccountInterval"/> in the account scope, one per bot per
+    /// <see cref="StatisticsThrottleOptions.BotInterval"/> in the bot scope. Invalid requests and unknown bots are
     /// refused before the throttle and do not use up the caller's call.
     /// </summary>
     /// <exception cref="EngagementThrottledException">Too soon; <see cref="EngagementThrottledException.RetryAfter"/> says how long to wait.</exception>
-    public ValueTask<StatisticsResult> GetThrottledStatisticsAsync(StatisticsQuery query, CallThrottle throttle, StatisticsThrottleOptions options, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(throttle);
-        ArgumentNullException.ThrowIfNull(options);
-        return ComputeAsync(query, throttle, options, cancellationToken);
-    }
+    public ValueTask<StatisticsResult> GetThrottledStatisticsAsync(StatisticsQuery query, CancellationToken cancellationToken = default) =>
+        ComputeAsync(query, throttled: true, cancellationToken);
 
-    private async ValueTask<StatisticsResult> ComputeAsync(StatisticsQuery query, CallThrottle? throttle, StatisticsThrottleOptions? limits, CancellationToken cancellationToken)
+    private async ValueTask<StatisticsResult> ComputeAsync(StatisticsQuery query, bool throttled, CancellationToken cancellationToken)
     {
         Validate(query);
         var zone = query.TimeZone;
@@ -72,12 +93,13 @@ public sealed class StatisticsEngine
         var trendQuery = new TrendQuery { BotId = query.Bot, StartDate = from, EndDate = today, TimeZone = zone, Aggregation = aggregation };
         var plan = BucketPlan.Create(trendQuery);
         var bots = await ResolveBotsAsync(query, cancellationToken).ConfigureAwait(false);
-        if (throttle is not null)
+        if (throttled)
         {
+            var limits = _limits.Value;
             var (key, interval) = query.Scope == StatisticsScope.Account
-                ? ("account:" + query.AccountId, limits!.AccountInterval)
-                : ("bot:" + query.Bot, limits!.BotInterval);
-            if (!throttle.TryAcquire(key, interval, out var retryAfter))
+                ? ("account:" + query.AccountId, limits.AccountInterval)
+                : ("bot:" + query.Bot, limits.BotInterval);
+            if (!_throttle.TryAcquire(key, interval, out var retryAfter))
             {
                 throw new EngagementThrottledException(key, retryAfter);
             }
