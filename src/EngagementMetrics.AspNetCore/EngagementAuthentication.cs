@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
+using EngagementMetrics.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -105,7 +106,7 @@ internal sealed class KoreJwtHandler(IOptionsMonitor<AuthenticationSchemeOptions
         return Task.FromResult(EngagementAuthentication.Success(Scheme.Name, [new Claim(ClaimTypes.NameIdentifier, app.AppId), .. app.Bots.Select(b => new Claim(EngagementAuthentication.BotClaim, b))]));
     }
 
-    protected override string UnauthorizedBody(string? reason) => EngagementEndpoints.KoreErrorBody(401, "Invalid or missing auth token" + (reason is null ? string.Empty : ": " + reason));
+    protected override string UnauthorizedBody(string? reason) => KoreTrendJson.SerializeError(401, "Invalid or missing auth token" + (reason is null ? string.Empty : ": " + reason));
 }
 
 internal sealed class RocketChatTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
@@ -161,7 +162,7 @@ internal sealed class StatisticsBearerHandler(IOptionsMonitor<AuthenticationSche
         return EngagementAuthentication.Success(Scheme.Name, claims);
     }
 
-    protected override string UnauthorizedBody(string? reason) => EngagementEndpoints.StatisticsErrorBody("A valid Bearer token is required.");
+    protected override string UnauthorizedBody(string? reason) => StatisticsJson.SerializeError("A valid Bearer token is required.");
 }
 
 internal sealed class IngestKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using EngagementMetrics.Engine;
 using EngagementMetrics.Events;
 using EngagementMetrics.InMemory;
@@ -15,6 +16,14 @@ namespace EngagementMetrics.Cli;
 /// </summary>
 internal static class Demo
 {
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var seed = new Option<int>("--seed") { Description = "Seed of the synthetic history.", DefaultValueFactory = _ => 2025 };
+        var command = new Command("demo", "Generates a realistic synthetic bot history and shows its engagement trend as a table and as JSON.") { seed };
+        command.SetAction((parse, cancellationToken) => EngagementCli.GuardAsync(stderr, () => Demo.RunAsync(parse.GetValue(seed), stdout, cancellationToken)));
+        return command;
+    }
+
     public const string BotId = "demo-bot";
     public const string Zone = "America/New_York";
     public static readonly DateOnly Start = new(2025, 10, 29);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using EngagementMetrics.Events;
 using EngagementMetrics.Storage;
 using Spectre.Console;
@@ -7,6 +8,21 @@ namespace EngagementMetrics.Cli;
 /// <summary><c>engagement ingest</c>: a JSON Lines file (or standard input) into a SQLite or PostgreSQL store.</summary>
 internal static class Ingest
 {
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var storeSpec = new Option<string>("--store") { Description = "The store: sqlite:PATH (file created when missing) or postgres:CONNECTION_STRING.", Required = true };
+        var events = new Option<string>("--events") { Description = "JSON Lines file of interaction events, or - for standard input.", Required = true };
+        var strict = new Option<bool>("--strict") { Description = "Refuse the whole file, storing nothing, if any line is bad (default: skip bad lines and report them)." };
+        var batchSize = new Option<int>("--batch-size") { Description = "Events per transaction when not --strict (default 50000).", DefaultValueFactory = _ => 50_000 };
+        var command = new Command("ingest", "Stores the events of a JSON Lines file in a SQLite or PostgreSQL store (idempotent on botId + eventId).")
+        {
+            storeSpec, events, strict, batchSize,
+        };
+        command.SetAction((parse, cancellationToken) => EngagementCli.GuardAsync(stderr, () =>
+            Ingest.RunAsync(parse.GetValue(storeSpec)!, parse.GetValue(events)!, parse.GetValue(strict), parse.GetValue(batchSize), stdout, stderr, cancellationToken)));
+        return command;
+    }
+
     /// <summary>How many rejected lines the summary lists; the rest are counted.</summary>
     public const int ListedRejections = 100;
 

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text;
 using EngagementMetrics.AspNetCore;
@@ -17,17 +18,60 @@ namespace EngagementMetrics.Cli;
 /// and secrets from configuration (appsettings.json next to the working directory, then environment variables
 /// <c>EngagementMetrics__Endpoints__...</c>).
 /// </summary>
+/// <remarks>
+/// <para><b>Stopping.</b> The host's lifetime owns SIGTERM, SIGINT (Ctrl+C) and SIGQUIT: the server stops accepting
+/// connections, lets in-flight requests finish for up to <see cref="ShutdownTimeout"/>, and the process exits 0, so a
+/// service manager (systemd, Kubernetes) stops it cleanly.</para>
+/// <para><b>Logging.</b> One line per request (method, path, status, elapsed) at Information from category
+/// <see cref="RequestLogCategory"/>, to standard output; warnings and errors to standard error. <c>--log-level</c> sets
+/// the least level; <c>Logging:LogLevel</c> in appsettings.json or the environment sets it per category.</para>
+/// </remarks>
 internal static class Serve
 {
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var storeSpec = new Option<string?>("--store") { Description = "sqlite:PATH (default sqlite:engagement.db) or postgres:CONNECTION_STRING." };
+        var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var demoData = new Option<bool>("--demo-data") { Description = "Store the demo bot's history and print a curl line that works as is." };
+        var logLevel = new Option<string?>("--log-level") { Description = "Least level logged: trace, debug, information (default: one line per request), warning, error, critical or none. Logging:LogLevel in appsettings.json sets it per category." };
+        var command = new Command("serve", "Hosts every EngagementMetrics HTTP route (Kore.ai, Rocket.Chat, statistics, ingest) and /healthz. SIGTERM or Ctrl+C stops it after in-flight requests finish.") { storeSpec, urls, demoData, logLevel };
+        command.SetAction((parse, cancellationToken) => EngagementCli.GuardAsync(stderr, () =>
+            Serve.RunAsync(
+                new ServeSettings(parse.GetValue(storeSpec), parse.GetValue(urls)!, parse.GetValue(demoData), Serve.ParseLogLevel(parse.GetValue(logLevel))),
+                stdout,
+                cancellationToken)));
+        return command;
+    }
+
     public const string Section = "EngagementMetrics:Endpoints";
 
-    public static async Task<int> RunAsync(string? storeSpec, string urls, bool demoData, TextWriter stdout, CancellationToken cancellationToken)
+    /// <summary>The category of the per-request log lines.</summary>
+    public const string RequestLogCategory = "EngagementMetrics.Requests";
+
+    /// <summary>How long in-flight requests may take to finish once a stop signal arrived.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(4);
+
+    public static LogLevel ParseLogLevel(string? text) => text?.Trim().ToLowerInvariant() switch
     {
+        null or "" or "information" or "info" => LogLevel.Information,
+        "trace" => LogLevel.Trace,
+        "debug" => LogLevel.Debug,
+        "warning" or "warn" => LogLevel.Warning,
+        "error" => LogLevel.Error,
+        "critical" => LogLevel.Critical,
+        "none" => LogLevel.None,
+        _ => throw new EngagementValidationException("--log-level", text, $"invalid --log-level '{text}': expected trace, debug, information, warning, error, critical or none"),
+    };
+
+    public static async Task<int> RunAsync(ServeSettings settings, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var (storeSpec, urls, demoData, logLevel) = settings;
         var spec = storeSpec ?? "sqlite:engagement.db";
         await using var target = await StoreSpec.OpenAsync(spec, readOnly: false, cancellationToken);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
         builder.Configuration.AddJsonFile("appsettings.json", optional: true).AddEnvironmentVariables();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        ConfigureLogging(builder.Logging, logLevel);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         builder.WebHost.UseUrls(urls);
         builder.Services.AddEngagementMetrics().UseStore(_ => target.Store);
         builder.Services.AddAuthentication().AddEngagementMetricsSchemes();
@@ -73,6 +117,11 @@ internal static class Serve
         });
 
         await using var app = builder.Build();
+        // The request log first, so it sees the answers authentication and authorization give (401, 403) too; named
+        // here, they are not added again ahead of it.
+        app.Use(LogRequests(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(RequestLogCategory)));
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapEngagementMetrics();
 
@@ -84,24 +133,69 @@ internal static class Serve
 
         await app.StartAsync(cancellationToken);
         var address = app.Urls.FirstOrDefault() ?? urls;
-        await stdout.WriteLineAsync($"engagement serve: {target.Description} on {string.Join(", ", app.Urls)} (Ctrl+C stops)");
+        await stdout.WriteLineAsync($"engagement serve: {target.Description} on {string.Join(", ", app.Urls)} (Ctrl+C or SIGTERM stops)");
         await stdout.WriteLineAsync($"  health: curl {address}/healthz");
         var token = demoToken ?? "<JWT signed with your app's client secret>";
         await stdout.WriteLineAsync(
             $"  try:    curl -X POST '{address}/api/public/bot/{Demo.BotId}/v2/userEngagementTrend?aggregation_type=daily&start_date={Demo.Start:yyyy-MM-dd}&end_date={Demo.End:yyyy-MM-dd}&timeZoneOffset={Demo.Zone}' -H 'auth: {token}'");
         await stdout.FlushAsync(cancellationToken);
 
-        try
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        await app.StopAsync(CancellationToken.None);
+        // Returns when the host's lifetime is told to stop (a signal) or the command line's token is cancelled, after
+        // the host has stopped: in-flight requests have finished or ShutdownTimeout has passed.
+        await app.WaitForShutdownAsync(cancellationToken);
+        await stdout.WriteLineAsync("engagement serve: stopped");
         return EngagementCli.Ok;
     }
+
+    // Console logging for a service: single lines with a UTC timestamp, request lines on stdout, warnings and errors on
+    // stderr. The command line's level is the default; configuration (Logging:LogLevel) still overrides per category.
+    private static void ConfigureLogging(ILoggingBuilder logging, LogLevel level)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        });
+        logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Warning);
+        logging.SetMinimumLevel(level);
+
+        // The framework's own information lines (hosting started, content root) say nothing the banner does not.
+        logging.AddFilter("Microsoft", level < LogLevel.Warning ? LogLevel.Warning : level);
+        logging.AddFilter(RequestLogCategory, level);
+    }
+
+    // One line per request, written when the response is complete (so the status is the one sent). Requests the
+    // server could not answer (an exception) are logged by the framework at Error on stderr, and here with status 500.
+    private static Func<HttpContext, RequestDelegate, Task> LogRequests(ILogger logger) => async (context, next) =>
+    {
+        if (!logger.IsEnabled(LogLevel.Information))
+        {
+            await next(context);
+            return;
+        }
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var failed = false;
+        try
+        {
+            await next(context);
+        }
+        catch
+        {
+            failed = true;
+            throw;
+        }
+        finally
+        {
+            var status = failed && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
+            RequestLog(logger, context.Request.Method, context.Request.Path.Value ?? "/", status, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, null);
+        }
+    };
+
+    private static readonly Action<ILogger, string, string, int, double, Exception?> RequestLog =
+        LoggerMessage.Define<string, string, int, double>(LogLevel.Information, new EventId(1, "Request"), "{Method} {Path} {StatusCode} {ElapsedMilliseconds:0.0} ms");
 
     private static string DemoJwt(string appId, string secret)
     {
@@ -112,6 +206,9 @@ internal static class Serve
         return $"{header}.{payload}.{signature}";
     }
 }
+
+/// <summary>What <c>engagement serve</c> was asked for on its command line.</summary>
+internal sealed record ServeSettings(string? StoreSpec, string Urls, bool DemoData, LogLevel LogLevel);
 
 /// <summary>
 /// The credentials <c>serve</c> checks itself, read from section <c>EngagementMetrics:Endpoints</c> beside the

@@ -11,5 +11,9 @@ namespace EngagementMetrics.Json;
 [JsonSerializable(typeof(RocketChatHourlyResponse))]
 [JsonSerializable(typeof(RocketChatWeeklyResponse))]
 [JsonSerializable(typeof(RocketChatError))]
+[JsonSerializable(typeof(KoreErrorResponse))]
 [JsonSerializable(typeof(StatisticsResponse))]
+[JsonSerializable(typeof(StatisticsErrorResponse))]
+[JsonSerializable(typeof(IngestResponse))]
+[JsonSerializable(typeof(IngestErrorResponse))]
 public sealed partial class EngagementJsonContext : JsonSerializerContext;

@@ -107,3 +107,20 @@ public sealed class KoreV2Response<TPoint>
     /// <summary>The filters applied.</summary>
     public required KoreV2Filters Filters { get; init; }
 }
+
+/// <summary>Kore.ai's error body: <c>{"errors":[{"msg":"...","code":400}]}</c>.</summary>
+public sealed class KoreErrorResponse
+{
+    /// <summary>One entry (EngagementMetrics reports the first problem found).</summary>
+    public required IReadOnlyList<KoreErrorItem> Errors { get; init; }
+}
+
+/// <summary>One error of <see cref="KoreErrorResponse"/>.</summary>
+public sealed class KoreErrorItem
+{
+    /// <summary>What is wrong, naming the parameter and value.</summary>
+    public required string Msg { get; init; }
+
+    /// <summary>The HTTP status code.</summary>
+    public required int Code { get; init; }
+}

@@ -167,6 +167,10 @@ public static class KoreTrendJson
         return points;
     }
 
+    /// <summary>Serializes Kore.ai's error body for a status (400, 401, 403, 404) and message.</summary>
+    public static string SerializeError(int status, string message, bool indented = false) =>
+        JsonSerializer.Serialize(new KoreErrorResponse { Errors = [new KoreErrorItem { Msg = message, Code = status }] }, Context(indented).KoreErrorResponse);
+
     internal static EngagementJsonContext Context(bool indented) => indented ? Indented : Compact;
 
     private static EngagementJsonContext CreateContext(bool indented)

@@ -34,7 +34,7 @@ public static class RocketChatJson
     public static string SerializeWeekly(ChatBusierWeekly data, bool indented = true) =>
         JsonSerializer.Serialize(ToWeekly(data), KoreTrendJson.Context(indented).RocketChatWeeklyResponse);
 
-    /// <summary>Serializes Rocket.Chat's error body for a message such as <see cref="ChatBusierParameters.MissingStart"/>.</summary>
+    /// <summary>Serializes Rocket.Chat's error body for a message such as <see cref="RocketChatParameters.MissingStart"/>.</summary>
     public static string SerializeError(string message, bool indented = false) =>
         JsonSerializer.Serialize(new RocketChatError { Error = message }, KoreTrendJson.Context(indented).RocketChatError);
 }

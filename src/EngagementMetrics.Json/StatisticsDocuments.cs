@@ -55,6 +55,13 @@ public sealed class StatisticsPointDocument
     public required decimal? Value { get; init; }
 }
 
+/// <summary>The statistics API's error body: <c>{"error":"..."}</c>.</summary>
+public sealed class StatisticsErrorResponse
+{
+    /// <summary>What is wrong.</summary>
+    public required string Error { get; init; }
+}
+
 /// <summary>Serializes <see cref="StatisticsResult"/> and the statistics error bodies.</summary>
 public static class StatisticsJson
 {
@@ -86,4 +93,8 @@ public static class StatisticsJson
     /// <summary>Serializes a result (two-space indentation and <c>\n</c> unless <paramref name="indented"/> is false).</summary>
     public static string Serialize(StatisticsResult result, bool indented = true) =>
         JsonSerializer.Serialize(ToDocument(result), KoreTrendJson.Context(indented).StatisticsResponse);
+
+    /// <summary>Serializes the error body for a message such as <see cref="NotFoundMessage"/>.</summary>
+    public static string SerializeError(string message, bool indented = false) =>
+        JsonSerializer.Serialize(new StatisticsErrorResponse { Error = message }, KoreTrendJson.Context(indented).StatisticsErrorResponse);
 }

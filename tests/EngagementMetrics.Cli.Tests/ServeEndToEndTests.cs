@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -42,23 +40,9 @@ public sealed class ServeEndToEndTests : IDisposable
         return $"{header}.{payload}.{B64(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.ASCII.GetBytes(header + "." + payload)))}";
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     [Fact]
     public async Task Serve_answers_every_documented_route_after_an_ingest()
     {
-        var port = FreePort();
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "engagement.dll"), "serve", "--urls", $"http://127.0.0.1:{port}" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
         var settings = new Dictionary<string, string>
         {
             ["KoreApps__0__AppId"] = "e2e",
@@ -72,66 +56,39 @@ public sealed class ServeEndToEndTests : IDisposable
             ["StatisticsTokens__0__Token"] = "stats-token",
             ["StatisticsTokens__0__AccountId"] = "default",
         };
-        foreach (var (key, value) in settings)
+
+        await using var serve = await ServeProcess.StartAsync(_directory, settings);
+        File.Exists(Path.Combine(_directory, "engagement.db")).Should().BeTrue("the embedded SQLite store is the default");
+        var http = serve.Http;
+
+        (await http.GetStringAsync("/healthz")).Should().Be("ok");
+        foreach (var file in new[] { "kore-v2-events.jsonl", "rocketchat-events.jsonl" })
         {
-            start.Environment["EngagementMetrics__Endpoints__" + key] = value;
+            using var ingest = new HttpRequestMessage(HttpMethod.Post, "/api/engagement/events") { Content = new StringContent(Data(file), Encoding.UTF8, "application/x-ndjson") };
+            ingest.Headers.Add("X-Api-Key", "e2e-ingest");
+            var response = await http.SendAsync(ingest);
+            response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         }
 
-        using var process = Process.Start(start)!;
-        try
+        using (var trend = new HttpRequestMessage(HttpMethod.Post, "/api/public/bot/st-demo/v2/userEngagementTrend?aggregation_type=daily&start_date=2025-12-01&end_date=2025-12-05&timeZoneOffset=Asia/Kolkata"))
         {
-            var ready = false;
-            while (await process.StandardOutput.ReadLineAsync() is { } line)
-            {
-                if (line.StartsWith("engagement serve:", StringComparison.Ordinal))
-                {
-                    ready = true;
-                    break;
-                }
-            }
-
-            if (!ready)
-            {
-                Assert.Fail("serve did not start: " + await process.StandardError.ReadToEndAsync());
-            }
-
-            File.Exists(Path.Combine(_directory, "engagement.db")).Should().BeTrue("the embedded SQLite store is the default");
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-
-            (await http.GetStringAsync("/healthz")).Should().Be("ok");
-            foreach (var file in new[] { "kore-v2-events.jsonl", "rocketchat-events.jsonl" })
-            {
-                using var ingest = new HttpRequestMessage(HttpMethod.Post, "/api/engagement/events") { Content = new StringContent(Data(file), Encoding.UTF8, "application/x-ndjson") };
-                ingest.Headers.Add("X-Api-Key", "e2e-ingest");
-                var response = await http.SendAsync(ingest);
-                response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-            }
-
-            using (var trend = new HttpRequestMessage(HttpMethod.Post, "/api/public/bot/st-demo/v2/userEngagementTrend?aggregation_type=daily&start_date=2025-12-01&end_date=2025-12-05&timeZoneOffset=Asia/Kolkata"))
-            {
-                trend.Headers.Add("auth", Jwt());
-                (await (await http.SendAsync(trend)).Content.ReadAsStringAsync()).Should().Be(Minified("kore-v2-daily.json"));
-            }
-
-            using (var hourly = new HttpRequestMessage(HttpMethod.Get, "/api/v1/engagement-dashboard/users/chat-busier/hourly-data?start=2023-05-19T00:00:00.000Z"))
-            {
-                hourly.Headers.Add("X-User-Id", "admin");
-                hourly.Headers.Add("X-Auth-Token", "rc-token");
-                (await (await http.SendAsync(hourly)).Content.ReadAsStringAsync()).Should().Be(Minified("rocketchat-hourly.json"));
-            }
-
-            using (var stats = new HttpRequestMessage(HttpMethod.Get, "/analytics/statistics/account/*/2,3/day/7"))
-            {
-                stats.Headers.Authorization = new("Bearer", "stats-token");
-                var response = await http.SendAsync(stats);
-                response.StatusCode.Should().Be(HttpStatusCode.OK);
-                (await response.Content.ReadAsStringAsync()).Should().StartWith("""{"account":"default","bot":"*","groupMode":"day","days":7,""");
-            }
+            trend.Headers.Add("auth", Jwt());
+            (await (await http.SendAsync(trend)).Content.ReadAsStringAsync()).Should().Be(Minified("kore-v2-daily.json"));
         }
-        finally
+
+        using (var hourly = new HttpRequestMessage(HttpMethod.Get, "/api/v1/engagement-dashboard/users/chat-busier/hourly-data?start=2023-05-19T00:00:00.000Z"))
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            hourly.Headers.Add("X-User-Id", "admin");
+            hourly.Headers.Add("X-Auth-Token", "rc-token");
+            (await (await http.SendAsync(hourly)).Content.ReadAsStringAsync()).Should().Be(Minified("rocketchat-hourly.json"));
+        }
+
+        using (var stats = new HttpRequestMessage(HttpMethod.Get, "/analytics/statistics/account/*/2,3/day/7"))
+        {
+            stats.Headers.Authorization = new("Bearer", "stats-token");
+            var response = await http.SendAsync(stats);
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+            (await response.Content.ReadAsStringAsync()).Should().StartWith("""{"account":"default","bot":"*","groupMode":"day","days":7,""");
         }
     }
 }

@@ -137,14 +137,14 @@ public class ChatBusierTests
     }
 
     [Theory]
-    [InlineData(null, ChatBusierParameters.MissingStart)]
-    [InlineData("", ChatBusierParameters.MissingStart)]
-    [InlineData("2023-05-T00:00:00.000Z", ChatBusierParameters.MalformedStart)]
-    [InlineData("2023-05-19", ChatBusierParameters.MalformedStart)]
-    [InlineData("yesterday", ChatBusierParameters.MalformedStart)]
+    [InlineData(null, RocketChatParameters.MissingStart)]
+    [InlineData("", RocketChatParameters.MissingStart)]
+    [InlineData("2023-05-T00:00:00.000Z", RocketChatParameters.MalformedStart)]
+    [InlineData("2023-05-19", RocketChatParameters.MalformedStart)]
+    [InlineData("yesterday", RocketChatParameters.MalformedStart)]
     public void A_missing_or_malformed_start_gets_the_rocket_chat_message(string? value, string message)
     {
-        var act = () => ChatBusierParameters.ParseStart(value);
+        var act = () => RocketChatParameters.ParseStart(value);
 
         act.Should().Throw<EngagementValidationException>().Which.Should().Match<EngagementValidationException>(e => e.ParameterName == "start" && e.Message == message);
         RocketChatJson.SerializeError(message).Should().Be($$"""{"success":false,"error":"{{message}}"}""");
@@ -157,7 +157,7 @@ public class ChatBusierTests
     [InlineData("2023-05-18T20:00:00.1234567-04:00")]
     public void Iso_and_rfc3339_instants_are_accepted(string value)
     {
-        ChatBusierParameters.ParseStart(value).UtcDateTime.Date.Should().BeOnOrAfter(new DateTime(2023, 5, 19));
+        RocketChatParameters.ParseStart(value).UtcDateTime.Date.Should().BeOnOrAfter(new DateTime(2023, 5, 19));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using EngagementMetrics.Events;
+using EngagementMetrics.Json;
 using EngagementMetrics.Queries;
 using EngagementMetrics.Time;
 
@@ -127,19 +128,19 @@ public class ParsingTests
     [InlineData("all", ConversationTypeFilter.All)]
     [InlineData(null, ConversationTypeFilter.All)]
     public void ConversationType_IsMatchedCaseAndSeparatorInsensitively(string? value, ConversationTypeFilter expected) =>
-        EngagementParameters.ParseConversationType(value, "conversationType").Should().Be(expected);
+        TrendParameters.ParseConversationType(value, "conversationType").Should().Be(expected);
 
     [Fact]
     public void Parameters_NameTheParameterAndValueInErrors()
     {
-        var act = () => EngagementParameters.ParseConversationStatus("open", "conversationStatus");
+        var act = () => TrendParameters.ParseConversationStatus("open", "conversationStatus");
         act.Should().Throw<EngagementValidationException>().WithMessage("invalid conversationStatus 'open': expected All, Active or Closed");
-        var date = () => EngagementParameters.ParseDate("2025-02-30", "start_date");
+        var date = () => TrendParameters.ParseDate("2025-02-30", "start_date");
         date.Should().Throw<EngagementValidationException>().Where(e => e.ParameterName == "start_date").WithMessage("*'2025-02-30'*YYYY-MM-DD*");
-        var aggregation = () => EngagementParameters.ParseAggregation("weekly", "aggregation_type", [TrendAggregation.Hourly, TrendAggregation.Daily]);
+        var aggregation = () => TrendParameters.ParseAggregation("weekly", "aggregation_type", [TrendAggregation.Hourly, TrendAggregation.Daily]);
         aggregation.Should().Throw<EngagementValidationException>().WithMessage("invalid aggregation_type 'weekly': expected hourly or daily");
-        EngagementParameters.ParseAggregation("DAILY", "aggregation_type", [TrendAggregation.Hourly, TrendAggregation.Daily]).Should().Be(TrendAggregation.Daily);
-        EngagementParameters.ParseAggregation(null, "aggregation_type", [TrendAggregation.Hourly, TrendAggregation.Daily]).Should().Be(TrendAggregation.Hourly);
+        TrendParameters.ParseAggregation("DAILY", "aggregation_type", [TrendAggregation.Hourly, TrendAggregation.Daily]).Should().Be(TrendAggregation.Daily);
+        TrendParameters.ParseAggregation(null, "aggregation_type", [TrendAggregation.Hourly, TrendAggregation.Daily]).Should().Be(TrendAggregation.Hourly);
     }
 
     [Theory]
@@ -147,5 +148,5 @@ public class ParsingTests
     [InlineData("All", null)]
     [InlineData(" rtm , Slack ", "rtm|slack")]
     public void Channels_ParseCommaSeparatedLists(string? value, string? expected) =>
-        EngagementParameters.ParseChannels(value, "channels")?.Aggregate((a, b) => a + "|" + b).Should().Be(expected);
+        TrendParameters.ParseChannels(value, "channels")?.Aggregate((a, b) => a + "|" + b).Should().Be(expected);
 }

@@ -105,7 +105,7 @@ public class StatisticsTests
         result.From.Should().Be(new DateOnly(2025, 12, 1));
         result.To.Should().Be(new DateOnly(2025, 12, 7));
         var series = result.Series.Should().ContainSingle().Subject;
-        series.Name.Should().Be(StatisticsParameters.NameOf((StatisticType)type));
+        series.Name.Should().Be(StatisticTypeNames.NameOf((StatisticType)type));
         series.Points.Select(p => p.Period).Should().Equal("2025-12-01", "2025-12-02", "2025-12-03", "2025-12-04", "2025-12-05", "2025-12-06", "2025-12-07");
         string.Join(',', series.Points.Select(p => p.Value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null")).Should().Be(expected);
     }

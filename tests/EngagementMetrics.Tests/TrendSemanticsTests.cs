@@ -1,6 +1,7 @@
 using EngagementMetrics.Engine;
 using EngagementMetrics.Events;
 using EngagementMetrics.InMemory;
+using EngagementMetrics.Json;
 using EngagementMetrics.Queries;
 using EngagementMetrics.Tests.Support;
 using Microsoft.Extensions.Options;
@@ -139,17 +140,30 @@ public class TrendSemanticsTests
     [Fact]
     public async Task Trend_ReversedPeriod_IsAValidationErrorNamingEndDate()
     {
-        var act = () => TrendAsync([Event("a", "2025-01-01T20:00:00Z")], Query("2025-01-05", "2025-01-01"));
-        (await act.Should().ThrowAsync<EngagementValidationException>()).Which.ParameterName.Should().Be("end_date");
+        var query = Query("2025-01-05", "2025-01-01");
+        var act = () => TrendAsync([Event("a", "2025-01-01T20:00:00Z")], query);
+
+        // The engine names the query's property; the Kore.ai protocol layer names its parameter.
+        var error = (await act.Should().ThrowAsync<EngagementValidationException>()).Which;
+        error.ParameterName.Should().Be(nameof(TrendQuery.EndDate));
+        error.Message.Should().Be("EndDate 2025-01-01 is before StartDate 2025-01-05");
+        var wire = TrendQueryBinder.InWireTerms(error, query, TrendParameterNames.Kore);
+        wire.ParameterName.Should().Be("end_date");
+        wire.Message.Should().Be("end_date 2025-01-01 is before start_date 2025-01-05");
     }
 
     [Theory]
-    [InlineData("0001-12-31", "0002-01-01", "start_date", "0001-12-31")]
-    [InlineData("9998-12-31", "9999-01-01", "end_date", "9999-01-01")]
-    public async Task Trend_DatesOutsideYears2To9998_NameTheDateAtFault(string start, string end, string parameter, string value)
+    [InlineData("0001-12-31", "0002-01-01", nameof(TrendQuery.StartDate), "start_date", "0001-12-31")]
+    [InlineData("9998-12-31", "9999-01-01", nameof(TrendQuery.EndDate), "end_date", "9999-01-01")]
+    public async Task Trend_DatesOutsideYears2To9998_NameTheDateAtFault(string start, string end, string property, string parameter, string value)
     {
-        var act = () => TrendAsync([Event("a", "2025-01-01T20:00:00Z")], Query(start, end));
-        (await act.Should().ThrowAsync<EngagementValidationException>()).Which.Should().Match<EngagementValidationException>(e => e.ParameterName == parameter && e.Value == value);
+        var query = Query(start, end);
+        var act = () => TrendAsync([Event("a", "2025-01-01T20:00:00Z")], query);
+
+        var error = (await act.Should().ThrowAsync<EngagementValidationException>()).Which;
+        error.Should().Match<EngagementValidationException>(e => e.ParameterName == property && e.Value == value);
+        TrendQueryBinder.InWireTerms(error, query, TrendParameterNames.Kore).Should()
+            .Match<EngagementValidationException>(e => e.ParameterName == parameter && e.Value == value && e.Message == "dates must lie between years 2 and 9998");
     }
 
     [Fact]

@@ -89,46 +89,60 @@ public sealed partial class EngagementEngine
         }
     }
 
+    // Errors name the query's property (EndDate), in the core's words; the protocol layers (TrendQueryBinder) name the
+    // wire parameter instead (end_date, --end-date).
     private void Validate(TrendQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (string.IsNullOrWhiteSpace(query.BotId))
         {
-            throw new EngagementValidationException("botId", query.BotId, "botId is required");
+            throw new EngagementValidationException(nameof(TrendQuery.BotId), query.BotId, "BotId is required");
         }
 
         ArgumentNullException.ThrowIfNull(query.TimeZone, nameof(query.TimeZone));
         if (query.EndDate < query.StartDate)
         {
             throw new EngagementValidationException(
-                "end_date",
-                query.EndDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                $"end_date {query.EndDate:yyyy-MM-dd} is before start_date {query.StartDate:yyyy-MM-dd}");
+                nameof(TrendQuery.EndDate),
+                Iso(query.EndDate),
+                $"EndDate {Iso(query.EndDate)} is before StartDate {Iso(query.StartDate)}");
         }
 
         if (query.Days > _options.MaxPeriodDays)
         {
             throw new EngagementValidationException(
-                "end_date",
-                query.EndDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                $"the period {query.StartDate:yyyy-MM-dd} to {query.EndDate:yyyy-MM-dd} is {query.Days} days; at most {_options.MaxPeriodDays} are allowed");
+                nameof(TrendQuery.EndDate),
+                Iso(query.EndDate),
+                $"the period {Iso(query.StartDate)} to {Iso(query.EndDate)} is {query.Days} days; at most {_options.MaxPeriodDays} are allowed");
         }
 
         if (query.StartDate.Year < 2)
         {
-            throw new EngagementValidationException("start_date", query.StartDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), "dates must lie between years 2 and 9998");
+            throw new EngagementValidationException(nameof(TrendQuery.StartDate), Iso(query.StartDate), "dates must lie between years 2 and 9998");
         }
 
         if (query.EndDate.Year > 9998)
         {
-            throw new EngagementValidationException("end_date", query.EndDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), "dates must lie between years 2 and 9998");
+            throw new EngagementValidationException(nameof(TrendQuery.EndDate), Iso(query.EndDate), "dates must lie between years 2 and 9998");
         }
 
-        if (!Enum.IsDefined(query.Aggregation) || !Enum.IsDefined(query.ConversationType) || !Enum.IsDefined(query.ConversationStatus))
+        if (!Enum.IsDefined(query.Aggregation))
         {
-            throw new EngagementValidationException("aggregation_type", query.Aggregation.ToString(), "unknown aggregation or filter value");
+            throw new EngagementValidationException(nameof(TrendQuery.Aggregation), query.Aggregation.ToString(), $"Aggregation {query.Aggregation} is not defined");
+        }
+
+        if (!Enum.IsDefined(query.ConversationType))
+        {
+            throw new EngagementValidationException(nameof(TrendQuery.ConversationType), query.ConversationType.ToString(), $"ConversationType {query.ConversationType} is not defined");
+        }
+
+        if (!Enum.IsDefined(query.ConversationStatus))
+        {
+            throw new EngagementValidationException(nameof(TrendQuery.ConversationStatus), query.ConversationStatus.ToString(), $"ConversationStatus {query.ConversationStatus} is not defined");
         }
     }
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static bool[]? ChannelMask(TrendQuery query, IActivitySnapshot snapshot)
     {

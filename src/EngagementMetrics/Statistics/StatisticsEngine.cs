@@ -115,7 +115,7 @@ public sealed class StatisticsEngine
                 points[b] = new StatisticPoint(Label(plan.BucketLocalStart[b], query.GroupMode), totals.Value(type, b));
             }
 
-            series.Add(new StatisticSeries(type, StatisticsParameters.NameOf(type), points));
+            series.Add(new StatisticSeries(type, StatisticTypeNames.NameOf(type), points));
         }
 
         return new StatisticsResult(query.AccountId, query.Bot, query.GroupMode, query.Days, zone, from, today, series);
@@ -147,32 +147,32 @@ public sealed class StatisticsEngine
         ArgumentNullException.ThrowIfNull(query);
         if (string.IsNullOrWhiteSpace(query.AccountId))
         {
-            throw new EngagementValidationException("account", query.AccountId, "the account is required");
+            throw new EngagementValidationException(nameof(StatisticsQuery.AccountId), query.AccountId, "AccountId is required");
         }
 
         if (string.IsNullOrWhiteSpace(query.Bot))
         {
-            throw new EngagementValidationException("apiKey", query.Bot, "the bot (or *) is required");
+            throw new EngagementValidationException(nameof(StatisticsQuery.Bot), query.Bot, "Bot (a bot id or *) is required");
         }
 
         if (query.Types is not { Count: > 0 } || query.Types.Any(static t => !Enum.IsDefined(t)) || query.Types.Distinct().Count() != query.Types.Count)
         {
-            throw new EngagementValidationException("types", string.Join(',', query.Types?.Select(t => (int)t) ?? []), "types must name at least one statistic type (0 to 18), each once");
+            throw new EngagementValidationException(nameof(StatisticsQuery.Types), string.Join(',', query.Types?.Select(t => (int)t) ?? []), "Types must name at least one statistic type (0 to 18), each once");
         }
 
         if (query.Scope == StatisticsScope.Account && query.Types.Contains(StatisticType.TagHit))
         {
-            throw new EngagementValidationException("types", "18", "type 18 (Tag Hit) is only available on the bot endpoint");
+            throw new EngagementValidationException(nameof(StatisticsQuery.Types), "18", "type 18 (Tag Hit) is only available in the bot scope");
         }
 
         if (query.Days is < 1 or > 30)
         {
-            throw new EngagementValidationException("days", query.Days.ToString(CultureInfo.InvariantCulture), $"invalid days '{query.Days}': expected a whole number of days from 1 to 30");
+            throw new EngagementValidationException(nameof(StatisticsQuery.Days), query.Days.ToString(CultureInfo.InvariantCulture), $"Days {query.Days} is not a whole number of days from 1 to 30");
         }
 
         if (!Enum.IsDefined(query.GroupMode))
         {
-            throw new EngagementValidationException("groupMode", query.GroupMode.ToString(), "invalid groupMode: expected hour, day, month or year");
+            throw new EngagementValidationException(nameof(StatisticsQuery.GroupMode), query.GroupMode.ToString(), $"GroupMode {query.GroupMode} is not defined");
         }
 
         ArgumentNullException.ThrowIfNull(query.TimeZone, nameof(query.TimeZone));

@@ -1,16 +1,20 @@
 using System.Globalization;
+using EngagementMetrics.Queries;
 using EngagementMetrics.Time;
 
-namespace EngagementMetrics.Queries;
+namespace EngagementMetrics.Json;
 
 /// <summary>
-/// Parses the documented request parameters (dates, aggregation, filters, channels, zone) with the documented
+/// Parses the trend parameters of the Kore.ai APIs (dates, aggregation, filters, channels, zone) with their documented
 /// leniency: values match case-insensitively, and <c>Non Interactive</c>, <c>NonInteractive</c>, <c>non_interactive</c>
 /// and <c>non-interactive</c> mean the same. Every failure is an <see cref="EngagementValidationException"/> that names
 /// the parameter (as the caller spells it) and the value.
 /// </summary>
-/// <remarks>Shared by the CLI and the HTTP endpoints so that both accept and refuse exactly the same input. Thread-safe.</remarks>
-public static class EngagementParameters
+/// <remarks>
+/// The protocol layer: the HTTP routes and the CLI bind a <see cref="TrendQuery"/> through
+/// <see cref="TrendQueryBinder"/>, which calls these, so both accept and refuse exactly the same input. Thread-safe.
+/// </remarks>
+public static class TrendParameters
 {
     /// <summary>Parses a <c>YYYY-MM-DD</c> calendar date.</summary>
     /// <exception cref="EngagementValidationException">Missing or not a valid date.</exception>

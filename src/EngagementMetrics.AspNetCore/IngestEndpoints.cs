@@ -1,0 +1,75 @@
+using EngagementMetrics;
+using EngagementMetrics.AspNetCore;
+using EngagementMetrics.Events;
+using EngagementMetrics.Json;
+using EngagementMetrics.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.AspNetCore.Builder;
+
+public static partial class EngagementEndpoints
+{
+    private const int MaxEventsPerRequest = 1_000_000;
+
+    /// <summary><c>POST /api/engagement/events</c>: a JSON array or <c>application/x-ndjson</c> body; <c>?mode=strict|lenient</c>.</summary>
+    public static RouteGroupBuilder MapIngestEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = Group(app, o => o.IngestSchemes);
+        group.MapPost("/api/engagement/events", (HttpContext context, IInteractionStore store, IOptions<EngagementEndpointOptions> options) => IngestAsync(context, store, options.Value));
+        return group;
+    }
+
+    private static async Task<IResult> IngestAsync(HttpContext context, IInteractionStore store, EngagementEndpointOptions options)
+    {
+        if (context.Request.ContentLength > options.MaxIngestBytes)
+        {
+            return IngestError(413, $"The body is larger than {options.MaxIngestBytes} bytes.");
+        }
+
+        var mode = context.Request.Query["mode"].FirstOrDefault()?.ToLowerInvariant() switch
+        {
+            null or "" or "strict" => AppendMode.Strict,
+            "lenient" => AppendMode.Lenient,
+            _ => (AppendMode?)null,
+        };
+        if (mode is null)
+        {
+            return IngestError(400, $"invalid mode '{context.Request.Query["mode"]}': expected strict or lenient");
+        }
+
+        // The body is read as a stream, batch by batch, by the same strict reader as files: never copied whole, never
+        // decoded to a string. Past MaxIngestBytes the read stops and the answer is 413, whatever was parsed.
+        var contentType = context.Request.ContentType ?? string.Empty;
+        var ndjson = contentType.Contains("ndjson", StringComparison.OrdinalIgnoreCase) || contentType.Contains("jsonl", StringComparison.OrdinalIgnoreCase);
+
+        // One request is one batch: one transaction of the store, its rejections named by line or index.
+        var body = new LimitedReadStream(context.Request.Body, options.MaxIngestBytes);
+        EventReadResult batch;
+        await using (var reader = new EventStreamReader(body, new EventReaderOptions { Format = ndjson ? EventFormat.JsonLines : EventFormat.JsonArray, BatchSize = MaxEventsPerRequest }, leaveOpen: true))
+        {
+            batch = await reader.ReadBatchAsync(context.RequestAborted) ?? EventJsonReader.ReadJsonLines(string.Empty);
+            if (!body.Exceeded && await reader.ReadBatchAsync(context.RequestAborted) is not null)
+            {
+                return IngestError(413, $"The body holds more than {MaxEventsPerRequest} events.");
+            }
+        }
+
+        if (body.Exceeded)
+        {
+            return IngestError(413, $"The body is larger than {options.MaxIngestBytes} bytes.");
+        }
+
+        try
+        {
+            return Json(200, IngestJson.Serialize(await store.AppendAsync(batch, mode.Value, context.RequestAborted), lines: ndjson));
+        }
+        catch (EventBatchRejectedException ex)
+        {
+            return Json(400, IngestJson.Serialize(IngestJson.ToDocument(0, 0, ex.Errors, lines: ndjson)));
+        }
+    }
+
+    private static IResult IngestError(int status, string message) => Json(status, IngestJson.SerializeError(message));
+}
