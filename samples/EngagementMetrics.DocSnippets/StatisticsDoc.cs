@@ -7,7 +7,7 @@ internal static class StatisticsDoc
     {
         #region chat-busier
         var engine = provider.GetRequiredService<EngagementEngine>();
-        var start = ChatBusierParameters.ParseStart("2023-05-19T00:00:00.000Z");     // Rocket.Chat's own errors on bad input
+        var start = RocketChatParameters.ParseStart("2023-05-19T00:00:00.000Z");     // Rocket.Chat's own errors on bad input
         var hourly = await engine.GetChatBusierHourlyAsync("my-bot", start);          // default zone UTC
         var weekly = await engine.GetChatBusierWeeklyAsync("my-bot", start, TimeZoneParser.Parse("Europe/Berlin"));
         string json = RocketChatJson.SerializeHourly(hourly);                         // {"hours":[{"users":3,"hour":22},...],"success":true}

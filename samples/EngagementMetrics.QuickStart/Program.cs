@@ -3,6 +3,7 @@ using EngagementMetrics.Events;
 using EngagementMetrics.Json;
 using EngagementMetrics.Queries;
 using EngagementMetrics.Storage;
+using EngagementMetrics.Time;
 using Microsoft.Extensions.DependencyInjection;
 
 var services = new ServiceCollection();
@@ -26,7 +27,7 @@ var trend = await engine.GetTrendAsync(new TrendQuery
     BotId = "st-demo",
     StartDate = new DateOnly(2025, 12, 1),
     EndDate = new DateOnly(2025, 12, 5),
-    TimeZone = EngagementParameters.ParseTimeZone("Asia/Kolkata", "timeZoneOffset"),
+    TimeZone = TimeZoneParser.Parse("Asia/Kolkata"),
     Aggregation = TrendAggregation.Daily,
 });
 
