@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace EngagementMetrics.AspNetCore;
 
@@ -15,19 +16,38 @@ public readonly record struct JwtValidation(string? AppId, string? Error)
 
 /// <summary>
 /// Validates the Kore.ai <c>auth</c> header: a compact JWT signed with HS256 by the app's client secret. Only HS256 is
-/// accepted (<c>none</c>, RS256, HS512 and everything else are refused, whatever the header says); the signature is
-/// compared in constant time; <c>exp</c> (required by default) and <c>nbf</c> are checked against the
-/// <see cref="TimeProvider"/> with a small skew.
+/// accepted (<c>none</c>, RS256, HS512 and everything else are refused, whatever the header says); <c>exp</c>
+/// (required by default) and <c>nbf</c> are checked against the <see cref="TimeProvider"/> with a small skew. No issuer
+/// or audience is required (Kore.ai's tokens carry none).
 /// </summary>
 /// <remarks>
-/// Small on purpose (no JWT package restores here): it implements exactly the subset Kore.ai's public API uses. The
-/// secret is looked up by the token's <c>appId</c> claim before the signature is checked; nothing of an unverified
+/// <para>
+/// The signature, algorithm and token type are checked by <c>Microsoft.IdentityModel.JsonWebTokens</c>
+/// (<see cref="JsonWebTokenHandler"/>, with <see cref="TokenValidationParameters.ValidAlgorithms"/> pinned to HS256).
+/// The secret is looked up by the token's <c>appId</c> claim before the signature is checked; nothing of an unverified
 /// token is trusted except to choose which secret to verify it with.
+/// </para>
+/// <para>
+/// Client secrets from <see cref="MinSecretLength"/> (16) bytes up are accepted: the library refuses HS256 keys shorter
+/// than 32 bytes (RFC 7518 asks for at least the hash size), and Kore.ai apps already issued with shorter secrets
+/// would otherwise stop working; below 16 bytes its signature provider refuses any key, and so does this class, with
+/// that reason. Only the creation of the HMAC is ours; the comparison stays the
+/// library's (constant time). Thread-safe.
+/// </para>
 /// </remarks>
 public sealed class Hs256JwtValidator
 {
     /// <summary>Longest accepted token, in characters.</summary>
     public const int MaxTokenLength = 8192;
+
+    /// <summary>Shortest accepted client secret, in bytes (128 bits, the floor of the library's HMAC signature provider).</summary>
+    public const int MinSecretLength = 16;
+
+    private const string NotCompact = "the token is not a compact JWT (header.payload.signature)";
+
+    private static readonly JsonWebTokenHandler Handler = new();
+
+    private static readonly CryptoProviderFactory Crypto = new() { CustomCryptoProvider = new HmacSha256OfAnyKeyLength() };
 
     private readonly TimeProvider _time;
     private readonly TimeSpan _skew;
@@ -60,53 +80,28 @@ public sealed class Hs256JwtValidator
             return Fail($"the token is longer than {MaxTokenLength} characters");
         }
 
-        var parts = token.Split('.');
-        if (parts.Length != 3 || parts[0].Length == 0 || parts[1].Length == 0 || parts[2].Length == 0)
+        if (RefuseHeader(token) is { } refusal)
         {
-            return Fail("the token is not a compact JWT (header.payload.signature)");
+            return Fail(refusal);
         }
 
-        if (Decode(parts[0]) is not { } headerBytes || Decode(parts[1]) is not { } payloadBytes || Decode(parts[2]) is not { } signature)
-        {
-            return Fail("the token is not valid base64url");
-        }
-
-        string? appId;
-        long? exp, nbf;
+        JsonWebToken jwt;
         try
         {
-            using var header = JsonDocument.Parse(headerBytes);
-            if (header.RootElement.ValueKind != JsonValueKind.Object
-                || !header.RootElement.TryGetProperty("alg", out var alg) || alg.ValueKind != JsonValueKind.String || alg.GetString() != "HS256")
-            {
-                return Fail("only HS256 tokens are accepted");
-            }
-
-            if (header.RootElement.TryGetProperty("typ", out var typ) && (typ.ValueKind != JsonValueKind.String || !string.Equals(typ.GetString(), "JWT", StringComparison.OrdinalIgnoreCase)))
-            {
-                return Fail("the token type is not JWT");
-            }
-
-            using var payload = JsonDocument.Parse(payloadBytes);
-            if (payload.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return Fail("the token payload is not a JSON object");
-            }
-
-            appId = payload.RootElement.TryGetProperty("appId", out var app) && app.ValueKind == JsonValueKind.String ? app.GetString() : null;
-            exp = NumericDate(payload.RootElement, "exp");
-            nbf = NumericDate(payload.RootElement, "nbf");
+            jwt = Handler.ReadJsonWebToken(token);
         }
-        catch (JsonException)
+        catch (SecurityTokenMalformedException)
         {
-            return Fail("the token is not valid JSON");
+            return Fail(NotCompact);
         }
-        catch (FormatException)
+        catch (ArgumentException)
         {
-            return Fail("the token has a malformed exp or nbf");
+            // The handler reads registered claims strictly: a payload that is not base64url JSON, or an exp or nbf
+            // that is not a number, is refused here.
+            return Fail("the token is malformed (not base64url JSON, or a malformed exp or nbf)");
         }
 
-        if (string.IsNullOrEmpty(appId))
+        if (!jwt.TryGetPayloadValue<string>("appId", out var appId) || string.IsNullOrEmpty(appId))
         {
             return Fail("the token has no appId claim");
         }
@@ -116,70 +111,113 @@ public sealed class Hs256JwtValidator
             return Fail("the token's app is not known");
         }
 
-        var expected = HMACSHA256.HashData(secret, Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]));
-        if (!CryptographicOperations.FixedTimeEquals(expected, signature))
+        if (secret.Length < MinSecretLength)
         {
-            return Fail("the token's signature is not valid");
+            return Fail($"the app's client secret is shorter than {MinSecretLength} bytes");
         }
 
+        // Without a configuration manager the handler completes synchronously: nothing here waits on I/O.
+        var result = Handler.ValidateTokenAsync(jwt, Parameters(secret)).GetAwaiter().GetResult();
+        return result.IsValid ? new JwtValidation(appId, null) : Fail(Reason(result.Exception));
+    }
+
+    private TokenValidationParameters Parameters(byte[] secret) => new()
+    {
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        IssuerSigningKey = new SymmetricSecurityKey(secret) { CryptoProviderFactory = Crypto },
+        RequireSignedTokens = true,
+        ValidateIssuer = false,
+        ValidateAudience = false,
+        ValidateLifetime = true,
+        RequireExpirationTime = _requireExpiration,
+        ClockSkew = _skew,
+        TypeValidator = (type, _, _) => string.IsNullOrEmpty(type) || string.Equals(type, "JWT", StringComparison.OrdinalIgnoreCase)
+            ? type ?? string.Empty
+            : throw new SecurityTokenInvalidTypeException("the token type is not JWT"),
+        // The handler's own lifetime check reads the system clock; this one reads the injected TimeProvider, in whole
+        // seconds as the claims are.
+        LifetimeValidator = (notBefore, expires, _, _) => CheckLifetime(notBefore, expires),
+    };
+
+    private bool CheckLifetime(DateTime? notBefore, DateTime? expires)
+    {
         var now = _time.GetUtcNow().ToUnixTimeSeconds();
         var skew = (long)_skew.TotalSeconds;
-        if (exp is null && _requireExpiration)
+        if (expires is null && _requireExpiration)
         {
-            return Fail("the token has no exp claim");
+            throw new SecurityTokenNoExpirationException("the token has no exp claim");
         }
 
-        if (exp is { } expires && now - skew >= expires)
+        if (expires is { } exp && now - skew >= UnixSeconds(exp))
         {
-            return Fail("the token has expired");
+            throw new SecurityTokenExpiredException("the token has expired");
         }
 
-        if (nbf is { } notBefore && now + skew < notBefore)
+        if (notBefore is { } nbf && now + skew < UnixSeconds(nbf))
         {
-            return Fail("the token is not valid yet");
+            throw new SecurityTokenNotYetValidException("the token is not valid yet");
         }
 
-        return new JwtValidation(appId, null);
+        return true;
+    }
+
+    private static long UnixSeconds(DateTime utc) => new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToUnixTimeSeconds();
+
+    // The reasons of the 401 body, in the words the validator used before it used the library; every other refusal
+    // (a wrong key, a tampered payload, a truncated signature) is a bad signature.
+    private static string Reason(Exception? exception) => exception switch
+    {
+        SecurityTokenNoExpirationException => "the token has no exp claim",
+        SecurityTokenExpiredException => "the token has expired",
+        SecurityTokenNotYetValidException => "the token is not valid yet",
+        SecurityTokenInvalidTypeException => "the token type is not JWT",
+        _ => "the token's signature is not valid",
+    };
+
+    // The algorithm is pinned before the handler reads the token, so that every other header (none, RS256, HS512,
+    // hs256, no alg, an alg that is not a string) is refused with the same reason; ValidAlgorithms pins it again.
+    private static string? RefuseHeader(string token)
+    {
+        var end = token.IndexOf('.', StringComparison.Ordinal);
+        if (end <= 0)
+        {
+            return NotCompact;
+        }
+
+        try
+        {
+            using var header = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(token[..end]));
+            return header.RootElement.ValueKind == JsonValueKind.Object
+                && header.RootElement.TryGetProperty("alg", out var alg)
+                && alg.ValueKind == JsonValueKind.String
+                && alg.ValueEquals(SecurityAlgorithms.HmacSha256)
+                ? null
+                : "only HS256 tokens are accepted";
+        }
+        catch (FormatException)
+        {
+            return "the token is not valid base64url";
+        }
+        catch (JsonException)
+        {
+            return "the token is not valid JSON";
+        }
     }
 
     private static JwtValidation Fail(string error) => new(null, error);
 
-    private static long? NumericDate(JsonElement payload, string name)
+    /// <summary>
+    /// Gives the library's HS256 signature provider an HMAC for keys shorter than 32 bytes, which its own factory
+    /// refuses. Asked only for keyed hash algorithms (one <c>byte[]</c> argument), never for signature providers, so
+    /// verification itself stays the library's.
+    /// </summary>
+    private sealed class HmacSha256OfAnyKeyLength : ICryptoProvider
     {
-        if (!payload.TryGetProperty(name, out var value))
-        {
-            return null;
-        }
+        public bool IsSupportedAlgorithm(string algorithm, params object[] args) =>
+            algorithm == SecurityAlgorithms.HmacSha256 && args is [byte[]];
 
-        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var seconds) ? seconds : throw new FormatException(name);
-    }
+        public object Create(string algorithm, params object[] args) => new HMACSHA256((byte[])args[0]);
 
-    // Strict base64url without padding (RFC 7515): other characters, padding or an impossible length are refused.
-    private static byte[]? Decode(string part)
-    {
-        if (part.Length % 4 == 1)
-        {
-            return null;
-        }
-
-        var text = new StringBuilder(part.Length + 3);
-        foreach (var c in part)
-        {
-            text.Append(c switch
-            {
-                >= 'A' and <= 'Z' or >= 'a' and <= 'z' or >= '0' and <= '9' => c,
-                '-' => '+',
-                '_' => '/',
-                _ => '\0',
-            });
-            if (text[^1] == '\0')
-            {
-                return null;
-            }
-        }
-
-        text.Append('=', (4 - (part.Length % 4)) % 4);
-        var buffer = new byte[part.Length];
-        return Convert.TryFromBase64String(text.ToString(), buffer, out var written) ? buffer[..written] : null;
+        public void Release(object cryptoInstance) => (cryptoInstance as IDisposable)?.Dispose();
     }
 }

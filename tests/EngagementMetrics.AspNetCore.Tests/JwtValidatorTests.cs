@@ -125,4 +125,23 @@ public sealed class JwtValidatorTests
 
         Validate($"{parts[0]}.{parts[1]}.{parts[2][..20]}").Error.Should().Contain("signature");
     }
+
+    [Fact]
+    public void A_client_secret_shorter_than_16_bytes_is_refused_with_that_reason()
+    {
+        var token = Token($$"""{"appId":"cs-app","exp":{{At(TimeSpan.FromMinutes(5))}}}""", secret: "fifteen-bytes-x");
+
+        _validator.Validate(token, _ => Encoding.UTF8.GetBytes("fifteen-bytes-x")).Error.Should().Be("the app's client secret is shorter than 16 bytes");
+        _validator.Validate(Token($$"""{"appId":"cs-app","exp":{{At(TimeSpan.FromMinutes(5))}}}""", secret: "sixteen-bytes-xy"), _ => Encoding.UTF8.GetBytes("sixteen-bytes-xy")).IsValid.Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_header_type_other_than_jwt_is_refused_and_no_type_is_allowed()
+    {
+        var payload = $$"""{"appId":"cs-app","exp":{{At(TimeSpan.FromMinutes(5))}}}""";
+
+        Validate(Token(payload, """{"alg":"HS256","typ":"at+jwt"}""")).Error.Should().Be("the token type is not JWT");
+        Validate(Token(payload, """{"alg":"HS256","typ":"jwt"}""")).IsValid.Should().BeTrue();
+        Validate(Token(payload, """{"alg":"HS256"}""")).IsValid.Should().BeTrue();
+    }
 }

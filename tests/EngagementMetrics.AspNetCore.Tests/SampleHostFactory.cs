@@ -17,6 +17,7 @@ public sealed class SampleHostFactory(IReadOnlyDictionary<string, string?> setti
 
     public string DatabasePath => Path.Combine(_directory, "engagement.db");
 
+    #region configure-web-host
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         // Not Development: the sample's appsettings.Development.json holds demo credentials the tests must not inherit.
@@ -33,6 +34,7 @@ public sealed class SampleHostFactory(IReadOnlyDictionary<string, string?> setti
             builder.ConfigureTestServices(services => services.AddSingleton(clock));
         }
     }
+    #endregion
 
     public override async ValueTask DisposeAsync()
     {
