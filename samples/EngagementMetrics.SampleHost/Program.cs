@@ -7,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddEngagementMetrics()
     .UseSqlite(builder.Configuration.GetConnectionString("Engagement") ?? "Data Source=engagement.db");
+builder.Services.AddHealthChecks();   // runs the store's check (engagement-store), added by UseSqlite
 builder.Services.AddAuthentication().AddEngagementMetricsSchemes();   // the documented header conventions (opt-in)
 builder.Services.Configure<EngagementEndpointOptions>(builder.Configuration.GetSection("EngagementMetrics:Endpoints"));
 builder.Services.Configure<StatisticsThrottleOptions>(builder.Configuration.GetSection("EngagementMetrics:Endpoints:Throttle"));
@@ -22,6 +23,6 @@ builder.Services.AddOptions<EngagementEndpointOptions>()
     });
 
 var app = builder.Build();
-app.MapGet("/healthz", () => Results.Text("ok"));
+app.MapHealthChecks("/healthz");   // 200 Healthy, or 503 Unhealthy when the store cannot be used
 app.MapEngagementMetrics();   // or MapKoreTrendEndpoints(), MapRocketChatEndpoints(), MapStatisticsEndpoints(), MapIngestEndpoints()
 app.Run();

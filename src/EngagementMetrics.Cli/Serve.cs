@@ -1,14 +1,20 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using EngagementMetrics.AspNetCore;
+using EngagementMetrics.PostgreSql;
+using EngagementMetrics.Sqlite;
 using EngagementMetrics.Statistics;
 using EngagementMetrics.Storage;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -75,6 +81,7 @@ internal static class Serve
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         builder.WebHost.UseUrls(urls);
         builder.Services.AddEngagementMetrics().UseStore(_ => target.Store);
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("engagement-store", _ => HealthCheckOf(target.Store), HealthStatus.Unhealthy, ["engagement", "store"]));
         builder.Services.AddAuthentication().AddEngagementMetricsSchemes();
 
         // The section binds straight onto the package options (every documented setting); serve adds only the
@@ -124,7 +131,7 @@ internal static class Serve
         app.Use(LogRequests(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(RequestLogCategory)));
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
         app.MapEngagementMetrics();
 
         if (demoData)
@@ -147,6 +154,24 @@ internal static class Serve
         await app.WaitForShutdownAsync(cancellationToken);
         await stdout.WriteLineAsync("engagement serve: stopped");
         return EngagementCli.Ok;
+    }
+
+    private static IHealthCheck HealthCheckOf(IInteractionStore store) => store switch
+    {
+        SqliteInteractionStore sqlite => new SqliteStoreHealthCheck(sqlite),
+        PostgreSqlInteractionStore postgres => new PostgreSqlStoreHealthCheck(postgres),
+        _ => throw new InvalidOperationException($"serve has no health check for {store.GetType().Name}"),
+    };
+
+    // {"status":"Healthy","checks":[{"name":"engagement-store","status":"Healthy","store":"SQLite file 'x.db'","description":"...: schema version 2"}]}
+    // with 200, or 503 when a check is unhealthy (the MapHealthChecks default).
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        var body = new HealthDocument(
+            report.Status.ToString(),
+            [.. report.Entries.Select(e => new HealthEntry(e.Key, e.Value.Status.ToString(), e.Value.Data.TryGetValue("store", out var store) ? store as string : null, e.Value.Description))]);
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body, ServeJson.Relaxed.HealthDocument), context.RequestAborted);
     }
 
     // Console logging for a service: single lines with a UTC timestamp, request lines on stdout, warnings and errors on
@@ -207,6 +232,25 @@ internal static class Serve
         var signature = B64(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.ASCII.GetBytes(header + "." + payload)));
         return $"{header}.{payload}.{signature}";
     }
+}
+
+/// <summary>The <c>/healthz</c> body: the overall status and each check's.</summary>
+internal sealed record HealthDocument(string Status, IReadOnlyList<HealthEntry> Checks);
+
+/// <summary>One check of <see cref="HealthDocument"/>: its name, status, the store it checked and what it found.</summary>
+internal sealed record HealthEntry(string Name, string Status, string? Store, string? Description);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(HealthDocument))]
+internal sealed partial class ServeJson : JsonSerializerContext
+{
+    // Store names as they are written ("SQLite file 'x.db'", not "\u0027x.db\u0027"): a JSON response, never HTML.
+    public static ServeJson Relaxed { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 }
 
 /// <summary>What <c>engagement serve</c> was asked for on its command line.</summary>

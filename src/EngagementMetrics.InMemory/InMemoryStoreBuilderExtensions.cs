@@ -1,5 +1,6 @@
 using System.Globalization;
 using EngagementMetrics.InMemory;
+using EngagementMetrics.Storage.Health;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,8 @@ public static class InMemoryStoreBuilderExtensions
     /// <summary>
     /// Uses one <see cref="InMemoryInteractionStore"/> (a singleton) as the store. Its options
     /// (<see cref="InMemoryStoreOptions"/>) go through <c>IOptions</c>, so configuration can bind them, and are validated
-    /// when the host starts. Idempotent.
+    /// when the host starts. Adds the store's health check (<see cref="InMemoryStoreHealthCheck"/>, named
+    /// <c>engagement-store</c>). Idempotent.
     /// </summary>
     /// <param name="builder">The builder from <c>AddEngagementMetrics()</c>.</param>
     /// <param name="configure">Optional store settings.</param>
@@ -26,6 +28,7 @@ public static class InMemoryStoreBuilderExtensions
 
         options.ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InMemoryStoreOptions>, InMemoryStoreOptionsValidator>());
+        StoreHealthRegistration.Register(builder.Services, _ => new InMemoryStoreHealthCheck());
         return builder.UseStore(sp => new InMemoryInteractionStore(sp.GetRequiredService<IOptions<InMemoryStoreOptions>>().Value));
     }
 

@@ -88,6 +88,8 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarge
 
     internal RelationalNames Names => _store.Names;
 
+    internal RelationalInteractionStore Relational => _store;
+
     internal NpgsqlDataSource DataSource => _dataSource;
 
     internal static void Validate(PostgreSqlStoreOptions options)

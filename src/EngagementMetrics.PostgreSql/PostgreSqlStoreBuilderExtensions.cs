@@ -1,5 +1,6 @@
 using EngagementMetrics;
 using EngagementMetrics.PostgreSql;
+using EngagementMetrics.Storage.Health;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -11,7 +12,8 @@ public static class PostgreSqlStoreBuilderExtensions
 {
     /// <summary>
     /// Uses one <see cref="PostgreSqlInteractionStore"/> (a singleton) on the database of <paramref name="connectionString"/>.
-    /// The options are validated when the host starts (connection string, schema, table prefix).
+    /// The options are validated when the host starts (connection string, schema, table prefix). Adds the store's health
+    /// check (<see cref="PostgreSqlStoreHealthCheck"/>, named <c>engagement-store</c>) for <c>MapHealthChecks</c>.
     /// </summary>
     public static EngagementMetricsBuilder UsePostgreSql(this EngagementMetricsBuilder builder, string connectionString, Action<PostgreSqlStoreOptions>? configure = null)
     {
@@ -43,6 +45,7 @@ public static class PostgreSqlStoreBuilderExtensions
     {
         builder.Services.AddOptions<PostgreSqlStoreOptions>().Configure(configure).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgreSqlStoreOptions>, PostgreSqlStoreOptionsValidator>());
+        StoreHealthRegistration.Register(builder.Services, sp => new PostgreSqlStoreHealthCheck(sp.GetRequiredService<PostgreSqlInteractionStore>()));
     }
 
     private sealed class PostgreSqlStoreOptionsValidator : IValidateOptions<PostgreSqlStoreOptions>

@@ -82,6 +82,8 @@ public sealed class SqliteInteractionStore : IInteractionStore, IAppendTarget, I
 
     internal RelationalNames Names => _store.Names;
 
+    internal RelationalInteractionStore Relational => _store;
+
     internal ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default) => _store.OpenConnectionAsync(cancellationToken);
 
     /// <summary>Checks options the way the DI validator does; returns the normalised connection string.</summary>
@@ -143,14 +145,22 @@ public sealed class SqliteInteractionStore : IInteractionStore, IAppendTarget, I
             $"CREATE TABLE {Names.History} (bot_id TEXT NOT NULL, day INTEGER NOT NULL, segment INTEGER NOT NULL, event_count INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY (bot_id, day, segment))",
         ];
 
-        protected internal override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+        protected internal override ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+            OpenAsync(connectionString, ReadOnly, cancellationToken);
+
+        // A health probe sees the file as it is now: a connection of its own (a pooled one keeps reading a file that was
+        // deleted or replaced under it), read-only so that it never creates or writes anything.
+        protected override ValueTask<DbConnection> OpenProbeConnectionAsync(CancellationToken cancellationToken) =>
+            OpenAsync(new SqliteConnectionStringBuilder(connectionString) { Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString(), readOnly: true, cancellationToken);
+
+        private async ValueTask<DbConnection> OpenAsync(string target, bool readOnly, CancellationToken cancellationToken)
         {
-            var connection = new SqliteConnection(connectionString);
+            var connection = new SqliteConnection(target);
             try
             {
                 await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
                 await using var pragma = connection.CreateCommand();
-                if (ReadOnly)
+                if (readOnly)
                 {
                     // No journal mode is set (that writes the header). Reading the schema cookie reads the header, so
                     // a file that is not a database fails here, as it does on journal_mode when writing.
@@ -190,6 +200,7 @@ public sealed class SqliteInteractionStore : IInteractionStore, IAppendTarget, I
                 SqliteCorrupt => $"is damaged ({sqlite})",
                 SqliteCantOpen or SqliteIoError when Directory.Exists(path) => "is a directory, not a database file",
                 SqliteCantOpen when ReadOnly && !File.Exists(path) => "does not exist (a read-only store creates nothing)",
+                SqliteCantOpen when !File.Exists(path) && (string.IsNullOrEmpty(directory) || Directory.Exists(directory)) => "does not exist (deleted since the store opened it?)",
                 SqliteCantOpen when directory is { Length: > 0 } && !Directory.Exists(directory) => $"cannot be created: the directory '{directory}' does not exist",
                 _ => $"cannot be opened ({sqlite})",
             };

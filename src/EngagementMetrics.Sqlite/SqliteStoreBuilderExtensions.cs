@@ -1,5 +1,6 @@
 using EngagementMetrics;
 using EngagementMetrics.Sqlite;
+using EngagementMetrics.Storage.Health;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,8 @@ public static class SqliteStoreBuilderExtensions
 {
     /// <summary>
     /// Uses one <see cref="SqliteInteractionStore"/> (a singleton) on the database of <paramref name="connectionString"/>.
-    /// The options are validated when the host starts (connection string, table prefix).
+    /// The options are validated when the host starts (connection string, table prefix). Adds the store's health check
+    /// (<see cref="SqliteStoreHealthCheck"/>, named <c>engagement-store</c>) for <c>MapHealthChecks</c>.
     /// </summary>
     /// <param name="builder">The builder from <c>AddEngagementMetrics()</c>.</param>
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string, e.g. <c>Data Source=engagement.db</c>.</param>
@@ -26,6 +28,7 @@ public static class SqliteStoreBuilderExtensions
             })
             .ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteStoreOptions>, SqliteStoreOptionsValidator>());
+        StoreHealthRegistration.Register(builder.Services, sp => new SqliteStoreHealthCheck(sp.GetRequiredService<SqliteInteractionStore>()));
         return builder.UseStore(sp => new SqliteInteractionStore(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value));
     }
 

@@ -26,7 +26,7 @@ public sealed class ServeLifecycleTests : IDisposable
     public async Task A_stop_signal_ends_serve_with_exit_code_0_within_5_seconds(string signal)
     {
         await using var serve = await ServeProcess.StartAsync(_directory, IngestKey);
-        (await serve.Http.GetStringAsync("/healthz")).Should().Be("ok");
+        (await serve.Http.GetAsync("/healthz")).StatusCode.Should().Be(HttpStatusCode.OK);
 
         await serve.SignalAsync(signal);
 
@@ -91,6 +91,31 @@ public sealed class ServeLifecycleTests : IDisposable
 
         serve.StandardOutput.Should().NotContain("EngagementMetrics.Requests");
         serve.StandardOutput.Should().Contain("engagement serve: stopped");
+    }
+
+    [Fact]
+    public async Task Healthz_answers_503_naming_the_store_when_its_file_is_gone_and_200_again_once_it_is_back()
+    {
+        await using var serve = await ServeProcess.StartAsync(_directory, IngestKey);
+        var file = Path.Combine(_directory, "engagement.db");
+        (await serve.Http.GetAsync("/healthz")).StatusCode.Should().Be(HttpStatusCode.OK);
+        var copy = file + ".saved";
+        File.Copy(file, copy);
+
+        File.Delete(file);
+        using (var response = await serve.Http.GetAsync("/healthz"))
+        {
+            response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+            response.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
+            (await response.Content.ReadAsStringAsync()).Should().Be(
+                $$"""{"status":"Unhealthy","checks":[{"name":"engagement-store","status":"Unhealthy","store":"SQLite file '{{file}}'","description":"SQLite file '{{file}}' does not exist (deleted since the store opened it?)"}]}""");
+        }
+
+        File.Move(copy, file);
+        (await serve.Http.GetAsync("/healthz")).StatusCode.Should().Be(HttpStatusCode.OK);
+        await serve.SignalAsync("TERM");
+        (await serve.WaitForExitAsync(StopWithin)).Should().BeTrue();
+        serve.StandardError.Should().Contain("Health check engagement-store with status Unhealthy").And.NotContain("   at ", "the log says why in a line, without a stack trace");
     }
 
     [Fact]

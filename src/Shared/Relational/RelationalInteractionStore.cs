@@ -99,6 +99,25 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
         }
     }
 
+    /// <summary>
+    /// One round trip that shows the store usable: the schema is ready (created, migrated or checked once, as on first
+    /// use), then a new connection reads the schema version, which must be this library's.
+    /// </summary>
+    /// <returns>What was checked, e.g. <c>SQLite file 'bots.db': schema version 2</c>.</returns>
+    /// <exception cref="EngagementStoreException">The store cannot be used; the message says why in one line.</exception>
+    public async Task<string> CheckHealthAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenProbeConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var version = await ReadSchemaVersionAsync(connection, null, cancellationToken).ConfigureAwait(false);
+        if (version != SchemaVersion)
+        {
+            throw version > SchemaVersion ? NewerSchema(version) : OlderSchema(version);
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{Description}: schema version {version}");
+    }
+
     public async ValueTask<IReadOnlyList<string>> GetBotIdsAsync(string accountId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(accountId);
@@ -157,7 +176,7 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
 
             await using var transaction = await BeginMigrationAsync(connection, cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, transaction, $"CREATE TABLE IF NOT EXISTS {Names.SchemaVersion} (version integer NOT NULL, applied_utc text NOT NULL)", cancellationToken).ConfigureAwait(false);
-            var current = Convert.ToInt32(await ScalarAsync(connection, transaction, $"SELECT COALESCE(MAX(version), 0) FROM {Names.SchemaVersion}", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            var current = await ReadSchemaVersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
             if (current > SchemaVersion)
             {
                 throw NewerSchema(current);
@@ -194,7 +213,7 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
     private async Task CheckSchemaAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         var current = await TableExistsAsync(connection, Names.SchemaVersion, cancellationToken).ConfigureAwait(false)
-            ? Convert.ToInt32(await ScalarAsync(connection, null, $"SELECT COALESCE(MAX(version), 0) FROM {Names.SchemaVersion}", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture)
+            ? await ReadSchemaVersionAsync(connection, null, cancellationToken).ConfigureAwait(false)
             : 0;
         if (current == 0)
         {
@@ -212,6 +231,9 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
         }
     }
 
+    private async Task<int> ReadSchemaVersionAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken) =>
+        Convert.ToInt32(await ScalarAsync(connection, transaction, $"SELECT COALESCE(MAX(version), 0) FROM {Names.SchemaVersion}", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+
     // Version 1 kept a full row per event with three indexes; version 2 cannot be derived from it in place without
     // rewriting every event, so the database is refused, untouched, with the way to rebuild it.
     private EngagementStoreException OlderSchema(int current) => new(
@@ -226,6 +248,9 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
     protected abstract IReadOnlyList<string> Schema { get; }
 
     protected internal abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>The connection of a health probe (<see cref="CheckHealthAsync"/>); by default one like any other.</summary>
+    protected virtual ValueTask<DbConnection> OpenProbeConnectionAsync(CancellationToken cancellationToken) => OpenConnectionAsync(cancellationToken);
 
     /// <summary>Whether the table exists (a name from <see cref="Names"/>, schema-qualified where the dialect has schemas).</summary>
     protected abstract ValueTask<bool> TableExistsAsync(DbConnection connection, string table, CancellationToken cancellationToken);

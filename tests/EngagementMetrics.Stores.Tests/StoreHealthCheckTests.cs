@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Sockets;
+using EngagementMetrics.InMemory;
+using EngagementMetrics.PostgreSql;
+using EngagementMetrics.Sqlite;
+using EngagementMetrics.Stores.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using static EngagementMetrics.Tests.Support.TestEvents;
+
+namespace EngagementMetrics.Stores.Tests;
+
+/// <summary>Each store's health check makes a real round trip and says in one line what it found.</summary>
+public sealed class SqliteStoreHealthCheckTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("em-health-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_usable_file_is_healthy_and_named_with_its_schema_version()
+    {
+        var file = Path.Combine(_directory, "ok.db");
+        var store = new SqliteInteractionStore($"Data Source={file}");
+        await store.AppendAsync([Event("u1", "2025-01-01T10:00:00Z")]);
+
+        var result = await new SqliteStoreHealthCheck(store).CheckHealthAsync(new HealthCheckContext());
+
+        result.Status.Should().Be(HealthStatus.Healthy);
+        result.Description.Should().Be($"SQLite file '{file}': schema version 2");
+        result.Data["store"].Should().Be($"SQLite file '{file}'");
+    }
+
+    [Fact]
+    public async Task A_file_deleted_under_a_running_store_is_unhealthy_though_pooled_connections_still_read_it()
+    {
+        var file = Path.Combine(_directory, "gone.db");
+        var store = new SqliteInteractionStore($"Data Source={file}");
+        await store.AppendAsync([Event("u1", "2025-01-01T10:00:00Z")]);
+        var check = new SqliteStoreHealthCheck(store);
+        (await check.CheckHealthAsync(new HealthCheckContext())).Status.Should().Be(HealthStatus.Healthy);
+
+        File.Delete(file);
+
+        var result = await check.CheckHealthAsync(new HealthCheckContext());
+        result.Status.Should().Be(HealthStatus.Unhealthy);
+        result.Description.Should().Be($"SQLite file '{file}' does not exist (deleted since the store opened it?)");
+        result.Exception.Should().BeNull("an expected condition is a line, not a stack trace in the log");
+        File.Exists(file).Should().BeFalse("the probe creates nothing");
+    }
+
+    [Fact]
+    public async Task A_path_that_is_not_a_database_is_unhealthy_with_the_reason()
+    {
+        var file = Path.Combine(_directory, "text.db");
+        await File.WriteAllTextAsync(file, "this is a text file, not a SQLite database, and long enough to hold a header.......................");
+
+        var result = await new SqliteStoreHealthCheck(new SqliteInteractionStore($"Data Source={file}")).CheckHealthAsync(new HealthCheckContext());
+
+        result.Status.Should().Be(HealthStatus.Unhealthy);
+        result.Description.Should().Be($"SQLite file '{file}' is not a database");
+    }
+
+    [Fact]
+    public async Task Each_Use_registers_one_store_check_and_the_last_store_chosen_is_the_one_checked()
+    {
+        // The host asks for health (AddHealthChecks, which needs logging); the store's Use... adds its check.
+        var services = new ServiceCollection().AddLogging();
+        services.AddHealthChecks();
+        services.AddEngagementMetrics().UseSqlite($"Data Source={Path.Combine(_directory, "di.db")}");
+        await using (var provider = services.BuildServiceProvider())
+        {
+            var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+            report.Entries.Should().ContainSingle().Which.Key.Should().Be("engagement-store");
+            report.Entries["engagement-store"].Description.Should().EndWith("di.db': schema version 2");
+            report.Entries["engagement-store"].Tags.Should().BeEquivalentTo("engagement", "store");
+        }
+
+        services.AddEngagementMetrics().UseInMemoryStore();
+        await using (var provider = services.BuildServiceProvider())
+        {
+            var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+            report.Entries.Should().ContainSingle().Which.Value.Description.Should().Be("in-memory store");
+            report.Status.Should().Be(HealthStatus.Healthy);
+        }
+    }
+}
+
+/// <summary>The PostgreSQL store's check: a round trip to a real server, and a stopped one.</summary>
+public sealed class PostgreSqlStoreHealthCheckTests
+{
+    [Fact]
+    public async Task A_server_that_is_not_running_is_unhealthy_and_named_without_a_password()
+    {
+        var port = ClosedPort();
+        await using var store = new PostgreSqlInteractionStore(new PostgreSqlStoreOptions
+        {
+            ConnectionString = $"Host=127.0.0.1;Port={port};Username=em;Password=secret-password;Database=bots;Timeout=3",
+        });
+
+        var result = await new PostgreSqlStoreHealthCheck(store).CheckHealthAsync(new HealthCheckContext());
+
+        result.Status.Should().Be(HealthStatus.Unhealthy);
+        result.Description.Should().StartWith($"PostgreSQL database 127.0.0.1:{port}/bots cannot be reached").And.NotContain("secret-password");
+        result.Description.Should().NotContain("\n");
+    }
+
+    // A loopback port nothing listens on: taken, then released.
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>The PostgreSQL store's check against the test server.</summary>
+[RequiresPostgres]
+public sealed class PostgreSqlStoreHealthCheckServerTests : IAsyncLifetime
+{
+    private readonly ThrowAwaySchemas _schemas = new("health_");
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _schemas.DropAllAsync();
+
+    [StoreFact]
+    public async Task A_reachable_server_is_healthy_with_the_schema_version()
+    {
+        var store = _schemas.Create();
+
+        var result = await new PostgreSqlStoreHealthCheck(store).CheckHealthAsync(new HealthCheckContext());
+
+        result.Status.Should().Be(HealthStatus.Healthy, result.Description);
+        result.Description.Should().StartWith("PostgreSQL database").And.EndWith(": schema version 2");
+    }
+}
