@@ -19,9 +19,41 @@ internal static class Demo
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var seed = new Option<int>("--seed") { Description = "Seed of the synthetic history.", DefaultValueFactory = _ => 2025 };
-        var command = new Command("demo", "Generates a realistic synthetic bot history and shows its engagement trend as a table and as JSON.") { seed };
-        command.SetAction((parse, cancellationToken) => EngagementCli.GuardAsync(stderr, () => Demo.RunAsync(parse.GetValue(seed), stdout, cancellationToken)));
+        var export = new Option<string?>("--export") { Description = "Write the demo's events to this JSON Lines file (- for standard output) instead of showing the trend, to go on with ingest and trend --store." };
+        var command = new Command("demo", "Generates a realistic synthetic bot history and shows its engagement trend as a table and as JSON.") { seed, export };
+        command.SetAction((parse, cancellationToken) => EngagementCli.GuardAsync(stderr, () => parse.GetValue(export) is { } file
+            ? ExportAsync(parse.GetValue(seed), file, stdout, stderr, cancellationToken)
+            : RunAsync(parse.GetValue(seed), stdout, cancellationToken)));
         return command;
+    }
+
+    /// <summary>Writes the demo's events as JSON Lines and says what to run next.</summary>
+    public static async Task<int> ExportAsync(int seed, string file, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var events = Generate(seed);
+        if (file == "-")
+        {
+            await using var output = Console.OpenStandardOutput();
+            await EventJsonWriter.WriteJsonLinesAsync(output, events, cancellationToken);
+            await stderr.WriteLineAsync($"demo: {events.Count} events of bot {BotId} written to standard output");
+            return EngagementCli.Ok;
+        }
+
+        try
+        {
+            await using var stream = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16, useAsync: true);
+            await EventJsonWriter.WriteJsonLinesAsync(stream, events, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new EngagementValidationException("--export", file, $"invalid --export '{file}': {ex.Message}");
+        }
+
+        var store = Path.ChangeExtension(Path.GetFileName(file), ".db");
+        await stdout.WriteLineAsync($"demo: {events.Count} events of bot {BotId} written to {file}");
+        await stdout.WriteLineAsync($"  next: engagement ingest --store sqlite:{store} --events {file}");
+        await stdout.WriteLineAsync($"        engagement trend --store sqlite:{store} --bot {BotId} --start-date {Start:yyyy-MM-dd} --end-date {End:yyyy-MM-dd} --aggregation-type daily --time-zone {Zone}");
+        return EngagementCli.Ok;
     }
 
     public const string BotId = "demo-bot";

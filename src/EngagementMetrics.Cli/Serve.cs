@@ -74,9 +74,32 @@ internal static class Serve
     {
         var (storeSpec, urls, demoData, logLevel) = settings;
         var spec = storeSpec ?? "sqlite:engagement.db";
+        WebApplicationBuilder builder;
+        try
+        {
+            builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
+            builder.Configuration.AddJsonFile("appsettings.json", optional: true).AddEnvironmentVariables();
+        }
+        catch (InvalidDataException ex)
+        {
+            throw ConfigurationFileError(ex);
+        }
+
+        // Bind the settings before anything is opened, so a value of the wrong type is one line and no file is created.
+        var section = builder.Configuration.GetSection(Section);
+        ServeCredentials credentials;
+        try
+        {
+            _ = section.Get<EngagementEndpointOptions>();
+            _ = section.GetSection("Throttle").Get<StatisticsThrottleOptions>();
+            credentials = section.Get<ServeCredentials>() ?? new ServeCredentials();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new EngagementValidationException(Section, null, $"invalid settings: {ex.Message}");
+        }
+
         await using var target = await StoreSpec.OpenAsync(spec, readOnly: false, cancellationToken);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
-        builder.Configuration.AddJsonFile("appsettings.json", optional: true).AddEnvironmentVariables();
         ConfigureLogging(builder.Logging, logLevel);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         builder.WebHost.UseUrls(urls);
@@ -86,8 +109,6 @@ internal static class Serve
 
         // The section binds straight onto the package options (every documented setting); serve adds only the
         // Rocket.Chat users and statistics tokens it checks itself, and with --demo-data a throw-away app and key.
-        var section = builder.Configuration.GetSection(Section);
-        var credentials = section.Get<ServeCredentials>() ?? new ServeCredentials();
         builder.Services.Configure<EngagementEndpointOptions>(section);
         builder.Services.Configure<StatisticsThrottleOptions>(section.GetSection("Throttle"));
         string? demoToken = null;
@@ -126,6 +147,7 @@ internal static class Serve
         });
 
         await using var app = builder.Build();
+
         // The request log first, so it sees the answers authentication and authorization give (401, 403) too; named
         // here, they are not added again ahead of it.
         app.Use(LogRequests(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(RequestLogCategory)));
@@ -154,6 +176,17 @@ internal static class Serve
         await app.WaitForShutdownAsync(cancellationToken);
         await stdout.WriteLineAsync("engagement serve: stopped");
         return EngagementCli.Ok;
+    }
+
+    // appsettings.json that does not parse, named with its line and byte (1-based) in the CLI's words.
+    private static EngagementValidationException ConfigurationFileError(InvalidDataException ex)
+    {
+        var file = Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json");
+        var where = ex.InnerException?.InnerException is JsonException { LineNumber: { } line, BytePositionInLine: { } position }
+            ? $" (line {line + 1}, byte {position + 1})"
+            : string.Empty;
+        var what = ex.InnerException is FormatException { InnerException: JsonException } ? "is not valid JSON" : $"cannot be read: {ex.InnerException?.Message ?? ex.Message}";
+        return new EngagementValidationException("appsettings.json", file, $"invalid settings: {file} {what}{where}");
     }
 
     private static IHealthCheck HealthCheckOf(IInteractionStore store) => store switch
