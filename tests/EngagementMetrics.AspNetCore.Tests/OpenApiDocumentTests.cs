@@ -16,18 +16,14 @@ namespace EngagementMetrics.AspNetCore.Tests;
 /// </summary>
 public sealed class OpenApiDocumentTests : IAsyncLifetime
 {
-    private const string Secret = "kore-client-secret-0123456789";
-    private const string Endpoints = "EngagementMetrics:Endpoints:";
-    private const string Credentials = "Sample:Credentials:";
-    private static readonly DateTimeOffset Now = new(2025, 12, 7, 12, 0, 0, TimeSpan.Zero);
+    // The same app, secret, setting prefixes and clock as EndpointTests.
+    private const string Secret = EndpointTests.Secret;
+    private const string Endpoints = EndpointTests.Endpoints;
+    private const string Credentials = EndpointTests.Credentials;
+    private static readonly DateTimeOffset Now = EndpointTests.Now;
     private SampleHostFactory _factory = null!;
     private HttpClient _client = null!;
     private JsonElement _document;
-
-    private sealed class Clock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 
     public async Task InitializeAsync()
     {
@@ -55,7 +51,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
                 [Credentials + "StatisticsTokens:2:AccountId"] = "acme",
                 [Credentials + "StatisticsTokens:2:BotId"] = "ghost",
             },
-            new Clock(Now));
+            new EndpointTests.Clock(Now));
         _client = _factory.CreateClient();
         var store = _factory.Services.GetRequiredService<IInteractionStore>();
         var read = EventJsonReader.ReadJsonLines(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "TestData", "kore-v2-events.jsonl")));
