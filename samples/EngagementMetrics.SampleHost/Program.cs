@@ -11,6 +11,7 @@ builder.Services.AddHealthChecks();   // runs the store's check (engagement-stor
 builder.Services.AddAuthentication().AddEngagementMetricsSchemes();   // the documented header conventions (opt-in)
 builder.Services.Configure<EngagementEndpointOptions>(builder.Configuration.GetSection("EngagementMetrics:Endpoints"));
 builder.Services.Configure<StatisticsThrottleOptions>(builder.Configuration.GetSection("EngagementMetrics:Endpoints:Throttle"));
+builder.Services.AddEngagementMetricsOpenApi();   // their OpenAPI document, /openapi/v1.json (.NET 10)
 
 // Rocket.Chat users and Xenioo tokens are the host's own business: here a small configuration-backed directory
 // stands in for your user store. Replace ConfiguredCredentials with a lookup in your database.
@@ -24,5 +25,6 @@ builder.Services.AddOptions<EngagementEndpointOptions>()
 
 var app = builder.Build();
 app.MapHealthChecks("/healthz");   // 200 Healthy, or 503 Unhealthy when the store cannot be used
+app.MapOpenApi();   // GET /openapi/v1.json
 app.MapEngagementMetrics();   // or MapKoreTrendEndpoints(), MapRocketChatEndpoints(), MapStatisticsEndpoints(), MapIngestEndpoints()
 app.Run();

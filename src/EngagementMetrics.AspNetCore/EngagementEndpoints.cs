@@ -28,8 +28,9 @@ public static partial class EngagementEndpoints
         return app;
     }
 
-    // A family's routes under the prefix, open only to an authenticated user of the family's schemes.
-    private static RouteGroupBuilder Group(IEndpointRouteBuilder app, Func<EngagementEndpointOptions, string> schemes)
+    // A family's routes under the prefix, open only to an authenticated user of the family's schemes, tagged with the
+    // family's name in the OpenAPI document.
+    private static RouteGroupBuilder Group(IEndpointRouteBuilder app, ApiFamily family, Func<EngagementEndpointOptions, string> schemes)
     {
         if (app.ServiceProvider.GetService<IAuthenticationSchemeProvider>() is null)
         {
@@ -41,6 +42,7 @@ public static partial class EngagementEndpoints
         var prefix = options.RoutePrefix;
         var group = app.MapGroup(string.IsNullOrEmpty(prefix) ? string.Empty : "/" + prefix.Trim('/'));
         group.RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = schemes(options) });
+        group.WithTags(ApiDescriptions.Tag(family));
         return group;
     }
 

@@ -26,11 +26,26 @@ public static partial class EngagementEndpoints
     /// <summary><c>POST /api/engagement/events</c>: a JSON array or <c>application/x-ndjson</c> body; <c>?mode=strict|lenient</c>.</summary>
     public static RouteGroupBuilder MapIngestEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = Group(app, o => o.IngestSchemes);
+        var group = Group(app, ApiFamily.Ingest, o => o.IngestSchemes);
         group.MapPost("/api/engagement/events", (HttpContext context, IInteractionStore store, IOptions<EngagementEndpointOptions> options, ILoggerFactory logs) =>
-            IngestAsync(context, store, options.Value, logs.CreateLogger(IngestLogCategory)));
+                IngestAsync(context, store, options.Value, logs.CreateLogger(IngestLogCategory)))
+            .Describe(
+                "IngestEvents",
+                "Stores interaction events: a JSON array or JSON Lines, one request one batch",
+                "Idempotent on (botId, eventId). Strict (default): one bad event refuses the batch (400, nothing stored). Lenient: the valid events are stored and the bad ones listed in rejected.",
+                IngestOperation)
+            .Answers<IngestResponse>(200, "Stored: the counts, and in lenient mode the rejected records.")
+            .Answers<IngestResponse>(400, "Strict mode and a bad event: nothing stored, every rejected record listed.")
+            .Answers<IngestErrorResponse>(400, "mode is neither strict nor lenient.")
+            .Answers<IngestErrorResponse>(401, "No X-Api-Key, or not one of the configured keys.")
+            .Answers<IngestErrorResponse>(413, "The body is larger than MaxIngestBytes (default 10 MiB) or holds more than 1,000,000 events.");
         return group;
     }
+
+    private static readonly ApiOperation IngestOperation = new(ApiFamily.Ingest,
+    [
+        new("mode", ApiParameterPlace.Query, "strict (default): a bad event refuses the whole batch; lenient: store the valid events, list the rest. Any letter case.") { Values = ["strict", "lenient"], Default = "strict" },
+    ], ApiBody.Events);
 
     private static async Task<IResult> IngestAsync(HttpContext context, IInteractionStore store, EngagementEndpointOptions options, ILogger log)
     {

@@ -15,10 +15,55 @@ public static partial class EngagementEndpoints
     /// <summary>Kore.ai <c>POST /api/public/bot/{botId}/userEngagementTrend</c> (v1) and <c>.../{streamId}/v2/userEngagementTrend</c> (v2).</summary>
     public static RouteGroupBuilder MapKoreTrendEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = Group(app, o => o.KoreSchemes);
-        group.MapPost("/api/public/bot/{botId}/userEngagementTrend", (HttpContext context, string botId, EngagementEngine engine) => KoreTrendAsync(context, engine, botId, version: 1));
-        group.MapPost("/api/public/bot/{streamId}/v2/userEngagementTrend", (HttpContext context, string streamId, EngagementEngine engine) => KoreTrendAsync(context, engine, streamId, version: 2));
+        var group = Group(app, ApiFamily.Kore, o => o.KoreSchemes);
+        group.MapPost("/api/public/bot/{botId}/userEngagementTrend", (HttpContext context, string botId, EngagementEngine engine) => KoreTrendAsync(context, engine, botId, version: 1))
+            .Describe(
+                "KoreUserEngagementTrendV1",
+                "Kore.ai User Engagement Trend (v1): unique users per day or hour, in UTC",
+                "Parameters as query parameters, or the same names in a JSON body's \"filters\" object (the query string wins; \"channel\" is accepted for \"channels\"). One data point per day: {\"date\",\"users\"} when daily, {\"date\",\"0 - 1\",...,\"23 - 0\"} when hourly.",
+                KoreOperation(version: 1))
+            .Answers<KoreV1Response<KoreHourlyPoint>>(200, "The v1 document: hourly data points (aggregation_type Hourly or absent).")
+            .Answers<KoreV1Response<KoreDailyPoint>>(200, "The v1 document: daily data points (aggregation_type Daily).")
+            .KoreErrors();
+        group.MapPost("/api/public/bot/{streamId}/v2/userEngagementTrend", (HttpContext context, string streamId, EngagementEngine engine) => KoreTrendAsync(context, engine, streamId, version: 2))
+            .Describe(
+                "KoreUserEngagementTrendV2",
+                "Kore.ai User Engagement Trend (v2): unique, new and returning users per day or hour in a time zone",
+                "Parameters as query parameters, or the same names in a JSON body's \"filters\" object (the query string wins; \"channel\" is accepted for \"channels\"). The summary, three series of one data point per local day, and the filters applied, echoed in lower case.",
+                KoreOperation(version: 2))
+            .Answers<KoreV2Response<KoreHourlyPoint>>(200, "The v2 document: hourly data points (aggregation_type hourly or absent).")
+            .Answers<KoreV2Response<KoreDailyPoint>>(200, "The v2 document: daily data points (aggregation_type daily).")
+            .KoreErrors();
         return group;
+    }
+
+    private static RouteHandlerBuilder KoreErrors(this RouteHandlerBuilder route) => route
+        .Answers<KoreErrorResponse>(400, "A parameter is missing or invalid (named with its value), or the body is not JSON.")
+        .Answers<KoreErrorResponse>(401, "No auth header, or a JWT that is not valid (signature, algorithm, expiry, unknown appId).")
+        .Answers<KoreErrorResponse>(403, "The app may not read this bot.")
+        .Answers<KoreErrorResponse>(404, "No such bot.");
+
+    // The seeds' parameters: v1 (000) takes the dates, aggregation and channels and means UTC; v2 (001) adds the
+    // conversation filters and the zone. Values match in any letter case ("Non Interactive", "non_interactive").
+    private static ApiOperation KoreOperation(int version)
+    {
+        var names = TrendParameterNames.Kore;
+        List<ApiParameter> parameters =
+        [
+            new(version == 1 ? "botId" : "streamId", ApiParameterPlace.Path, version == 1 ? "The bot id." : "The app (stream) id.") { Required = true, Example = "st-demo" },
+            new(names.Aggregation, ApiParameterPlace.Query, $"hourly (default) or daily, in any letter case.") { Values = version == 1 ? ["Hourly", "Daily"] : ["hourly", "daily"], Default = version == 1 ? "Hourly" : "hourly" },
+            new(names.StartDate, ApiParameterPlace.Query, "First local date (YYYY-MM-DD), inclusive. Required here or in the body's filters.") { Format = "date", Example = "2025-12-01" },
+            new(names.EndDate, ApiParameterPlace.Query, "Last local date (YYYY-MM-DD), inclusive; not before start_date, and the period at most 366 days. Required here or in the body's filters.") { Format = "date", Example = "2025-12-05" },
+            new(names.Channels, ApiParameterPlace.Query, "Comma-separated channels (rtm, slack, msteams, ...), compared case-insensitively; empty or All for every channel.") { Default = "All", Example = "rtm,slack" },
+        ];
+        if (version == 2)
+        {
+            parameters.Add(new(names.ConversationType, ApiParameterPlace.Query, "Conversations with a user message or action (Interactive) or without (Non Interactive); any letter case, also NonInteractive or non_interactive.") { Values = ["All", "Interactive", "Non Interactive"], Default = "All" });
+            parameters.Add(new(names.ConversationStatus, ApiParameterPlace.Query, "Conversations closed (Closed) or not (Active); any letter case.") { Values = ["All", "Active", "Closed"], Default = "All" });
+            parameters.Add(ApiDescriptions.TimeZone(names.TimeZone));
+        }
+
+        return new ApiOperation(ApiFamily.Kore, parameters, ApiBody.KoreFilters);
     }
 
     private static async Task<IResult> KoreTrendAsync(HttpContext context, EngagementEngine engine, string botId, int version)

@@ -14,17 +14,58 @@ public static partial class EngagementEndpoints
     /// <summary>Xenioo-style <c>GET /analytics/statistics/account/{apiKey}/{types}/{groupMode}/{days}</c> and <c>/analytics/statistics/{types}/{groupMode}/{days}</c>.</summary>
     public static RouteGroupBuilder MapStatisticsEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = Group(app, o => o.StatisticsSchemes);
+        var group = Group(app, ApiFamily.Statistics, o => o.StatisticsSchemes);
         group.MapGet(
-            "/analytics/statistics/account/{apiKey}/{types}/{groupMode}/{days}",
-            (HttpContext context, string apiKey, string types, string groupMode, string days, StatisticsEngine engine) =>
-                StatisticsAsync(context, new StatisticsRoute(apiKey, types, groupMode, days, StatisticsScope.Account), engine));
+                "/analytics/statistics/account/{apiKey}/{types}/{groupMode}/{days}",
+                (HttpContext context, string apiKey, string types, string groupMode, string days, StatisticsEngine engine) =>
+                    StatisticsAsync(context, new StatisticsRoute(apiKey, types, groupMode, days, StatisticsScope.Account), engine))
+            .Describe(
+                "AccountStatistics",
+                "Account statistics: one series per type over the last days, for one bot of the account or all (*)",
+                "Needs an account token. Throttled: one call per account per interval (default an hour); invalid requests and unknown bots do not use up the call.",
+                StatisticsOperation(StatisticsScope.Account))
+            .StatisticsAnswers();
         group.MapGet(
-            "/analytics/statistics/{types}/{groupMode}/{days}",
-            (HttpContext context, string types, string groupMode, string days, StatisticsEngine engine) =>
-                StatisticsAsync(context, new StatisticsRoute(null, types, groupMode, days, StatisticsScope.Bot), engine));
+                "/analytics/statistics/{types}/{groupMode}/{days}",
+                (HttpContext context, string types, string groupMode, string days, StatisticsEngine engine) =>
+                    StatisticsAsync(context, new StatisticsRoute(null, types, groupMode, days, StatisticsScope.Bot), engine))
+            .Describe(
+                "BotStatistics",
+                "Bot statistics: one series per type over the last days, for the bot of the token",
+                "Needs a bot token. Throttled: one call per bot per interval (default 30 minutes). Type 18 (Tag Hit) is allowed here only.",
+                StatisticsOperation(StatisticsScope.Bot))
+            .StatisticsAnswers();
         return group;
     }
+
+    private static ApiOperation StatisticsOperation(StatisticsScope scope)
+    {
+        List<ApiParameter> parameters = [];
+        if (scope == StatisticsScope.Account)
+        {
+            parameters.Add(new("apiKey", ApiParameterPlace.Path, "A bot of the token's account, or * for every bot of it.") { Required = true, Example = "*" });
+        }
+
+        var codes = string.Join(", ", Enum.GetValues<StatisticType>().Select(t => $"{(int)t} {StatisticTypeNames.NameOf(t)}"));
+        parameters.Add(new("types", ApiParameterPlace.Path, $"Comma-separated statistic type codes, at least one, in the order of the series: {codes}." + (scope == StatisticsScope.Account ? " 18 only on the bot route." : string.Empty))
+        {
+            Required = true,
+            Pattern = @"^\d{1,2}(,\d{1,2})*$",
+            Example = "0,2,9",
+        });
+        parameters.Add(new("groupMode", ApiParameterPlace.Path, "Bucket size, in any letter case.") { Required = true, Values = ["hour", "day", "month", "year"] });
+        parameters.Add(new("days", ApiParameterPlace.Path, "The last local days, today included.") { Required = true, IntegerRange = (1, 30), Example = "7" });
+        parameters.Add(ApiDescriptions.TimeZone("timeZone"));
+        return new ApiOperation(ApiFamily.Statistics, parameters);
+    }
+
+    private static RouteHandlerBuilder StatisticsAnswers(this RouteHandlerBuilder route) => route
+        .Answers<StatisticsResponse>(200, "The statistics document: series in the order asked, every bucket of the window, oldest first.")
+        .Answers<StatisticsErrorResponse>(400, "types, groupMode, days or timeZone is invalid (named with its value).")
+        .Answers<StatisticsErrorResponse>(401, "No Bearer token, or an unknown one.")
+        .Answers<StatisticsErrorResponse>(403, "The wrong kind of token for the route (account token on the bot route, bot token on the account route), or a token without an account.")
+        .Answers<StatisticsErrorResponse>(404, "The account or bot has not been found (also another account's bot).")
+        .Answers<StatisticsErrorResponse>(429, "Too soon after the last call of this account or bot; Retry-After says how many seconds to wait.");
 
     // Throttled by the engine (StatisticsThrottleOptions): one call per account per hour, per bot per 30 minutes.
     private static async Task<IResult> StatisticsAsync(HttpContext context, StatisticsRoute route, StatisticsEngine engine)

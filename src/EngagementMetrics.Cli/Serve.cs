@@ -106,6 +106,7 @@ internal static class Serve
         builder.Services.AddEngagementMetrics().UseStore(_ => target.Store);
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("engagement-store", _ => HealthCheckOf(target.Store), HealthStatus.Unhealthy, ["engagement", "store"]));
         builder.Services.AddAuthentication().AddEngagementMetricsSchemes();
+        builder.Services.AddEngagementMetricsOpenApi();
 
         // The section binds straight onto the package options (every documented setting); serve adds only the
         // Rocket.Chat users and statistics tokens it checks itself, and with --demo-data a throw-away app and key.
@@ -155,6 +156,7 @@ internal static class Serve
         app.UseAuthorization();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
         app.MapEngagementMetrics();
+        app.MapOpenApi();
 
         if (demoData)
         {

@@ -20,14 +20,14 @@ namespace EngagementMetrics.AspNetCore.Tests;
 /// </summary>
 public sealed class EndpointTests : IAsyncLifetime
 {
-    private const string Secret = "kore-client-secret-0123456789";
-    private const string Endpoints = "EngagementMetrics:Endpoints:";
-    private const string Credentials = "Sample:Credentials:";
-    private static readonly DateTimeOffset Now = new(2025, 12, 7, 12, 0, 0, TimeSpan.Zero);
+    internal const string Secret = "kore-client-secret-0123456789";
+    internal const string Endpoints = "EngagementMetrics:Endpoints:";
+    internal const string Credentials = "Sample:Credentials:";
+    internal static readonly DateTimeOffset Now = new(2025, 12, 7, 12, 0, 0, TimeSpan.Zero);
     private SampleHostFactory _factory = null!;
     private HttpClient _client = null!;
 
-    private sealed class Clock(DateTimeOffset now) : TimeProvider
+    internal sealed class Clock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
     }
