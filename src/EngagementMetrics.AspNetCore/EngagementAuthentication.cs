@@ -134,7 +134,7 @@ internal sealed class RocketChatTokenHandler(IOptionsMonitor<AuthenticationSchem
         ]);
     }
 
-    protected override string UnauthorizedBody(string? reason) => """{"status":"error","message":"You must be logged in to do this."}""";
+    protected override string UnauthorizedBody(string? reason) => RocketChatJson.SerializeUnauthorized();
 }
 
 internal sealed class StatisticsBearerHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
@@ -181,5 +181,5 @@ internal sealed class IngestKeyHandler(IOptionsMonitor<AuthenticationSchemeOptio
             : AuthenticateResult.Fail("unknown key"));
     }
 
-    protected override string UnauthorizedBody(string? reason) => """{"error":"A valid X-Api-Key header is required."}""";
+    protected override string UnauthorizedBody(string? reason) => IngestJson.SerializeError("A valid X-Api-Key header is required.");
 }

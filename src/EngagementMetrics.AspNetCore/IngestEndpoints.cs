@@ -5,6 +5,7 @@ using EngagementMetrics.Json;
 using EngagementMetrics.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -13,15 +14,25 @@ public static partial class EngagementEndpoints
 {
     private const int MaxEventsPerRequest = 1_000_000;
 
+    /// <summary>The category of the ingest route's log: a summary per request at Information, each rejected record at Debug.</summary>
+    public const string IngestLogCategory = "EngagementMetrics.AspNetCore.Ingest";
+
+    private static readonly Action<ILogger, int, int, int, string, string, Exception?> IngestSummary =
+        LoggerMessage.Define<int, int, int, string, string>(LogLevel.Information, new EventId(1, "IngestSummary"), "Ingest: {Stored} stored, {Duplicates} duplicates, {Rejected} rejected ({Format}, {Mode})");
+
+    private static readonly Action<ILogger, string, string, string, Exception?> IngestRejected =
+        LoggerMessage.Define<string, string, string>(LogLevel.Debug, new EventId(2, "IngestRejected"), "Ingest rejected {Position}: {Field}: {Reason}");
+
     /// <summary><c>POST /api/engagement/events</c>: a JSON array or <c>application/x-ndjson</c> body; <c>?mode=strict|lenient</c>.</summary>
     public static RouteGroupBuilder MapIngestEndpoints(this IEndpointRouteBuilder app)
     {
         var group = Group(app, o => o.IngestSchemes);
-        group.MapPost("/api/engagement/events", (HttpContext context, IInteractionStore store, IOptions<EngagementEndpointOptions> options) => IngestAsync(context, store, options.Value));
+        group.MapPost("/api/engagement/events", (HttpContext context, IInteractionStore store, IOptions<EngagementEndpointOptions> options, ILoggerFactory logs) =>
+            IngestAsync(context, store, options.Value, logs.CreateLogger(IngestLogCategory)));
         return group;
     }
 
-    private static async Task<IResult> IngestAsync(HttpContext context, IInteractionStore store, EngagementEndpointOptions options)
+    private static async Task<IResult> IngestAsync(HttpContext context, IInteractionStore store, EngagementEndpointOptions options, ILogger log)
     {
         if (context.Request.ContentLength > options.MaxIngestBytes)
         {
@@ -61,13 +72,29 @@ public static partial class EngagementEndpoints
             return IngestError(413, $"The body is larger than {options.MaxIngestBytes} bytes.");
         }
 
+        var format = ndjson ? "JSON Lines" : "JSON array";
         try
         {
-            return Json(200, IngestJson.Serialize(await store.AppendAsync(batch, mode.Value, context.RequestAborted), lines: ndjson));
+            var result = await store.AppendAsync(batch, mode.Value, context.RequestAborted);
+            LogIngest(log, result.Stored, result.Duplicates, result.Rejected, format, mode.Value);
+            return Json(200, IngestJson.Serialize(result, lines: ndjson));
         }
         catch (EventBatchRejectedException ex)
         {
+            LogIngest(log, 0, 0, ex.Errors, format, mode.Value);
             return Json(400, IngestJson.Serialize(IngestJson.ToDocument(0, 0, ex.Errors, lines: ndjson)));
+        }
+    }
+
+    private static void LogIngest(ILogger log, int stored, int duplicates, IReadOnlyList<EventError> rejected, string format, AppendMode mode)
+    {
+        IngestSummary(log, stored, duplicates, rejected.Count, format, mode == AppendMode.Strict ? "strict" : "lenient", null);
+        if (log.IsEnabled(LogLevel.Debug))
+        {
+            foreach (var error in rejected)
+            {
+                IngestRejected(log, error.LineNumber is { } line ? $"line {line}" : $"index {error.Index}", error.Field, error.Message, null);
+            }
         }
     }
 

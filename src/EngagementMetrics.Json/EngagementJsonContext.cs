@@ -11,6 +11,7 @@ namespace EngagementMetrics.Json;
 [JsonSerializable(typeof(RocketChatHourlyResponse))]
 [JsonSerializable(typeof(RocketChatWeeklyResponse))]
 [JsonSerializable(typeof(RocketChatError))]
+[JsonSerializable(typeof(RocketChatUnauthorizedError))]
 [JsonSerializable(typeof(KoreErrorResponse))]
 [JsonSerializable(typeof(StatisticsResponse))]
 [JsonSerializable(typeof(StatisticsErrorResponse))]

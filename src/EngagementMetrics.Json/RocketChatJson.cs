@@ -34,6 +34,13 @@ public static class RocketChatJson
     public static string SerializeWeekly(ChatBusierWeekly data, bool indented = true) =>
         JsonSerializer.Serialize(ToWeekly(data), KoreTrendJson.Context(indented).RocketChatWeeklyResponse);
 
+    /// <summary>Rocket.Chat's message for a request without valid <c>X-User-Id</c> and <c>X-Auth-Token</c> headers.</summary>
+    public const string LoggedOutMessage = "You must be logged in to do this.";
+
+    /// <summary>Serializes Rocket.Chat's 401 body: <c>success</c>, <c>error</c>, <c>status</c> and <c>message</c>.</summary>
+    public static string SerializeUnauthorized(bool indented = false) =>
+        JsonSerializer.Serialize(new RocketChatUnauthorizedError { Error = LoggedOutMessage, Message = LoggedOutMessage }, KoreTrendJson.Context(indented).RocketChatUnauthorizedError);
+
     /// <summary>Serializes Rocket.Chat's error body for a message such as <see cref="RocketChatParameters.MissingStart"/>.</summary>
     public static string SerializeError(string message, bool indented = false) =>
         JsonSerializer.Serialize(new RocketChatError { Error = message }, KoreTrendJson.Context(indented).RocketChatError);

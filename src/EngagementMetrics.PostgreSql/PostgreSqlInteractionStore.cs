@@ -2,6 +2,8 @@ using System.Data;
 using System.Data.Common;
 using EngagementMetrics.Storage;
 using EngagementMetrics.Storage.Relational;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -32,17 +34,32 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarge
     /// <summary>Creates a store over the database of <paramref name="options"/>.</summary>
     /// <exception cref="EngagementValidationException">The connection string is empty or malformed, or the schema or prefix is not a valid identifier.</exception>
     public PostgreSqlInteractionStore(PostgreSqlStoreOptions options)
-        : this(CreateDataSource(options), options, ownsDataSource: true)
+        : this(options, loggerFactory: null)
+    {
+    }
+
+    /// <summary>
+    /// Creates the store described by <paramref name="options"/>, logging to <paramref name="loggerFactory"/> (category
+    /// <c>EngagementMetrics.PostgreSql.PostgreSqlInteractionStore</c>): schema creation at Information, a refused schema at Error.
+    /// </summary>
+    public PostgreSqlInteractionStore(PostgreSqlStoreOptions options, ILoggerFactory? loggerFactory)
+        : this(CreateDataSource(options), options, ownsDataSource: true, loggerFactory)
     {
     }
 
     /// <summary>Creates a store over an existing data source (not disposed by the store).</summary>
     public PostgreSqlInteractionStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions? options = null)
-        : this(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), options ?? new PostgreSqlStoreOptions(), ownsDataSource: false)
+        : this(dataSource, options, loggerFactory: null)
     {
     }
 
-    private PostgreSqlInteractionStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options, bool ownsDataSource)
+    /// <summary>Creates a store over an existing data source (not disposed by the store), logging to <paramref name="loggerFactory"/>.</summary>
+    public PostgreSqlInteractionStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions? options, ILoggerFactory? loggerFactory)
+        : this(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), options ?? new PostgreSqlStoreOptions(), ownsDataSource: false, loggerFactory)
+    {
+    }
+
+    private PostgreSqlInteractionStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options, bool ownsDataSource, ILoggerFactory? loggerFactory)
     {
         _dataSource = dataSource;
         _ownsDataSource = ownsDataSource;
@@ -50,7 +67,10 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarge
             dataSource,
             new RelationalNames(options.Schema, options.TablePrefix, nameof(PostgreSqlStoreOptions.Schema), nameof(PostgreSqlStoreOptions.TablePrefix)),
             Describe(dataSource.ConnectionString),
-            options.ReadOnly);
+            options.ReadOnly)
+        {
+            Logger = (ILogger?)loggerFactory?.CreateLogger<PostgreSqlInteractionStore>() ?? NullLogger.Instance,
+        };
     }
 
     /// <summary>The schema version this library writes.</summary>

@@ -2,6 +2,7 @@ using EngagementMetrics;
 using EngagementMetrics.PostgreSql;
 using EngagementMetrics.Storage.Health;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -23,7 +24,7 @@ public static class PostgreSqlStoreBuilderExtensions
             o.ConnectionString = connectionString;
             configure?.Invoke(o);
         });
-        return builder.UseStore(sp => new PostgreSqlInteractionStore(sp.GetRequiredService<IOptions<PostgreSqlStoreOptions>>().Value));
+        return builder.UseStore(sp => new PostgreSqlInteractionStore(sp.GetRequiredService<IOptions<PostgreSqlStoreOptions>>().Value, sp.GetService<ILoggerFactory>()));
     }
 
     /// <summary>
@@ -38,7 +39,7 @@ public static class PostgreSqlStoreBuilderExtensions
             o.ConnectionString = dataSource.ConnectionString;
             configure?.Invoke(o);
         });
-        return builder.UseStore(sp => new PostgreSqlInteractionStore(dataSource, sp.GetRequiredService<IOptions<PostgreSqlStoreOptions>>().Value));
+        return builder.UseStore(sp => new PostgreSqlInteractionStore(dataSource, sp.GetRequiredService<IOptions<PostgreSqlStoreOptions>>().Value, sp.GetService<ILoggerFactory>()));
     }
 
     private static void Register(EngagementMetricsBuilder builder, Action<PostgreSqlStoreOptions> configure)

@@ -4,6 +4,8 @@ using System.Text.Json;
 using EngagementMetrics.Storage;
 using EngagementMetrics.Storage.Relational;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EngagementMetrics.Sqlite;
 
@@ -32,6 +34,16 @@ public sealed class SqliteInteractionStore : IInteractionStore, IAppendTarget, I
     /// </summary>
     /// <exception cref="EngagementValidationException">The connection string is empty or malformed, or the table prefix is not a valid identifier.</exception>
     public SqliteInteractionStore(SqliteStoreOptions options)
+        : this(options, null)
+    {
+    }
+
+    /// <summary>
+    /// Opens the store described by <paramref name="options"/>, logging to <paramref name="loggerFactory"/> (category
+    /// <c>EngagementMetrics.Sqlite.SqliteInteractionStore</c>): schema creation at Information, a refused schema at Error.
+    /// </summary>
+    /// <exception cref="EngagementValidationException">The connection string is empty or malformed, or the table prefix is not a valid identifier.</exception>
+    public SqliteInteractionStore(SqliteStoreOptions options, ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
         var connectionString = Validate(options);
@@ -41,7 +53,10 @@ public sealed class SqliteInteractionStore : IInteractionStore, IAppendTarget, I
             new RelationalNames(null, options.TablePrefix, "schema", nameof(SqliteStoreOptions.TablePrefix)),
             options.SyncEveryCommit,
             FilePath(builder),
-            builder.Mode == SqliteOpenMode.ReadOnly);
+            builder.Mode == SqliteOpenMode.ReadOnly)
+        {
+            Logger = (ILogger?)loggerFactory?.CreateLogger<SqliteInteractionStore>() ?? NullLogger.Instance,
+        };
     }
 
     /// <summary>Opens (lazily creates) a store in the database of <paramref name="connectionString"/>.</summary>

@@ -2,6 +2,7 @@ using EngagementMetrics;
 using EngagementMetrics.Sqlite;
 using EngagementMetrics.Storage.Health;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -29,7 +30,7 @@ public static class SqliteStoreBuilderExtensions
             .ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteStoreOptions>, SqliteStoreOptionsValidator>());
         StoreHealthRegistration.Register(builder.Services, sp => new SqliteStoreHealthCheck(sp.GetRequiredService<SqliteInteractionStore>()));
-        return builder.UseStore(sp => new SqliteInteractionStore(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value));
+        return builder.UseStore(sp => new SqliteInteractionStore(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value, sp.GetService<ILoggerFactory>()));
     }
 
     private sealed class SqliteStoreOptionsValidator : IValidateOptions<SqliteStoreOptions>

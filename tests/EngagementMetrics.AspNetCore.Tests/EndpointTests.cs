@@ -220,12 +220,49 @@ public sealed class EndpointTests : IAsyncLifetime
         missing.Body.Should().Be("""{"success":false,"error":"Match error: Missing key 'start'"}""");
         malformed.Body.Should().Be("""{"success":false,"error":"Match error: Failed Match.Where validation in field start"}""");
         anonymous.Status.Should().Be(HttpStatusCode.Unauthorized);
-        anonymous.Body.Should().Be("""{"status":"error","message":"You must be logged in to do this."}""");
+        anonymous.Body.Should().Be("""{"success":false,"error":"You must be logged in to do this.","status":"error","message":"You must be logged in to do this."}""");
         badToken.Status.Should().Be(HttpStatusCode.Unauthorized);
         guest.Status.Should().Be(HttpStatusCode.Forbidden);
         teamOwnBot.Status.Should().Be(HttpStatusCode.OK);
         teamOtherBot.Status.Should().Be(HttpStatusCode.Forbidden, "a user limited to rc-demo may not read another bot with botId");
         guest.Body.Should().Be("""{"success":false,"error":"User does not have the permissions required for this action [error-unauthorized]"}""");
+    }
+
+    [Fact]
+    public async Task Rocket_chat_bodies_validate_against_rocket_chats_own_response_schemas()
+    {
+        const string Hourly = "/api/v1/engagement-dashboard/users/chat-busier/hourly-data";
+        const string Weekly = "/api/v1/engagement-dashboard/users/chat-busier/weekly-data";
+        var answers = new[]
+        {
+            (await RocketAsync(Hourly + "?start=2023-05-19T00:00:00.000Z"), RocketChatSchemas.Hourly),
+            (await RocketAsync(Hourly + "?start=2031-01-01T00:00:00.000Z"), RocketChatSchemas.Hourly),
+            (await RocketAsync(Weekly + "?start=2023-05-19T00:00:00.000Z&botId=rc-weekly"), RocketChatSchemas.Weekly),
+            (await RocketAsync(Weekly + "?start=2031-01-01T00:00:00.000Z"), RocketChatSchemas.Weekly),
+            (await RocketAsync(Hourly), RocketChatSchemas.Error),
+            (await RocketAsync(Weekly + "?start=2023-05-T00:00:00.000Z"), RocketChatSchemas.Error),
+            (await SendAsync(HttpMethod.Get, Hourly + "?start=2023-05-19T00:00:00.000Z"), RocketChatSchemas.Error),
+            (await RocketAsync(Weekly + "?start=2023-05-19T00:00:00.000Z", user: "guest"), RocketChatSchemas.Error),
+        };
+
+        foreach (var ((status, body, _), schema) in answers)
+        {
+            RocketChatSchemas.Problems(JsonDocument.Parse(body).RootElement, schema).Should().BeEmpty($"{(int)status} {body} validates");
+        }
+
+        // No data in the window: all twelve buckets, as the seed's example shows (a live server answers "hours": [] then).
+        var empty = JsonDocument.Parse(answers[1].Item1.Body).RootElement.GetProperty("hours");
+        empty.GetArrayLength().Should().Be(12);
+        empty.EnumerateArray().Select(h => h.GetProperty("users").GetInt32()).Should().AllBeEquivalentTo(0);
+        JsonDocument.Parse(answers[3].Item1.Body).RootElement.GetProperty("month").GetArrayLength().Should().Be(0);
+
+        // The validator itself refuses what the schemas refuse.
+        RocketChatSchemas.Problems(JsonDocument.Parse("""{"status":"error","message":"You must be logged in to do this."}""").RootElement, RocketChatSchemas.Error)
+            .Should().ContainSingle().Which.Should().Contain("success");
+        RocketChatSchemas.Problems(JsonDocument.Parse("""{"hours":[{"users":1,"hour":2,"extra":0}],"success":true}""").RootElement, RocketChatSchemas.Hourly)
+            .Should().ContainSingle().Which.Should().Contain("extra");
+        RocketChatSchemas.Problems(JsonDocument.Parse("""{"month":[],"success":"yes"}""").RootElement, RocketChatSchemas.Weekly)
+            .Should().ContainSingle().Which.Should().Contain("success");
     }
 
     private Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> StatsAsync(string url, string? token) =>

@@ -7,6 +7,7 @@ using EngagementMetrics.Stores.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using static EngagementMetrics.Tests.Support.TestEvents;
 
 namespace EngagementMetrics.Stores.Tests;
@@ -138,5 +139,63 @@ public sealed class PostgreSqlStoreHealthCheckServerTests : IAsyncLifetime
 
         result.Status.Should().Be(HealthStatus.Healthy, result.Description);
         result.Description.Should().StartWith("PostgreSQL database").And.EndWith(": schema version 2");
+    }
+}
+
+/// <summary>What a SQL store logs: the schema it creates, finds or refuses.</summary>
+public sealed class SqlStoreLoggingTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("em-log-").FullName;
+    private readonly List<(LogLevel Level, string Category, string Message)> _entries = [];
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task The_schema_created_found_or_refused_is_logged_once_each()
+    {
+        using var logs = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Debug).AddProvider(new Provider(_entries)));
+        var file = Path.Combine(_directory, "logged.db");
+
+        await new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = $"Data Source={file}" }, logs).EnsureSchemaAsync();
+        await new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = $"Data Source={file}" }, logs).EnsureSchemaAsync();
+        await using (var connection = new SqliteConnection($"Data Source={file}"))
+        {
+            await connection.OpenAsync();
+            await using var bump = new SqliteCommand("INSERT INTO em_schema_version (version, applied_utc) VALUES (9, 'future')", connection);
+            await bump.ExecuteNonQueryAsync();
+        }
+
+        var newer = async () => await new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = $"Data Source={file}" }, logs).EnsureSchemaAsync();
+        await newer.Should().ThrowAsync<EngagementStoreException>();
+
+        _entries.Select(e => e.Category).Should().AllBe(typeof(SqliteInteractionStore).FullName!);
+        _entries.Select(e => e.Level).Should().Equal(LogLevel.Information, LogLevel.Debug, LogLevel.Error);
+        _entries[0].Message.Should().Be($"SQLite file '{file}': created the tables em_* at schema version 2");
+        _entries[1].Message.Should().Be($"SQLite file '{file}': tables at schema version 2");
+        _entries[2].Message.Should().StartWith($"SQLite file '{file}': the tables em_* are at schema version 9, newer than version 2");
+    }
+
+    private sealed class Provider(List<(LogLevel, string, string)> entries) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new Logger(entries, categoryName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(List<(LogLevel, string, string)> entries, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                entries.Add((logLevel, category, formatter(state, exception)));
+        }
     }
 }

@@ -23,6 +23,20 @@ public sealed partial class EngagementEngine
     /// <exception cref="EngagementValidationException">The bot id is empty or <paramref name="start"/> is out of range.</exception>
     public async ValueTask<ChatBusierHourly> GetChatBusierHourlyAsync(string botId, DateTimeOffset start, TimeZoneInfo? timeZone = null, CancellationToken cancellationToken = default)
     {
+        using var telemetry = QueryTelemetry.Start("chat_busier.hourly", _store, botId);
+        try
+        {
+            return await ComputeChatBusierHourlyAsync(botId, start, timeZone, telemetry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            telemetry.Failed(ex);
+            throw;
+        }
+    }
+
+    private async ValueTask<ChatBusierHourly> ComputeChatBusierHourlyAsync(string botId, DateTimeOffset start, TimeZoneInfo? timeZone, QueryTelemetry telemetry, CancellationToken cancellationToken)
+    {
         var zone = timeZone ?? TimeZoneInfo.Utc;
         ValidateBusier(botId, start);
         var to = start.UtcTicks;
@@ -50,6 +64,7 @@ public sealed partial class EngagementEngine
                     var run = -1;
                     await foreach (var batch in snapshot.ScanAsync(from, to, ActivityColumns.TimeAndUser, cancellationToken).ConfigureAwait(false))
                     {
+                        telemetry.Scanned(batch.Count);
                         var ticks = batch.UtcTicks.Span;
                         var users = batch.Users.Span;
                         for (var i = 0; i < ticks.Length; i++)
@@ -101,6 +116,20 @@ public sealed partial class EngagementEngine
     /// <returns>The dates with users; empty for a bot without events.</returns>
     /// <exception cref="EngagementValidationException">The bot id is empty or <paramref name="start"/> is out of range.</exception>
     public async ValueTask<ChatBusierWeekly> GetChatBusierWeeklyAsync(string botId, DateTimeOffset start, TimeZoneInfo? timeZone = null, CancellationToken cancellationToken = default)
+    {
+        using var telemetry = QueryTelemetry.Start("chat_busier.weekly", _store, botId);
+        try
+        {
+            return await ComputeChatBusierWeeklyAsync(botId, start, timeZone, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            telemetry.Failed(ex);
+            throw;
+        }
+    }
+
+    private async ValueTask<ChatBusierWeekly> ComputeChatBusierWeeklyAsync(string botId, DateTimeOffset start, TimeZoneInfo? timeZone, CancellationToken cancellationToken)
     {
         var zone = timeZone ?? TimeZoneInfo.Utc;
         ValidateBusier(botId, start);

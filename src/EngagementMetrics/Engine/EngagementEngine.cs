@@ -40,6 +40,28 @@ public sealed partial class EngagementEngine
     /// <exception cref="BotNotFoundException">The store holds no event of the bot.</exception>
     public async ValueTask<EngagementTrend> GetTrendAsync(TrendQuery query, CancellationToken cancellationToken = default)
     {
+        using var telemetry = QueryTelemetry.Start("trend", _store, query?.BotId);
+        if (telemetry.Activity is { } activity && query is not null)
+        {
+            activity.SetTag("engagement.aggregation", query.Aggregation.ToString());
+            activity.SetTag("engagement.time_zone", query.TimeZone?.Id);
+            activity.SetTag("engagement.start_date", query.StartDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            activity.SetTag("engagement.end_date", query.EndDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        try
+        {
+            return await ComputeTrendAsync(query!, telemetry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            telemetry.Failed(ex);
+            throw;
+        }
+    }
+
+    private async ValueTask<EngagementTrend> ComputeTrendAsync(TrendQuery query, QueryTelemetry telemetry, CancellationToken cancellationToken)
+    {
         Validate(query);
         var plan = BucketPlan.Create(query);
         var snapshot = await _store.OpenSnapshotAsync(query.BotId, cancellationToken).ConfigureAwait(false)
@@ -59,6 +81,7 @@ public sealed partial class EngagementEngine
                     | (conversationAllowed is null ? ActivityColumns.TimeAndUser : ActivityColumns.Conversations);
                 await foreach (var batch in snapshot.ScanAsync(plan.ScanFromUtcTicks, plan.ScanToUtcTicks, columns, cancellationToken).ConfigureAwait(false))
                 {
+                    telemetry.Scanned(batch.Count);
                     if (channelAllowed is null && conversationAllowed is null)
                     {
                         accumulator.Add(batch, default(PassAllFilter));

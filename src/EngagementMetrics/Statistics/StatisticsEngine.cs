@@ -66,7 +66,7 @@ public sealed class StatisticsEngine
     /// window ending at the clock's "now" leaves years 2 to 9998 (parameter <c>now</c>).</exception>
     /// <exception cref="BotNotFoundException">The bot is not in the caller's account, or the account has no bots (for <c>*</c>).</exception>
     public ValueTask<StatisticsResult> GetStatisticsAsync(StatisticsQuery query, CancellationToken cancellationToken = default) =>
-        ComputeAsync(query, throttled: false, cancellationToken);
+        MeasuredAsync(query, throttled: false, cancellationToken);
 
     /// <summary>
     /// Like <see cref="GetStatisticsAsync"/>, but admitted by the engine's throttle: one call per account per
@@ -76,7 +76,22 @@ public sealed class StatisticsEngine
     /// </summary>
     /// <exception cref="EngagementThrottledException">Too soon; <see cref="EngagementThrottledException.RetryAfter"/> says how long to wait.</exception>
     public ValueTask<StatisticsResult> GetThrottledStatisticsAsync(StatisticsQuery query, CancellationToken cancellationToken = default) =>
-        ComputeAsync(query, throttled: true, cancellationToken);
+        MeasuredAsync(query, throttled: true, cancellationToken);
+
+    // The query's telemetry; the trends it asks for count their scanned events in it.
+    private async ValueTask<StatisticsResult> MeasuredAsync(StatisticsQuery query, bool throttled, CancellationToken cancellationToken)
+    {
+        using var telemetry = QueryTelemetry.Start("statistics", _store, query?.Bot);
+        try
+        {
+            return await ComputeAsync(query!, throttled, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            telemetry.Failed(ex);
+            throw;
+        }
+    }
 
     private async ValueTask<StatisticsResult> ComputeAsync(StatisticsQuery query, bool throttled, CancellationToken cancellationToken)
     {
@@ -120,6 +135,7 @@ public sealed class StatisticsEngine
             if (needsEvents || byChannel is not null)
             {
                 var events = await _history.ReadEventsAsync(bot, plan.ScanFromUtcTicks, plan.ScanToUtcTicks, cancellationToken).ConfigureAwait(false);
+                QueryTelemetry.ScannedInCurrent(events.Count);
                 var channels = byChannel is null ? null : new SortedDictionary<string, Totals>(StringComparer.Ordinal);
                 Accumulate(plan, events, totals, channels);
                 if (channels is not null)

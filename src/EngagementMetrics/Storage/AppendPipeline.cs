@@ -31,6 +31,43 @@ public static class AppendPipeline
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(events);
+        var store = EngagementDiagnostics.StoreName(target);
+        using var activity = EngagementDiagnostics.Source.StartActivity("engagement append");
+        activity?.SetTag("engagement.store", store);
+        activity?.SetTag("engagement.events", events.Count);
+        try
+        {
+            var result = await AppendCoreAsync(target, events, mode, cancellationToken).ConfigureAwait(false);
+            Count(store, result.Stored, result.Duplicates, result.Rejected.Count, activity);
+            return result;
+        }
+        catch (EventBatchRejectedException ex)
+        {
+            Count(store, 0, 0, ex.Errors.Count, activity);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
+            activity?.SetTag("error.type", ex.GetType().FullName);
+            throw;
+        }
+    }
+
+    private static void Count(string store, int stored, int duplicates, int rejected, System.Diagnostics.Activity? activity)
+    {
+        var tag = new KeyValuePair<string, object?>("engagement.store", store);
+        EngagementDiagnostics.EventsAppended.Add(stored, tag);
+        EngagementDiagnostics.EventsDuplicate.Add(duplicates, tag);
+        EngagementDiagnostics.EventsRejected.Add(rejected, tag);
+        activity?.SetTag("engagement.stored", stored);
+        activity?.SetTag("engagement.duplicates", duplicates);
+        activity?.SetTag("engagement.rejected", rejected);
+    }
+
+    private static async ValueTask<AppendResult> AppendCoreAsync(IAppendTarget target, IReadOnlyList<InteractionEvent> events, AppendMode mode, CancellationToken cancellationToken)
+    {
         cancellationToken.ThrowIfCancellationRequested();
         var errors = new List<EventError>();
         var byBot = new SortedDictionary<string, List<int>>(StringComparer.Ordinal);

@@ -1,6 +1,8 @@
 using System.Data.Common;
 using System.Globalization;
 using EngagementMetrics.Events;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EngagementMetrics.Storage.Relational;
 
@@ -43,7 +45,19 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
     /// </remarks>
     public static int SchemaVersion => 2;
 
+    private static readonly Action<ILogger, string, string, int, Exception?> SchemaCreated =
+        LoggerMessage.Define<string, string, int>(LogLevel.Information, new EventId(1, "SchemaCreated"), "{Store}: created the tables {Tables} at schema version {Version}");
+
+    private static readonly Action<ILogger, string, int, Exception?> SchemaFound =
+        LoggerMessage.Define<string, int>(LogLevel.Debug, new EventId(2, "SchemaFound"), "{Store}: tables at schema version {Version}");
+
+    private static readonly Action<ILogger, string, Exception?> SchemaRefused =
+        LoggerMessage.Define<string>(LogLevel.Error, new EventId(3, "SchemaRefused"), "{Message}");
+
     public RelationalNames Names { get; }
+
+    /// <summary>Where the store logs schema creation and checks (category: the public store type); nothing by default.</summary>
+    public ILogger Logger { get; set; } = NullLogger.Instance;
 
     /// <summary>How messages name the database, e.g. <c>SQLite file '/data/bots.db'</c>; never a password.</summary>
     public string Description { get; }
@@ -201,7 +215,21 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            if (current == 0)
+            {
+                SchemaCreated(Logger, Description, Names.Describe, SchemaVersion, null);
+            }
+            else
+            {
+                SchemaFound(Logger, Description, current, null);
+            }
+
             _schemaReady = true;
+        }
+        catch (EngagementStoreException ex)
+        {
+            SchemaRefused(Logger, ex.Message, null);
+            throw;
         }
         finally
         {

@@ -1,0 +1,68 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+
+namespace EngagementMetrics.PublicApi.Tests;
+
+/// <summary>
+/// The public surface of every shipped package, held equal to a committed listing (<c>api/PACKAGE.txt</c>, net10.0
+/// assets): a change to it is a change to those files, reviewed with the code. On a difference the test writes
+/// <c>api/PACKAGE.received.txt</c> and fails naming the first differing lines; <c>EM_ACCEPT_API=1</c> rewrites the
+/// listing instead (then review the diff). Microsoft.CodeAnalysis.PublicApiAnalyzers, which does this at build time,
+/// does not restore here.
+/// </summary>
+public sealed class PublicApiTests
+{
+    public static TheoryData<string> Packages => new()
+    {
+        "EngagementMetrics",
+        "EngagementMetrics.InMemory",
+        "EngagementMetrics.Sqlite",
+        "EngagementMetrics.PostgreSql",
+        "EngagementMetrics.Json",
+        "EngagementMetrics.AspNetCore",
+    };
+
+    [Theory]
+    [MemberData(nameof(Packages))]
+    public void The_public_surface_is_the_committed_listing(string package)
+    {
+        var listing = PublicApiListing.Of(Assembly.Load(package));
+        var approved = Path.Combine(Directory(), "api", package + ".txt");
+        var received = Path.ChangeExtension(approved, ".received.txt");
+        if (Environment.GetEnvironmentVariable("EM_ACCEPT_API") == "1")
+        {
+            File.WriteAllText(approved, listing);
+            File.Delete(received);
+            return;
+        }
+
+        var expected = File.Exists(approved) ? File.ReadAllText(approved).ReplaceLineEndings("\n") : string.Empty;
+        if (expected == listing)
+        {
+            File.Delete(received);
+            return;
+        }
+
+        File.WriteAllText(received, listing);
+        var a = expected.Split('\n');
+        var b = listing.Split('\n');
+        var removed = a.Except(b).Take(10).ToList();
+        var added = b.Except(a).Take(10).ToList();
+        Assert.Fail($"The public API of {package} changed. Removed: [{string.Join(" | ", removed)}]; added: [{string.Join(" | ", added)}]. "
+            + $"If intended, run the tests with EM_ACCEPT_API=1 (or copy {received} over {approved}) and commit the listing.");
+    }
+
+    [Fact]
+    public void The_listing_names_types_and_members_in_a_stable_readable_form()
+    {
+        var listing = PublicApiListing.Of(typeof(EngagementMetrics.Queries.TrendQuery).Assembly);
+
+        listing.Should().Contain("public sealed record class EngagementMetrics.Queries.TrendQuery");
+        listing.Should().Contain("  public EngagementMetrics.Queries.TrendAggregation Aggregation { get; init; }");
+        listing.Should().Contain("public enum EngagementMetrics.Queries.TrendAggregation");
+        listing.Should().Contain("  Hourly = 0");
+        listing.Should().NotContain("EngagementMetrics.Engine.BucketPlan", "internal types are not listed");
+    }
+
+    private static string Directory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+}
