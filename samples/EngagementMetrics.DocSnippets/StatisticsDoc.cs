@@ -33,6 +33,28 @@ internal static class StatisticsDoc
         return json;
     }
 
+    public static async Task<string> StatisticsRowsAsync(IServiceProvider provider)
+    {
+        #region statistics-rows
+        var statistics = provider.GetRequiredService<StatisticsEngine>();
+        var result = await statistics.GetStatisticsAsync(new StatisticsQuery
+        {
+            AccountId = "acme",
+            Bot = "*",
+            Types = StatisticsParameters.ParseTypes("0,1,2,3,8,10", StatisticsScope.Account),
+            Days = 2,
+            Breakdown = StatisticsBreakdown.BotAndChannel,                     // also compute result.Rows
+        });
+        foreach (var row in result.Rows)                                        // periods, bots, channels, types
+        {
+            Console.WriteLine($"{row.Period} {row.Bot} {row.Channel} {row.Name}: {row.Value}");
+        }
+
+        string json = StatisticsJson.Serialize(result, StatisticsFormat.Rows);  // [{"GroupLabel":...},...]
+        #endregion
+        return json;
+    }
+
     public static TimeSpan Throttle(IServiceProvider provider, string accountId)
     {
         #region throttle

@@ -88,6 +88,8 @@ public static partial class EngagementEndpoints
 
         try
         {
+            // The row array by default (what Xenioo's page shows); ?format=series keeps the series document.
+            var format = context.Request.Query.TryGetValue("format", out var f) ? StatisticsParameters.ParseFormat(f.ToString()) : StatisticsFormat.Rows;
             var query = new StatisticsQuery
             {
                 AccountId = account,
@@ -97,9 +99,10 @@ public static partial class EngagementEndpoints
                 Days = StatisticsParameters.ParseDays(route.Days),
                 TimeZone = context.Request.Query.TryGetValue("timeZone", out var z) ? TimeZoneParser.Parse(z.ToString(), "timeZone") : TimeZoneInfo.Utc,
                 Scope = route.Scope,
+                Breakdown = format.ToBreakdown(),
             };
             var result = await engine.GetThrottledStatisticsAsync(query, context.RequestAborted);
-            return Json(200, StatisticsJson.Serialize(result, indented: false));
+            return Json(200, StatisticsJson.Serialize(result, format, indented: false));
         }
         catch (EngagementValidationException ex)
         {

@@ -19,15 +19,17 @@ internal static class StatsCommand
         var days = new Option<string?>("--days") { Description = "The last N local days ending today, 1 to 30 (default 7)." };
         var zone = new Option<string?>("--time-zone") { Description = "Zone of the local days (IANA, Windows, UTC or +05:30). Default UTC." };
         var now = new Option<string?>("--now") { Description = "Pin the clock (an ISO instant) for reproducible output; default the system clock." };
+        var format = new Option<string?>("--format") { Description = "series (default): the series document; rows: one row per period, bot, channel and type." };
         var lenient = new Option<bool>("--lenient") { Description = "Skip bad lines of the events file (a warning each) instead of refusing the file." };
         var command = new Command("stats", "Prints account or bot statistics (19 metric types) per hour, day, month or year over the last 1-30 days.")
         {
-            events, storeSpec, account, bot, types, groupMode, days, zone, now, lenient,
+            events, storeSpec, account, bot, types, groupMode, days, zone, now, format, lenient,
         };
         command.SetAction((parse, cancellationToken) => EngagementCli.GuardAsync(stderr, async () =>
         {
             var botId = parse.GetValue(bot)!;
             var scope = botId == StatisticsQuery.AllBots ? StatisticsScope.Account : StatisticsScope.Bot;
+            var outputFormat = parse.GetValue(format) is { } name ? StatisticsParameters.ParseFormat(name, "--format") : StatisticsFormat.Series;
             var query = new StatisticsQuery
             {
                 AccountId = parse.GetValue(account)!,
@@ -37,6 +39,7 @@ internal static class StatsCommand
                 Days = parse.GetValue(days) is { } d ? StatisticsParameters.ParseDays(d, "--days") : 7,
                 TimeZone = TrendParameters.ParseTimeZone(parse.GetValue(zone), "--time-zone"),
                 Scope = scope,
+                Breakdown = outputFormat.ToBreakdown(),
             };
             TimeProvider clock = TimeProvider.System;
             if (parse.GetValue(now) is { } pinned)
@@ -61,7 +64,7 @@ internal static class StatsCommand
                 throw EngagementCli.AsOption(ex, "--now", pinnedNow);
             }
 
-            await stdout.WriteLineAsync(StatisticsJson.Serialize(result));
+            await stdout.WriteLineAsync(StatisticsJson.Serialize(result, outputFormat));
             return EngagementCli.Ok;
         }));
         return command;

@@ -15,6 +15,7 @@ namespace EngagementMetrics.Json;
 [JsonSerializable(typeof(KoreErrorResponse))]
 [JsonSerializable(typeof(StatisticsResponse))]
 [JsonSerializable(typeof(StatisticsErrorResponse))]
+[JsonSerializable(typeof(StatisticsRowDocument[]))]
 [JsonSerializable(typeof(IngestResponse))]
 [JsonSerializable(typeof(IngestErrorResponse))]
 public sealed partial class EngagementJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using EngagementMetrics.Statistics;
 
 namespace EngagementMetrics.Json;
@@ -55,6 +56,37 @@ public sealed class StatisticsPointDocument
     public required decimal? Value { get; init; }
 }
 
+/// <summary>
+/// One row of the statistics row array (the routes' default answer, as Xenioo's page shows it): fields in this order,
+/// named in PascalCase as on that page.
+/// </summary>
+public sealed class StatisticsRowDocument
+{
+    /// <summary>The bucket label: <c>2025-12-01T14:00</c>, <c>2025-12-01</c>, <c>2025-12</c> or <c>2025</c>.</summary>
+    [JsonPropertyName("GroupLabel")]
+    public required string GroupLabel { get; init; }
+
+    /// <summary>The bot's id.</summary>
+    [JsonPropertyName("BotName")]
+    public required string BotName { get; init; }
+
+    /// <summary>The channel, in lower case.</summary>
+    [JsonPropertyName("ChannelName")]
+    public required string ChannelName { get; init; }
+
+    /// <summary>The type's name, e.g. <c>New User</c>.</summary>
+    [JsonPropertyName("EventLabel")]
+    public required string EventLabel { get; init; }
+
+    /// <summary>The type code, 0 to 18.</summary>
+    [JsonPropertyName("EventType")]
+    public required int EventType { get; init; }
+
+    /// <summary>The value for the bucket, bot and channel (formatted as the series document's values), or null.</summary>
+    [JsonPropertyName("Value")]
+    public required decimal? Value { get; init; }
+}
+
 /// <summary>The statistics API's error body: <c>{"error":"..."}</c>.</summary>
 public sealed class StatisticsErrorResponse
 {
@@ -90,9 +122,38 @@ public static class StatisticsJson
         };
     }
 
-    /// <summary>Serializes a result (two-space indentation and <c>\n</c> unless <paramref name="indented"/> is false).</summary>
+    /// <summary>The row array of a result computed with <see cref="StatisticsBreakdown.BotAndChannel"/>.</summary>
+    /// <exception cref="ArgumentException">The result was computed without that breakdown (it has no rows to give).</exception>
+    public static StatisticsRowDocument[] ToRows(StatisticsResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Breakdown != StatisticsBreakdown.BotAndChannel)
+        {
+            throw new ArgumentException("the result holds no rows: compute it with Breakdown = StatisticsBreakdown.BotAndChannel", nameof(result));
+        }
+
+        return [.. result.Rows.Select(r => new StatisticsRowDocument
+        {
+            GroupLabel = r.Period,
+            BotName = r.Bot,
+            ChannelName = r.Channel,
+            EventLabel = r.Name,
+            EventType = (int)r.Type,
+            Value = r.Value,
+        })];
+    }
+
+    /// <summary>Serializes a result's series document (two-space indentation and <c>\n</c> unless <paramref name="indented"/> is false).</summary>
     public static string Serialize(StatisticsResult result, bool indented = true) =>
         JsonSerializer.Serialize(ToDocument(result), KoreTrendJson.Context(indented).StatisticsResponse);
+
+    /// <summary>Serializes a result in a format: the row array (<see cref="ToRows"/>) or the series document.</summary>
+    /// <exception cref="ArgumentException">Rows of a result computed without <see cref="StatisticsBreakdown.BotAndChannel"/>.</exception>
+    public static string Serialize(StatisticsResult result, StatisticsFormat format, bool indented = true) => format switch
+    {
+        StatisticsFormat.Rows => JsonSerializer.Serialize(ToRows(result), KoreTrendJson.Context(indented).StatisticsRowDocumentArray),
+        _ => Serialize(result, indented),
+    };
 
     /// <summary>Serializes the error body for a message such as <see cref="NotFoundMessage"/>.</summary>
     public static string SerializeError(string message, bool indented = false) =>

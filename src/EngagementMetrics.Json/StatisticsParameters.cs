@@ -3,6 +3,16 @@ using EngagementMetrics.Statistics;
 
 namespace EngagementMetrics.Json;
 
+/// <summary>What the statistics routes and <c>engagement stats</c> answer.</summary>
+public enum StatisticsFormat
+{
+    /// <summary>The row array: one row per (period, bot, channel, type) (the routes' default).</summary>
+    Rows,
+
+    /// <summary>The series document: one series per type over every bot and channel (the CLI's default).</summary>
+    Series,
+}
+
 /// <summary>
 /// The statistics routes' path parameters (<c>TYPES</c>, <c>GROUPMODE</c>, <c>DAYS</c>), parsed with errors that name the
 /// parameter and value, and their wire names. The protocol layer of the statistics API, shared by the HTTP routes and
@@ -60,6 +70,19 @@ public static class StatisticsParameters
         "year" => StatisticsGroupMode.Year,
         _ => throw new EngagementValidationException(parameterName, value, $"invalid {parameterName} '{value}': expected hour, day, month or year"),
     };
+
+    /// <summary>Parses <c>format</c>: rows or series (any letter case).</summary>
+    /// <exception cref="EngagementValidationException">Anything else, the empty string included.</exception>
+    public static StatisticsFormat ParseFormat(string? value, string parameterName = "format") => value?.Trim().ToLowerInvariant() switch
+    {
+        "rows" => StatisticsFormat.Rows,
+        "series" => StatisticsFormat.Series,
+        _ => throw new EngagementValidationException(parameterName, value, $"invalid {parameterName} '{value}': expected rows or series"),
+    };
+
+    /// <summary>The breakdown a format needs: rows need <see cref="StatisticsBreakdown.BotAndChannel"/>.</summary>
+    public static StatisticsBreakdown ToBreakdown(this StatisticsFormat format) =>
+        format == StatisticsFormat.Rows ? StatisticsBreakdown.BotAndChannel : StatisticsBreakdown.None;
 
     /// <summary>Parses <c>DAYS</c>: an integer from 1 to 30.</summary>
     public static int ParseDays(string? value, string parameterName = "days") =>

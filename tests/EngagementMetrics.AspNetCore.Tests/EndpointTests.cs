@@ -279,11 +279,11 @@ public sealed class EndpointTests : IAsyncLifetime
     {
         var foreign = await StatsAsync("/analytics/statistics/account/x1/2/day/7", "acme-account");
         var bad = await StatsAsync("/analytics/statistics/account/*/2,19/day/7", "acme-account");
-        var ok = await StatsAsync("/analytics/statistics/account/*/2,3/day/2", "acme-account");
+        var ok = await StatsAsync("/analytics/statistics/account/*/2,3/day/2?format=series", "acme-account");
         var again = await StatsAsync("/analytics/statistics/account/*/2/day/2", "acme-account");
         var anonymous = await StatsAsync("/analytics/statistics/account/*/2/day/2", null);
         var botRouteWithAccountToken = await StatsAsync("/analytics/statistics/2/day/2", "acme-account");
-        var botRoute = await StatsAsync("/analytics/statistics/2,18/hour/1", "acme-bot-s1");
+        var botRoute = await StatsAsync("/analytics/statistics/2,18/hour/1?format=series", "acme-bot-s1");
         var accountRouteWithBotToken = await StatsAsync("/analytics/statistics/account/*/2/day/2", "acme-bot-s1");
 
         foreign.Status.Should().Be(HttpStatusCode.NotFound);
@@ -299,6 +299,29 @@ public sealed class EndpointTests : IAsyncLifetime
         accountRouteWithBotToken.Status.Should().Be(HttpStatusCode.Forbidden);
         botRoute.Status.Should().Be(HttpStatusCode.OK);
         botRoute.Body.Should().Contain("\"bot\":\"s1\"").And.Contain("\"type\":18");
+    }
+
+    [Fact]
+    public async Task Statistics_routes_answer_the_row_array_by_default_and_refuse_an_unknown_format_before_the_throttle()
+    {
+        var unknown = await StatsAsync("/analytics/statistics/account/*/2,3/day/2?format=csv", "acme-account");
+        var empty = await StatsAsync("/analytics/statistics/account/*/2,3/day/2?format=", "acme-account");
+        var rows = await StatsAsync("/analytics/statistics/account/*/2,3/day/2", "acme-account");
+        var botRows = await StatsAsync("/analytics/statistics/2,18/day/2?format=ROWS", "acme-bot-s1");
+
+        unknown.Status.Should().Be(HttpStatusCode.BadRequest);
+        unknown.Body.Should().Be("""{"error":"invalid format 'csv': expected rows or series"}""");
+        empty.Status.Should().Be(HttpStatusCode.BadRequest);
+        empty.Body.Should().Be("""{"error":"invalid format '': expected rows or series"}""");
+        rows.Status.Should().Be(HttpStatusCode.OK, "refused formats did not use up the account's call");
+        rows.Response.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
+        rows.Body.Should().Be(
+            """[{"GroupLabel":"2025-12-06","BotName":"s1","ChannelName":"default","EventLabel":"Active User","EventType":2,"Value":1},"""
+            + """{"GroupLabel":"2025-12-06","BotName":"s1","ChannelName":"default","EventLabel":"Messages","EventType":3,"Value":1},"""
+            + """{"GroupLabel":"2025-12-07","BotName":"s1","ChannelName":"default","EventLabel":"Active User","EventType":2,"Value":0},"""
+            + """{"GroupLabel":"2025-12-07","BotName":"s1","ChannelName":"default","EventLabel":"Messages","EventType":3,"Value":0}]""");
+        botRows.Status.Should().Be(HttpStatusCode.OK);
+        botRows.Body.Should().EndWith("""{"GroupLabel":"2025-12-07","BotName":"s1","ChannelName":"default","EventLabel":"Tag Hit","EventType":18,"Value":0}]""");
     }
 
     private Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> IngestAsync(string body, string contentType = "application/json", string? key = "ingest-key", string query = "") =>

@@ -84,7 +84,7 @@ public sealed class ServeEndToEndTests : IDisposable
             (await (await http.SendAsync(hourly)).Content.ReadAsStringAsync()).Should().Be(Minified("rocketchat-hourly.json"));
         }
 
-        using (var stats = new HttpRequestMessage(HttpMethod.Get, "/analytics/statistics/account/*/2,3/day/7"))
+        using (var stats = new HttpRequestMessage(HttpMethod.Get, "/analytics/statistics/account/*/2,3/day/7?format=series"))
         {
             stats.Headers.Authorization = new("Bearer", "stats-token");
             var response = await http.SendAsync(stats);

@@ -49,7 +49,36 @@ public sealed class StatsCommandTests : IDisposable
         fromStore.Out.Should().Be(fromFile.Out);
     }
 
+    [Fact]
+    public async Task Format_rows_prints_the_row_array_from_a_file_and_from_a_store_and_series_stays_the_default()
+    {
+        string[] args = ["stats", "--account", "acme", "--bot", "*", "--types", "2,3", "--days", "2", "--now", "2025-12-07T12:00:00Z"];
+        var store = "sqlite:" + Path.Combine(_directory, "r.db");
+        (await RunAsync("ingest", "--store", store, "--events", _events)).Exit.Should().Be(0);
+
+        var fromFile = await RunAsync([.. args, "--events", _events, "--format", "rows"]);
+        var fromStore = await RunAsync([.. args, "--store", store, "--format", "rows"]);
+        var series = await RunAsync([.. args, "--events", _events, "--format", "series"]);
+        var byDefault = await RunAsync([.. args, "--events", _events]);
+
+        fromFile.Exit.Should().Be(0, fromFile.Err);
+        fromFile.Out.Should().StartWith("[\n  {\n    \"GroupLabel\": \"2025-12-06\",\n    \"BotName\": \"b1\",");
+        fromFile.Out.Replace(" ", string.Empty, StringComparison.Ordinal).Replace("\n", string.Empty, StringComparison.Ordinal).Should().Be(
+            """[{"GroupLabel":"2025-12-06","BotName":"b1","ChannelName":"default","EventLabel":"ActiveUser","EventType":2,"Value":1},"""
+            + """{"GroupLabel":"2025-12-06","BotName":"b1","ChannelName":"default","EventLabel":"Messages","EventType":3,"Value":2},"""
+            + """{"GroupLabel":"2025-12-06","BotName":"b2","ChannelName":"default","EventLabel":"ActiveUser","EventType":2,"Value":0},"""
+            + """{"GroupLabel":"2025-12-06","BotName":"b2","ChannelName":"default","EventLabel":"Messages","EventType":3,"Value":0},"""
+            + """{"GroupLabel":"2025-12-07","BotName":"b1","ChannelName":"default","EventLabel":"ActiveUser","EventType":2,"Value":0},"""
+            + """{"GroupLabel":"2025-12-07","BotName":"b1","ChannelName":"default","EventLabel":"Messages","EventType":3,"Value":0},"""
+            + """{"GroupLabel":"2025-12-07","BotName":"b2","ChannelName":"default","EventLabel":"ActiveUser","EventType":2,"Value":1},"""
+            + """{"GroupLabel":"2025-12-07","BotName":"b2","ChannelName":"default","EventLabel":"Messages","EventType":3,"Value":1}]""");
+        fromStore.Out.Should().Be(fromFile.Out);
+        series.Out.Should().StartWith("{\n  \"account\": \"acme\",");
+        byDefault.Out.Should().Be(series.Out);
+    }
+
     [Theory]
+    [InlineData("--format", "csv", "invalid --format 'csv': expected rows or series")]
     [InlineData("--types", "19", "invalid --types '19'")]
     [InlineData("--types", "18", "only available on the bot endpoint")]
     [InlineData("--days", "31", "invalid --days '31'")]

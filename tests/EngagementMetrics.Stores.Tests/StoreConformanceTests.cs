@@ -315,6 +315,11 @@ public abstract class StoreConformanceTests : IAsyncLifetime
             {
                 actual.Series[s].Points.Should().Equal(expected.Series[s].Points, $"{bot} {mode} {types[s]}");
             }
+
+            var rowsQuery = query with { Breakdown = StatisticsBreakdown.BotAndChannel };
+            var expectedRows = (await new StatisticsEngine(reference, clock).GetStatisticsAsync(rowsQuery)).Rows;
+            expectedRows.Select(r => r.Channel).Distinct().Should().HaveCountGreaterThan(1, "the history spans channels");
+            (await new StatisticsEngine(store, clock).GetStatisticsAsync(rowsQuery)).Rows.Should().Equal(expectedRows, $"rows {bot} {mode}");
         }
 
         (await ((IEventHistory)store).GetBotIdsAsync("acme")).Should().Equal("st-a", "st-b");

@@ -13,7 +13,7 @@ using static EngagementMetrics.Tests.Support.TestEvents;
 namespace EngagementMetrics.Tests;
 
 /// <summary>The account and bot statistics (statistics.md): every type by hand, group modes, accounts, throttling.</summary>
-public class StatisticsTests
+public partial class StatisticsTests
 {
     private const string Account = "acme";
     private static readonly DateTimeOffset Now = Parse("2025-12-07T12:00:00Z");
@@ -25,7 +25,7 @@ public class StatisticsTests
         public override DateTimeOffset GetUtcNow() => Now;
     }
 
-    private static InteractionEvent E(string timestamp, InteractionKind kind, string? user = null, string? conversation = null, string bot = "s1", bool? intent = null, bool? fallback = null, bool? error = null) =>
+    private static InteractionEvent E(string timestamp, InteractionKind kind, string? user = null, string? conversation = null, string bot = "s1", bool? intent = null, bool? fallback = null, bool? error = null, string? channel = null) =>
         new()
         {
             BotId = bot,
@@ -37,6 +37,7 @@ public class StatisticsTests
             IntentMatched = intent,
             Fallback = fallback,
             Error = error,
+            Channel = channel,
         };
 
     // The scenario of the hand-computed table in docs/statistics.md.

@@ -123,25 +123,41 @@ public sealed class StatisticsEngine
         var totals = new Totals(plan.BucketCount);
         var needsUsers = query.Types.Any(static t => t <= StatisticType.ActiveUser);
         var needsEvents = query.Types.Any(static t => t > StatisticType.ActiveUser);
+        var byChannel = query.Breakdown == StatisticsBreakdown.BotAndChannel ? new List<(string Bot, SortedDictionary<string, Totals> Channels)>(bots.Count) : null;
         foreach (var bot in bots)
         {
             if (needsUsers)
             {
-                var trend = await _trends.GetTrendAsync(trendQuery with { BotId = bot }, cancellationToken).ConfigureAwait(false);
-                for (var b = 0; b < plan.BucketCount; b++)
-                {
-                    totals.Add(StatisticType.NewUser, b, trend.Buckets[b].NewUsers);
-                    totals.Add(StatisticType.ReturningUser, b, trend.Buckets[b].ReturningUsers);
-                    totals.Add(StatisticType.ActiveUser, b, trend.Buckets[b].UniqueUsers);
-                }
+                AddUsers(await _trends.GetTrendAsync(trendQuery with { BotId = bot }, cancellationToken).ConfigureAwait(false), totals);
             }
 
-            if (needsEvents)
+            // The breakdown needs the events even for user types alone: they say which channels have rows.
+            if (needsEvents || byChannel is not null)
             {
                 var events = await _history.ReadEventsAsync(bot, plan.ScanFromUtcTicks, plan.ScanToUtcTicks, cancellationToken).ConfigureAwait(false);
                 QueryTelemetry.ScannedInCurrent(events.Count);
-                Accumulate(plan, events, totals);
+                var channels = byChannel is null ? null : new SortedDictionary<string, Totals>(StringComparer.Ordinal);
+                Accumulate(plan, events, totals, channels);
+                if (channels is not null)
+                {
+                    byChannel!.Add((bot, channels));
+                    if (needsUsers)
+                    {
+                        foreach (var (channel, channelTotals) in channels)
+                        {
+                            // First seen stays over every channel: the trend's channel filter only filters activity.
+                            var trend = await _trends.GetTrendAsync(trendQuery with { BotId = bot, Channels = [channel] }, cancellationToken).ConfigureAwait(false);
+                            AddUsers(trend, channelTotals);
+                        }
+                    }
+                }
             }
+        }
+
+        var labels = new string[plan.BucketCount];
+        for (var b = 0; b < labels.Length; b++)
+        {
+            labels[b] = Label(plan.BucketLocalStart[b], query.GroupMode);
         }
 
         var series = new List<StatisticSeries>(query.Types.Count);
@@ -150,13 +166,50 @@ public sealed class StatisticsEngine
             var points = new StatisticPoint[plan.BucketCount];
             for (var b = 0; b < points.Length; b++)
             {
-                points[b] = new StatisticPoint(Label(plan.BucketLocalStart[b], query.GroupMode), totals.Value(type, b));
+                points[b] = new StatisticPoint(labels[b], totals.Value(type, b));
             }
 
             series.Add(new StatisticSeries(type, StatisticTypeNames.NameOf(type), points));
         }
 
-        return new StatisticsResult(query.AccountId, query.Bot, query.GroupMode, query.Days, zone, from, today, series);
+        return new StatisticsResult(query.AccountId, query.Bot, query.GroupMode, query.Days, zone, from, today, series)
+        {
+            Rows = byChannel is null ? [] : Rows(labels, query.Types, byChannel),
+            Breakdown = query.Breakdown,
+        };
+    }
+
+    private static void AddUsers(EngagementTrend trend, Totals totals)
+    {
+        for (var b = 0; b < trend.Buckets.Count; b++)
+        {
+            totals.Add(StatisticType.NewUser, b, trend.Buckets[b].NewUsers);
+            totals.Add(StatisticType.ReturningUser, b, trend.Buckets[b].ReturningUsers);
+            totals.Add(StatisticType.ActiveUser, b, trend.Buckets[b].UniqueUsers);
+        }
+    }
+
+    // Nested as statistics.md orders them: buckets oldest first, then bots (by id), channels (by name), types (as asked).
+    private static StatisticRow[] Rows(string[] labels, IReadOnlyList<StatisticType> types, List<(string Bot, SortedDictionary<string, Totals> Channels)> byChannel)
+    {
+        var pairs = byChannel.Sum(static b => b.Channels.Count);
+        var rows = new StatisticRow[labels.Length * pairs * types.Count];
+        var i = 0;
+        for (var b = 0; b < labels.Length; b++)
+        {
+            foreach (var (bot, channels) in byChannel)
+            {
+                foreach (var (channel, channelTotals) in channels)
+                {
+                    foreach (var type in types)
+                    {
+                        rows[i++] = new StatisticRow(labels[b], bot, channel, type, StatisticTypeNames.NameOf(type), channelTotals.Value(type, b));
+                    }
+                }
+            }
+        }
+
+        return rows;
     }
 
     // The last `days` local dates ending today; like a trend's dates they must lie between years 2 and 9998.
@@ -208,6 +261,11 @@ public sealed class StatisticsEngine
             throw new EngagementValidationException(nameof(StatisticsQuery.Days), query.Days.ToString(CultureInfo.InvariantCulture), $"Days {query.Days} is not a whole number of days from 1 to 30");
         }
 
+        if (!Enum.IsDefined(query.Breakdown))
+        {
+            throw new EngagementValidationException(nameof(StatisticsQuery.Breakdown), query.Breakdown.ToString(), $"Breakdown {query.Breakdown} is not defined");
+        }
+
         if (!Enum.IsDefined(query.GroupMode))
         {
             throw new EngagementValidationException(nameof(StatisticsQuery.GroupMode), query.GroupMode.ToString(), $"GroupMode {query.GroupMode} is not defined");
@@ -237,7 +295,9 @@ public sealed class StatisticsEngine
         }
     }
 
-    private static void Accumulate(BucketPlan plan, IReadOnlyList<InteractionEvent> events, Totals totals)
+    // Adds the window's events to the totals and, for a breakdown, to their channel's totals (created by the channel's
+    // first event in the window: a pair without one has no rows).
+    private static void Accumulate(BucketPlan plan, IReadOnlyList<InteractionEvent> events, Totals totals, SortedDictionary<string, Totals>? channels)
     {
         var conversations = new Dictionary<string, List<InteractionEvent>>(StringComparer.Ordinal);
         foreach (var evt in events)
@@ -258,42 +318,63 @@ public sealed class StatisticsEngine
                 continue;
             }
 
-            switch (evt.Kind)
+            Count(evt, b, totals);
+            if (channels is not null)
             {
-                case InteractionKind.MessageIn:
-                    totals.Add(StatisticType.Messages, b, 1);
-                    totals.Add(StatisticType.IncomingMessage, b, 1);
-                    totals.Add(evt.IntentMatched switch { true => StatisticType.NlpDetected, false => StatisticType.NlpMissed, _ => null }, b, 1);
-                    break;
-                case InteractionKind.ActionIn:
-                    totals.Add(StatisticType.Messages, b, 1);
-                    totals.Add(StatisticType.IncomingMessage, b, 1);
-                    totals.Add(StatisticType.ActionMessages, b, 1);
-                    break;
-                case InteractionKind.MessageOut:
-                    totals.Add(StatisticType.Messages, b, 1);
-                    totals.Add(evt.Fallback == true ? StatisticType.FallbackReply : null, b, 1);
-                    break;
-                case InteractionKind.AgentMessage:
-                    totals.Add(StatisticType.Messages, b, 1);
-                    totals.Add(StatisticType.OperatorMessage, b, 1);
-                    break;
-                case InteractionKind.GoalReached:
-                    totals.Add(StatisticType.GoalReached, b, 1);
-                    break;
-                case InteractionKind.ApiRequest:
-                    totals.Add(StatisticType.ApiRequest, b, 1);
-                    totals.Add(evt.Error == true ? StatisticType.ApiRequestError : null, b, 1);
-                    break;
-                case InteractionKind.TagHit:
-                    totals.Add(StatisticType.TagHit, b, 1);
-                    break;
+                var channel = evt.NormalizedChannel;
+                if (!channels.TryGetValue(channel, out var channelTotals))
+                {
+                    channels[channel] = channelTotals = new Totals(plan.BucketCount);
+                }
+
+                Count(evt, b, channelTotals);
             }
         }
 
         foreach (var list in conversations.Values)
         {
             Conversation(plan, list, totals);
+
+            // A conversation's channel is that of its earliest event (the list is in time order, whole history).
+            if (channels is not null && channels.TryGetValue(list[0].NormalizedChannel, out var channelTotals))
+            {
+                Conversation(plan, list, channelTotals);
+            }
+        }
+    }
+
+    private static void Count(InteractionEvent evt, int b, Totals totals)
+    {
+        switch (evt.Kind)
+        {
+            case InteractionKind.MessageIn:
+                totals.Add(StatisticType.Messages, b, 1);
+                totals.Add(StatisticType.IncomingMessage, b, 1);
+                totals.Add(evt.IntentMatched switch { true => StatisticType.NlpDetected, false => StatisticType.NlpMissed, _ => null }, b, 1);
+                break;
+            case InteractionKind.ActionIn:
+                totals.Add(StatisticType.Messages, b, 1);
+                totals.Add(StatisticType.IncomingMessage, b, 1);
+                totals.Add(StatisticType.ActionMessages, b, 1);
+                break;
+            case InteractionKind.MessageOut:
+                totals.Add(StatisticType.Messages, b, 1);
+                totals.Add(evt.Fallback == true ? StatisticType.FallbackReply : null, b, 1);
+                break;
+            case InteractionKind.AgentMessage:
+                totals.Add(StatisticType.Messages, b, 1);
+                totals.Add(StatisticType.OperatorMessage, b, 1);
+                break;
+            case InteractionKind.GoalReached:
+                totals.Add(StatisticType.GoalReached, b, 1);
+                break;
+            case InteractionKind.ApiRequest:
+                totals.Add(StatisticType.ApiRequest, b, 1);
+                totals.Add(evt.Error == true ? StatisticType.ApiRequestError : null, b, 1);
+                break;
+            case InteractionKind.TagHit:
+                totals.Add(StatisticType.TagHit, b, 1);
+                break;
         }
     }
 

@@ -87,6 +87,19 @@ public enum StatisticsScope
     Bot,
 }
 
+/// <summary>Whether a statistics result also breaks its values down per bot and channel.</summary>
+public enum StatisticsBreakdown
+{
+    /// <summary>The series only (one value per type and bucket over every bot and channel asked).</summary>
+    None,
+
+    /// <summary>
+    /// The series and the rows: one value per (bucket, bot, channel, type), for every (bot, channel) pair with at least
+    /// one event in the window (<see cref="StatisticsResult.Rows"/>).
+    /// </summary>
+    BotAndChannel,
+}
+
 /// <summary>A statistics request.</summary>
 public sealed record StatisticsQuery
 {
@@ -113,6 +126,9 @@ public sealed record StatisticsQuery
 
     /// <summary>The endpoint asking. Default the account endpoint.</summary>
     public StatisticsScope Scope { get; init; } = StatisticsScope.Account;
+
+    /// <summary>Whether the result also holds the per-(bucket, bot, channel, type) rows. Default <see cref="StatisticsBreakdown.None"/>.</summary>
+    public StatisticsBreakdown Breakdown { get; init; } = StatisticsBreakdown.None;
 }
 
 /// <summary>One value of a series: a count, a mean of seconds or a percentage, or null for a mean over nothing.</summary>
@@ -123,6 +139,18 @@ public readonly record struct StatisticPoint(string Period, decimal? Value);
 /// <summary>One type's values over every bucket of the window, oldest first.</summary>
 public sealed record StatisticSeries(StatisticType Type, string Name, IReadOnlyList<StatisticPoint> Points);
 
+/// <summary>
+/// One value of the per-channel breakdown: a type's value for one bucket, one bot and one channel (statistics.md, the
+/// row array).
+/// </summary>
+/// <param name="Period">The bucket label, as <see cref="StatisticPoint.Period"/>.</param>
+/// <param name="Bot">The bot's id.</param>
+/// <param name="Channel">The channel, in lower case.</param>
+/// <param name="Type">The type.</param>
+/// <param name="Name">The type's documented name.</param>
+/// <param name="Value">The value for that bucket, bot and channel, at most 2 decimals, or null.</param>
+public readonly record struct StatisticRow(string Period, string Bot, string Channel, StatisticType Type, string Name, decimal? Value);
+
 /// <summary>The statistics of a window.</summary>
 public sealed record StatisticsResult(
     string AccountId,
@@ -132,4 +160,19 @@ public sealed record StatisticsResult(
     TimeZoneInfo TimeZone,
     DateOnly From,
     DateOnly To,
-    IReadOnlyList<StatisticSeries> Series);
+    IReadOnlyList<StatisticSeries> Series)
+{
+    /// <summary>
+    /// With <see cref="StatisticsBreakdown.BotAndChannel"/>, one row per (bucket, bot, channel, type): buckets oldest
+    /// first, bots by id, channels by name (ordinal, lower case), types in the order asked; a (bot, channel) pair has
+    /// rows when it has at least one event of any kind in the window. Empty without a breakdown.
+    /// </summary>
+    /// <remarks>
+    /// User types count the users active on the channel (first seen still over every channel of the bot); counts count
+    /// the channel's events; conversation metrics follow the conversation's channel, the channel of its earliest event.
+    /// </remarks>
+    public IReadOnlyList<StatisticRow> Rows { get; init; } = [];
+
+    /// <summary>The breakdown the result was computed with (<see cref="Rows"/> is only meaningful with <see cref="StatisticsBreakdown.BotAndChannel"/>).</summary>
+    public StatisticsBreakdown Breakdown { get; init; }
+}
