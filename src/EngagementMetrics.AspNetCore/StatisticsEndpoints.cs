@@ -56,12 +56,14 @@ public static partial class EngagementEndpoints
         parameters.Add(new("groupMode", ApiParameterPlace.Path, "Bucket size, in any letter case.") { Required = true, Values = ["hour", "day", "month", "year"] });
         parameters.Add(new("days", ApiParameterPlace.Path, "The last local days, today included.") { Required = true, IntegerRange = (1, 30), Example = "7" });
         parameters.Add(ApiDescriptions.TimeZone("timeZone"));
+        parameters.Add(new("format", ApiParameterPlace.Query, "rows (default): Xenioo's array of rows, one per period, bot, channel and type; series: one series per type over the window.") { Values = ["rows", "series"], Default = "rows" });
         return new ApiOperation(ApiFamily.Statistics, parameters);
     }
 
     private static RouteHandlerBuilder StatisticsAnswers(this RouteHandlerBuilder route) => route
-        .Answers<StatisticsResponse>(200, "The statistics document: series in the order asked, every bucket of the window, oldest first.")
-        .Answers<StatisticsErrorResponse>(400, "types, groupMode, days or timeZone is invalid (named with its value).")
+        .Answers<StatisticsRowDocument[]>(200, "format=rows (the default): one row per (period, bot, channel, type), periods oldest first, bots by id, channels by name, types in the order asked.")
+        .Answers<StatisticsResponse>(200, "format=series: series in the order asked, every bucket of the window, oldest first.")
+        .Answers<StatisticsErrorResponse>(400, "types, groupMode, days, timeZone or format is invalid (named with its value).")
         .Answers<StatisticsErrorResponse>(401, "No Bearer token, or an unknown one.")
         .Answers<StatisticsErrorResponse>(403, "The wrong kind of token for the route (account token on the bot route, bot token on the account route), or a token without an account.")
         .Answers<StatisticsErrorResponse>(404, "The account or bot has not been found (also another account's bot).")

@@ -257,12 +257,13 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         }
 
         var account = Parameters(Operation("GET", "/analytics/statistics/account/{apiKey}/{types}/{groupMode}/{days}"));
-        account.Keys.Should().BeEquivalentTo(["apiKey", "types", "groupMode", "days", "timeZone"]);
+        account.Keys.Should().BeEquivalentTo(["apiKey", "types", "groupMode", "days", "timeZone", "format"]);
+        Enum(account["format"]).Should().Equal("rows", "series");
         account.Values.Where(p => p.GetProperty("in").GetString() == "path").Should().HaveCount(4).And.OnlyContain(p => p.GetProperty("required").GetBoolean());
         Enum(account["groupMode"]).Should().Equal("hour", "day", "month", "year");
         var days = account["days"].GetProperty("schema");
         (days.GetProperty("type").GetString(), days.GetProperty("minimum").GetInt32(), days.GetProperty("maximum").GetInt32()).Should().Be(("integer", 1, 30));
-        Parameters(Operation("GET", "/analytics/statistics/{types}/{groupMode}/{days}")).Keys.Should().BeEquivalentTo(["types", "groupMode", "days", "timeZone"]);
+        Parameters(Operation("GET", "/analytics/statistics/{types}/{groupMode}/{days}")).Keys.Should().BeEquivalentTo(["types", "groupMode", "days", "timeZone", "format"]);
 
         var ingest = Operation("POST", "/api/engagement/events");
         Enum(Parameters(ingest)["mode"]).Should().Equal("strict", "lenient");
