@@ -367,7 +367,8 @@ internal sealed class BotLog
     /// <param name="events">The events, in batch order (storage order).</param>
     /// <param name="duplicate">By index: the event is a duplicate and is skipped (<see langword="null"/>: none is).</param>
     /// <param name="scratch">The store's working arrays (appends are serialised, so one set serves them all).</param>
-    public void Apply(IReadOnlyList<InteractionEvent> events, bool[]? duplicate, Scratch scratch)
+    public void Apply<TEvents>(TEvents events, bool[]? duplicate, Scratch scratch)
+        where TEvents : IEventSource
     {
         var rows = Scratch.Get(ref scratch.Rows, events.Count);
         var rowCount = 0;
@@ -375,13 +376,13 @@ internal sealed class BotLog
         var firstSeenCopied = false;
         for (var index = 0; index < events.Count; index++)
         {
-            var evt = events[index];
             if (duplicate is not null && duplicate[index])
             {
                 continue;
             }
 
-            var ticks = evt.Timestamp.UtcTicks;
+            events.Load(index, out var evt);
+            var ticks = evt.Ticks;
             var conversation = -1;
             if (evt.ConversationId is { } conversationId)
             {
@@ -399,7 +400,7 @@ internal sealed class BotLog
             var channel = ChannelOrdinal(evt.Channel);
             var goal = evt.Goal is { } g ? LabelOrdinal(g) : -1;
             var tag = evt.Tag is { } t ? LabelOrdinal(t) : -1;
-            var flags = EventDetails.Flags(evt);
+            var flags = evt.Flags;
             if (!evt.Kind.IsUserActivity())
             {
                 var user = evt.UserId is { } userId

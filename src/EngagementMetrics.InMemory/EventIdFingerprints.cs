@@ -5,12 +5,16 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using System.Security.Cryptography;
+using System.Text;
 
 namespace EngagementMetrics.InMemory;
 
 /// <summary>
 /// 128-bit fingerprints of event ids under a random key of the store: SipHash-2-4 with its 128-bit output
-/// (Aumasson and Bernstein; the reference's <c>siphash(..., outlen = 16)</c>), over the id's UTF-16 code units.
+/// (Aumasson and Bernstein; the reference's <c>siphash(..., outlen = 16)</c>), over the id's UTF-8 bytes, so an id read
+/// from JSON as bytes (<see cref="Events.EventColumns.TryGetEventIdUtf8"/>) and the same id given as a string get the
+/// same fingerprint without the bytes ever becoming a string. (Validated ids hold no lone surrogate, so their UTF-8
+/// form is exact: two different ids never share one.)
 /// </summary>
 /// <remarks>
 /// SipHash is a keyed pseudorandom function: without the key, which never leaves the process, nobody can choose ids
@@ -39,7 +43,23 @@ internal readonly struct EventIdFingerprints
     }
 
     /// <summary>The fingerprint of an event id.</summary>
-    public UInt128 Of(string eventId) => SipHash128(_k0, _k1, MemoryMarshal.AsBytes(eventId.AsSpan()));
+    public UInt128 Of(string eventId)
+    {
+        // Ids are at most 1,024 UTF-16 code units, so at most 3,072 UTF-8 bytes.
+        var max = Encoding.UTF8.GetMaxByteCount(eventId.Length);
+        byte[]? rented = null;
+        var buffer = max <= 256 ? stackalloc byte[256] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        var fingerprint = Of(buffer[..Encoding.UTF8.GetBytes(eventId, buffer)]);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return fingerprint;
+    }
+
+    /// <summary>The fingerprint of an event id given as its UTF-8 bytes (the same as <see cref="Of(string)"/> of its text).</summary>
+    public UInt128 Of(ReadOnlySpan<byte> eventIdUtf8) => SipHash128(_k0, _k1, eventIdUtf8);
 
     /// <summary>SipHash-2-4 with 128-bit output; bytes 0-7 of the reference's output are the low half.</summary>
     public static UInt128 SipHash128(ulong k0, ulong k1, ReadOnlySpan<byte> data)
