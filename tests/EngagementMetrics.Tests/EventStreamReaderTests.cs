@@ -314,6 +314,57 @@ public class EventStreamReaderTests
     }
 
     [Fact]
+    public void Property_FastPathReadsEveryRecordAsTheGeneralPathDoes()
+    {
+        // The reader's fast path (flat objects without escapes) must accept exactly what the general path accepts, as
+        // the same event, and give up on everything else so the error is the general path's.
+        var mutation =
+            from evt in EventGen
+            from extra in Gen.Elements("", ",\"note\":1", ",\"note\":\"x\"", ",\"eventId\":\"again\"", " ", "\t", ",\"kind\":null")
+            from position in Gen.Choose(0, 10_000)
+            from op in Gen.Choose(0, 4)
+            from value in Gen.Elements<byte>(0x00, 0x1F, 0x7F, 0xC3, (byte)'"', (byte)' ', (byte)'\t', (byte)'\r', (byte)'{', (byte)'}', (byte)'[', (byte)',', (byte)':', (byte)'1', (byte)'t', (byte)'n', (byte)'e', (byte)'/')
+            select (Line: Serialize(evt), Extra: extra, Position: position, Op: op, Value: value);
+        var property = Prop.ForAll(mutation.ToArbitrary(), m =>
+        {
+            var text = Encoding.UTF8.GetString(m.Line);
+            var bytes = Encoding.UTF8.GetBytes(text[..^1] + m.Extra + "}").ToList();
+            var at = m.Position % bytes.Count;
+            switch (m.Op)
+            {
+                case 0: bytes[at] = m.Value; break;
+                case 1: bytes.Insert(at, m.Value); break;
+                case 2: bytes.RemoveAt(at); break;
+                case 3: break;
+                default: bytes.Insert(at, (byte)' '); break;
+            }
+
+            var record = bytes.ToArray();
+            var fast = ParseOne(record, fastPath: true);
+            var general = ParseOne(record, fastPath: false);
+            return fast.Error == general.Error
+                && fast.Event == general.Event
+                && fast.Event?.Timestamp.Offset == general.Event?.Timestamp.Offset;
+        });
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(3000), property);
+    }
+
+    private static (InteractionEvent? Event, EventError? Error) ParseOne(byte[] record, bool fastPath)
+    {
+        var batch = new EventRowBatch(4);
+        var parser = new EventRecordParser { UseFastPath = fastPath };
+        return parser.TryParse(record, 0, 1, "line", batch, out var error)
+            ? (new EventColumns(CommitOne(batch))[0], null)
+            : (null, error);
+    }
+
+    private static EventRowBatch CommitOne(EventRowBatch batch)
+    {
+        batch.Commit();
+        return batch;
+    }
+
+    [Fact]
     public void Property_ChunkBoundariesDoNotChangeWhatIsRead()
     {
         var input =

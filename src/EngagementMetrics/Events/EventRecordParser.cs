@@ -17,7 +17,7 @@ namespace EngagementMetrics.Events;
 /// conversations) come from a cache keyed by their UTF-8 bytes, so a million lines do not make a million copies of
 /// the same user id. Not thread-safe: one parser per reader.
 /// </remarks>
-internal sealed class EventRecordParser
+internal sealed partial class EventRecordParser
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 };
 
@@ -28,6 +28,9 @@ internal sealed class EventRecordParser
     private int? _loneSurrogateAt;
     private const int LastValueBytes = 64;
     private readonly LastValue[] _last = new LastValue[16];
+
+    /// <summary>False to read every record with the general path only (tests compare the two).</summary>
+    internal bool UseFastPath { get; init; } = true;
 
     private enum Field
     {
@@ -86,8 +89,22 @@ internal sealed class EventRecordParser
         }
 
         // Escaped lone surrogates are invisible to the UTF-8 check and make System.Text.Json throw on decoding; one
-        // vectorised search for a backslash keeps the common case free.
-        _loneSurrogateAt = record.IndexOf((byte)'\\') < 0 ? null : FindLoneSurrogateEscape(record);
+        // vectorised search for a backslash keeps the common case free. A record without one is first tried by the
+        // fast path, which only ever accepts what the general path below would accept, as the same row.
+        var backslash = record.IndexOf((byte)'\\') >= 0;
+        if (!backslash && UseFastPath)
+        {
+            var idsUsed = batch.IdsUsed;
+            if (TryFast(record, index, lineNumber, batch))
+            {
+                error = null;
+                return true;
+            }
+
+            batch.IdsUsed = idsUsed;
+        }
+
+        _loneSurrogateAt = backslash ? FindLoneSurrogateEscape(record) : null;
         try
         {
             var reader = new Utf8JsonReader(record, ReaderOptions);
@@ -318,8 +335,12 @@ internal sealed class EventRecordParser
             return Field.Unknown;
         }
 
-        // Dispatch on length and first byte, then one comparison.
-        var name = reader.ValueSpan;
+        return IdentifyUnescaped(reader.ValueSpan);
+    }
+
+    // Dispatch on length and first byte, then one comparison.
+    private static Field IdentifyUnescaped(ReadOnlySpan<byte> name)
+    {
         var candidate = name.Length switch
         {
             3 => Field.Tag,
