@@ -373,7 +373,6 @@ internal sealed class FingerprintSet
     /// <summary>One open-addressing table, in fingerprint order: the fingerprints with the shard's prefix of <see cref="Depth"/> bits.</summary>
     private sealed class Shard
     {
-
         public Shard(int depth, int buckets, bool allocate = true)
         {
             Depth = depth;

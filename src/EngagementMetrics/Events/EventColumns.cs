@@ -215,29 +215,37 @@ internal struct EventRow
 /// <summary>
 /// The storage of one batch: rows in one array, event ids in one byte arena. Both are large arrays (the large object
 /// heap for a batch of thousands), so a collection neither copies nor promotes them, and the rows hold references only
-/// to strings the reader's cache shares.
+/// to strings the reader's cache shares. The arrays are reused by later batches of the same reader once nothing refers
+/// to this batch any more (<see cref="EventRowBatchPool"/>).
 /// </summary>
 internal sealed class EventRowBatch
 {
     private readonly int _maxRows;
+    private readonly Storage _storage;
 
     public EventRowBatch(int maxRows)
+        : this(maxRows, new Storage(maxRows))
     {
-        // Sized for the whole batch up to 65,536 rows (growing would allocate every size on the way); a larger batch
-        // (an HTTP body allows a million) grows from there as it fills.
-        _maxRows = maxRows;
-        var rows = Math.Min(maxRows, 1 << 16);
-        Rows = new EventRow[rows];
-        Ids = new byte[rows * 24];
     }
 
-    public EventRow[] Rows { get; private set; }
+    private EventRowBatch(int maxRows, Storage storage)
+    {
+        _maxRows = maxRows;
+        _storage = storage;
+    }
 
-    public byte[] Ids { get; private set; }
+    public EventRow[] Rows => _storage.Rows;
+
+    public byte[] Ids => _storage.Ids;
 
     public int IdsUsed { get; set; }
 
     public int Count { get; private set; }
+
+    /// <summary>A new, empty batch over <paramref name="storage"/> (whose previous batch is unreachable).</summary>
+    public static EventRowBatch Over(int maxRows, Storage storage) => new(maxRows, storage);
+
+    internal Storage Arrays => _storage;
 
     /// <summary>The next row, to be filled and then kept by <see cref="Commit"/>.</summary>
     public ref EventRow Next()
@@ -246,7 +254,7 @@ internal sealed class EventRowBatch
         {
             var rows = new EventRow[Math.Min(_maxRows, Rows.Length * 2)];
             Rows.AsSpan().CopyTo(rows);
-            Rows = rows;
+            _storage.Rows = rows;
         }
 
         ref var row = ref Rows[Count];
@@ -263,9 +271,60 @@ internal sealed class EventRowBatch
         {
             var ids = new byte[Math.Max(Ids.Length * 2, IdsUsed + length)];
             Ids.AsSpan(0, IdsUsed).CopyTo(ids);
-            Ids = ids;
+            _storage.Ids = ids;
         }
 
         return Ids.AsSpan(IdsUsed, length);
+    }
+
+    /// <summary>The arrays of a batch; a later batch may take them over.</summary>
+    internal sealed class Storage
+    {
+        public Storage(int maxRows)
+        {
+            // Sized for the whole batch up to 65,536 rows (growing would allocate every size on the way); a larger
+            // batch (an HTTP body allows a million) grows from there as it fills.
+            var rows = Math.Min(maxRows, 1 << 16);
+            Rows = new EventRow[rows];
+            Ids = new byte[rows * 24];
+        }
+
+        public EventRow[] Rows { get; set; }
+
+        public byte[] Ids { get; set; }
+    }
+}
+
+/// <summary>
+/// The batch storages of one reader, reused once the batch that used them is unreachable: the caller may keep a batch
+/// (or any view of it) as long as it likes, and its storage is only reused after the garbage collector has found it
+/// unreachable (a weak reference to the batch). A reader of a large input then allocates a few batch storages, not one
+/// per batch, so its large arrays stop driving full collections.
+/// </summary>
+internal sealed class EventRowBatchPool
+{
+    private const int MaxKept = 4;
+    private readonly List<(WeakReference<EventRowBatch> Owner, EventRowBatch.Storage Storage)> _kept = [];
+
+    public EventRowBatch Take(int maxRows)
+    {
+        for (var i = 0; i < _kept.Count; i++)
+        {
+            var (owner, storage) = _kept[i];
+            if (!owner.TryGetTarget(out _))
+            {
+                var batch = EventRowBatch.Over(maxRows, storage);
+                _kept[i] = (new WeakReference<EventRowBatch>(batch), storage);
+                return batch;
+            }
+        }
+
+        var fresh = new EventRowBatch(maxRows);
+        if (_kept.Count < MaxKept)
+        {
+            _kept.Add((new WeakReference<EventRowBatch>(fresh), fresh.Arrays));
+        }
+
+        return fresh;
     }
 }

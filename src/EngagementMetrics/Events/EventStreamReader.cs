@@ -30,6 +30,7 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
     private readonly bool _leaveOpen;
     private readonly EventReaderOptions _options;
     private readonly EventRecordParser _parser = new();
+    private readonly EventRowBatchPool _batches = new();
     private byte[] _buffer;
     private int _start;
     private int _end;
@@ -98,7 +99,7 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
             return null;
         }
 
-        var batch = new BatchBuilder(_options.Format == EventFormat.JsonLines, _options.BatchSize);
+        var batch = new BatchBuilder(_options.Format == EventFormat.JsonLines, _batches.Take(_options.BatchSize));
         while (batch.Count < _options.BatchSize && !_done)
         {
             var progressed = _options.Format == EventFormat.JsonLines ? NextLine(batch) : NextElement(batch);
@@ -416,12 +417,12 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
         }
     }
 
-    private sealed class BatchBuilder(bool lines, int batchSize)
+    private sealed class BatchBuilder(bool lines, EventRowBatch rows)
     {
         private readonly List<EventError> _errors = [];
         private int _records;
 
-        public EventRowBatch Rows { get; } = new(batchSize);
+        public EventRowBatch Rows { get; } = rows;
 
         public int Count => Rows.Count + _errors.Count;
 
