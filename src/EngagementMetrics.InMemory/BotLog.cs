@@ -226,6 +226,7 @@ internal sealed class Scratch
     public UInt128[] Fingerprints = [];
     public int[] Positions = [];
     public bool[] Flags = [];
+    public (HistoryRecord Record, int Order)[] Others = [];
 
     public static T[] Get<T>(ref T[] array, int length)
     {
@@ -372,7 +373,8 @@ internal sealed class BotLog
     {
         var rows = Scratch.Get(ref scratch.Rows, events.Count);
         var rowCount = 0;
-        List<(HistoryRecord Record, int Order)>? others = null;
+        var others = Scratch.Get(ref scratch.Others, events.Count);
+        var otherCount = 0;
         var firstSeenCopied = false;
         for (var index = 0; index < events.Count; index++)
         {
@@ -406,7 +408,7 @@ internal sealed class BotLog
                 var user = evt.UserId is { } userId
                     ? _users.TryFind(userId, out var ordinal) ? 2L * ordinal : (2L * _otherUsers.Intern(userId, out _)) + 1
                     : HistoryRecord.NoUser;
-                (others ??= []).Add((new HistoryRecord(ticks, evt.Kind, flags, channel, user, conversation, goal, tag, 0), index));
+                others[otherCount++] = (new HistoryRecord(ticks, evt.Kind, flags, channel, user, conversation, goal, tag, 0), index);
                 continue;
             }
 
@@ -432,9 +434,9 @@ internal sealed class BotLog
             sorted.Sort(static (a, b) => a.Ticks != b.Ticks ? a.Ticks.CompareTo(b.Ticks) : a.Order.CompareTo(b.Order));
         }
 
-        if (others is not null)
+        if (otherCount > 0)
         {
-            foreach (var (record, order) in others)
+            foreach (var (record, order) in others.AsSpan(0, otherCount))
             {
                 // Ties between the two kinds of events keep storage order through the tie rank.
                 var rank = StoredWithTicks(record.Ticks) + BatchRowsBefore(sorted, record.Ticks, order);

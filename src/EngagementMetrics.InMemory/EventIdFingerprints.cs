@@ -497,7 +497,10 @@ internal sealed class FingerprintSet
         // requires. Entries pushed past the last home go to spare buckets after it; the very last bucket stays empty.
         private void Place(ReadOnlySpan<Entry> source, int count)
         {
-            var slots = new Entry[(Buckets + 2) * BucketSlots];
+            // On the pinned-object heap, which collections never compact: a growing set outgrows its tables one after
+            // another, and each table lives through several collections, which on the ordinary heap would copy it
+            // from generation to generation before it is outgrown (most of an append's garbage-collection time).
+            var slots = GC.AllocateArray<Entry>((Buckets + 2) * BucketSlots, pinned: true);
             var next = 0;
             foreach (var e in source)
             {
