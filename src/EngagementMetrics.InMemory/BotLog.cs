@@ -373,7 +373,8 @@ internal sealed class BotLog
     {
         var rows = Scratch.Get(ref scratch.Rows, events.Count);
         var rowCount = 0;
-        var others = Scratch.Get(ref scratch.Others, events.Count);
+        // Other events are about a fifth of a typical batch: their array grows as they come.
+        var others = Scratch.Get(ref scratch.Others, Math.Min(events.Count, 1024));
         var otherCount = 0;
         var firstSeenCopied = false;
         for (var index = 0; index < events.Count; index++)
@@ -408,6 +409,12 @@ internal sealed class BotLog
                 var user = evt.UserId is { } userId
                     ? _users.TryFind(userId, out var ordinal) ? 2L * ordinal : (2L * _otherUsers.Intern(userId, out _)) + 1
                     : HistoryRecord.NoUser;
+                if (otherCount == others.Length)
+                {
+                    Array.Resize(ref scratch.Others, others.Length * 2);
+                    others = scratch.Others;
+                }
+
                 others[otherCount++] = (new HistoryRecord(ticks, evt.Kind, flags, channel, user, conversation, goal, tag, 0), index);
                 continue;
             }
