@@ -124,7 +124,7 @@ internal readonly struct EventIdFingerprints
 }
 
 /// <summary>
-/// The set of event-id fingerprints of one bot: about 18 bytes per id (16 for the fingerprint in tables kept 81% to
+/// The set of event-id fingerprints of one bot: about 19 bytes per id (16 for the fingerprint in tables kept 81% to
 /// 93% full), fast to add to at any size.
 /// </summary>
 /// <remarks>

@@ -34,7 +34,7 @@ public sealed class InMemoryStoreOptions
 /// <para><b>History.</b> <see cref="ReadEventsAsync"/> rebuilds events from the columns: every field but
 /// <see cref="InteractionEvent.EventId"/>, which is <see langword="null"/> (only fingerprints are kept), with the bot's
 /// account, the timestamp in UTC and the channel normalised (lower case, <c>default</c> when absent).</para>
-/// <para><b>Memory.</b> About 38 bytes per event for a typical bot log of 10 million events with ids (about 18 of them
+/// <para><b>Memory.</b> About 38 bytes per event for a typical bot log of 10 million events with ids (about 19 of them
 /// for the ids' fingerprints, 16 per user-activity event for its columns); see the documentation's stores page for the
 /// layout and the measured figures.</para>
 /// </remarks>
