@@ -226,6 +226,7 @@ internal sealed class Scratch
     public UInt128[] Fingerprints = [];
     public int[] Positions = [];
     public bool[] Flags = [];
+    public (HistoryRecord Record, int Order)[] Others = [];
 
     public static T[] Get<T>(ref T[] array, int length)
     {
@@ -367,21 +368,24 @@ internal sealed class BotLog
     /// <param name="events">The events, in batch order (storage order).</param>
     /// <param name="duplicate">By index: the event is a duplicate and is skipped (<see langword="null"/>: none is).</param>
     /// <param name="scratch">The store's working arrays (appends are serialised, so one set serves them all).</param>
-    public void Apply(IReadOnlyList<InteractionEvent> events, bool[]? duplicate, Scratch scratch)
+    public void Apply<TEvents>(TEvents events, bool[]? duplicate, Scratch scratch)
+        where TEvents : IEventSource
     {
         var rows = Scratch.Get(ref scratch.Rows, events.Count);
         var rowCount = 0;
-        List<(HistoryRecord Record, int Order)>? others = null;
+        // Other events are about a fifth of a typical batch: their array grows as they come.
+        var others = Scratch.Get(ref scratch.Others, Math.Min(events.Count, 1024));
+        var otherCount = 0;
         var firstSeenCopied = false;
         for (var index = 0; index < events.Count; index++)
         {
-            var evt = events[index];
             if (duplicate is not null && duplicate[index])
             {
                 continue;
             }
 
-            var ticks = evt.Timestamp.UtcTicks;
+            events.Load(index, out var evt);
+            var ticks = evt.Ticks;
             var conversation = -1;
             if (evt.ConversationId is { } conversationId)
             {
@@ -399,13 +403,19 @@ internal sealed class BotLog
             var channel = ChannelOrdinal(evt.Channel);
             var goal = evt.Goal is { } g ? LabelOrdinal(g) : -1;
             var tag = evt.Tag is { } t ? LabelOrdinal(t) : -1;
-            var flags = EventDetails.Flags(evt);
+            var flags = evt.Flags;
             if (!evt.Kind.IsUserActivity())
             {
                 var user = evt.UserId is { } userId
                     ? _users.TryFind(userId, out var ordinal) ? 2L * ordinal : (2L * _otherUsers.Intern(userId, out _)) + 1
                     : HistoryRecord.NoUser;
-                (others ??= []).Add((new HistoryRecord(ticks, evt.Kind, flags, channel, user, conversation, goal, tag, 0), index));
+                if (otherCount == others.Length)
+                {
+                    Array.Resize(ref scratch.Others, others.Length * 2);
+                    others = scratch.Others;
+                }
+
+                others[otherCount++] = (new HistoryRecord(ticks, evt.Kind, flags, channel, user, conversation, goal, tag, 0), index);
                 continue;
             }
 
@@ -431,9 +441,9 @@ internal sealed class BotLog
             sorted.Sort(static (a, b) => a.Ticks != b.Ticks ? a.Ticks.CompareTo(b.Ticks) : a.Order.CompareTo(b.Order));
         }
 
-        if (others is not null)
+        if (otherCount > 0)
         {
-            foreach (var (record, order) in others)
+            foreach (var (record, order) in others.AsSpan(0, otherCount))
             {
                 // Ties between the two kinds of events keep storage order through the tie rank.
                 var rank = StoredWithTicks(record.Ticks) + BatchRowsBefore(sorted, record.Ticks, order);

@@ -5,12 +5,16 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using System.Security.Cryptography;
+using System.Text;
 
 namespace EngagementMetrics.InMemory;
 
 /// <summary>
 /// 128-bit fingerprints of event ids under a random key of the store: SipHash-2-4 with its 128-bit output
-/// (Aumasson and Bernstein; the reference's <c>siphash(..., outlen = 16)</c>), over the id's UTF-16 code units.
+/// (Aumasson and Bernstein; the reference's <c>siphash(..., outlen = 16)</c>), over the id's UTF-8 bytes, so an id read
+/// from JSON as bytes (<see cref="Events.EventColumns.TryGetEventIdUtf8"/>) and the same id given as a string get the
+/// same fingerprint without the bytes ever becoming a string. (Validated ids hold no lone surrogate, so their UTF-8
+/// form is exact: two different ids never share one.)
 /// </summary>
 /// <remarks>
 /// SipHash is a keyed pseudorandom function: without the key, which never leaves the process, nobody can choose ids
@@ -39,7 +43,23 @@ internal readonly struct EventIdFingerprints
     }
 
     /// <summary>The fingerprint of an event id.</summary>
-    public UInt128 Of(string eventId) => SipHash128(_k0, _k1, MemoryMarshal.AsBytes(eventId.AsSpan()));
+    public UInt128 Of(string eventId)
+    {
+        // Ids are at most 1,024 UTF-16 code units, so at most 3,072 UTF-8 bytes.
+        var max = Encoding.UTF8.GetMaxByteCount(eventId.Length);
+        byte[]? rented = null;
+        var buffer = max <= 256 ? stackalloc byte[256] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        var fingerprint = Of(buffer[..Encoding.UTF8.GetBytes(eventId, buffer)]);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return fingerprint;
+    }
+
+    /// <summary>The fingerprint of an event id given as its UTF-8 bytes (the same as <see cref="Of(string)"/> of its text).</summary>
+    public UInt128 Of(ReadOnlySpan<byte> eventIdUtf8) => SipHash128(_k0, _k1, eventIdUtf8);
 
     /// <summary>SipHash-2-4 with 128-bit output; bytes 0-7 of the reference's output are the low half.</summary>
     public static UInt128 SipHash128(ulong k0, ulong k1, ReadOnlySpan<byte> data)
@@ -104,22 +124,27 @@ internal readonly struct EventIdFingerprints
 }
 
 /// <summary>
-/// The set of event-id fingerprints of one bot: about 18 bytes per id (16 for the fingerprint in tables kept 84% to
-/// 97% full), fast to add to at any size.
+/// The set of event-id fingerprints of one bot: about 19 bytes per id (16 for the fingerprint in tables kept 81% to
+/// 93% full), fast to add to at any size.
 /// </summary>
 /// <remarks>
 /// <para>Layout: extendible hashing over small open-addressing tables. A directory indexed by the top bits of the
 /// fingerprint points to shards; each shard covers the fingerprints with a given prefix of its own depth and holds them
-/// in buckets of 8 slots (128 bytes) with linear probing between buckets, its home bucket being the bits after the
-/// prefix scaled to the bucket count. A lookup stops at the first bucket with a free slot (nothing is removed, so
-/// nothing lies beyond it).</para>
-/// <para>Growth stays small and local: a shard more than 97% full is rebuilt 15% larger, and one that would pass
+/// in buckets of 8 slots (128 bytes) with linear probing, its home bucket being the bits after the prefix scaled to the
+/// bucket count.</para>
+/// <para><b>Ordered.</b> A shard keeps its entries in fingerprint order (ordered linear probing: an insert shifts the
+/// rest of its run of taken slots one place to make room). The home bucket grows with the fingerprint, so every entry
+/// still lies at or after its home with only taken slots in between, and: a lookup stops at the first larger entry, not
+/// only at a free slot, which cuts the probes of new ids (the common case) at high load; growing or splitting a shard is
+/// one sequential pass over its slots, with no sorting; and an entry can be removed anywhere by shifting its run's
+/// displaced entries back (<see cref="Undo"/>).</para>
+/// <para>Growth stays small and local: a shard more than 93% full is rebuilt 15% larger, and one that would pass
 /// 4,096 slots (64 KB, so it stays in the processor's cache and off the large-object heap) splits in two by the next
-/// bit of the prefix instead, each half at a point of the growth cycle of its own (84% to 97% full). No operation ever
-/// touches more than one shard's 64 KB, and shards fill up at different moments, so the whole set is about 90% full on
-/// average whatever its size. A rebuild needs no probing: entries are counted into their home buckets and laid out in
-/// one pass.</para>
-/// <para>Each shard has spare buckets past its last home, the very last always empty; a probe that would need it grows
+/// bit of the prefix instead, each half at a point of the growth cycle of its own (81% to 93% full). No operation ever
+/// touches more than one shard's 64 KB, and shards fill up at different moments, so the whole set is about 87% full on
+/// average whatever its size. (At 97%, as before, the runs of taken slots an insert walks and shifts grew to about 60
+/// slots; at 93% they are a third of that.)</para>
+/// <para>Each shard has spare buckets past its last home, the very last always empty; an insert that would need it grows
 /// the shard. The all-zero value marks an empty slot; a fingerprint that is zero is stored as one (a 2^-128 event).</para>
 /// <para>Not thread-safe: used under the store's write gate only (readers never look at event ids).</para>
 /// </remarks>
@@ -127,14 +152,14 @@ internal sealed class FingerprintSet
 {
     private const int BucketSlots = 8;
     private const int MaxShardBuckets = 500;
-    private const double MaxLoad = 0.97;
+    private const double MaxLoad = 0.93;
     private const double Growth = 1.15;
     private Shard[] _directory = [new Shard(0, 4)];
     private int _depth;
 
     public int Count { get; private set; }
 
-    /// <summary>Changes whenever entries move (a shard grows or splits); see <see cref="Undo"/>.</summary>
+    /// <summary>Changes whenever entries move between tables (a shard grows or splits); kept for callers of <see cref="Undo"/>.</summary>
     public int Generation { get; private set; }
 
     /// <summary>Bytes held by the tables and the directory (for documentation and tests).</summary>
@@ -160,7 +185,7 @@ internal sealed class FingerprintSet
     public bool Contains(UInt128 fingerprint)
     {
         var (hi, lo) = Split(fingerprint);
-        return _directory[Prefix(hi, _depth)].Contains(hi, lo);
+        return _directory[Prefix(hi, _depth)].Find(hi, lo) >= 0;
     }
 
     /// <summary>
@@ -220,7 +245,7 @@ internal sealed class FingerprintSet
                         return false;
                 }
             }
-            else if (shard.Contains(hi, lo))
+            else if (shard.Find(hi, lo) >= 0)
             {
                 return false;
             }
@@ -231,66 +256,18 @@ internal sealed class FingerprintSet
 
     /// <summary>
     /// Removes fingerprints added since <paramref name="generation"/> was read, given newest first (a rolled-back
-    /// append). When no entry moved in between, each is the last entry of its bucket and nothing was placed past it
-    /// because of it, so clearing it restores the table exactly; otherwise the set is rebuilt without them.
+    /// append). Each is removed where it lies, its run closed up behind it, so the set is exactly as if it had never
+    /// been added (growth and splits since then are kept; they change no answer).
     /// </summary>
     public void Undo(IReadOnlyList<UInt128> addedNewestFirst, int generation)
     {
-        if (addedNewestFirst.Count == 0)
-        {
-            return;
-        }
-
-        if (generation != Generation)
-        {
-            var removed = new HashSet<UInt128>(addedNewestFirst.Select(static f => Normalize(f)));
-            var kept = new List<UInt128>(Count);
-            Shard? previous = null;
-            foreach (var shard in _directory)
-            {
-                if (shard == previous)
-                {
-                    continue;
-                }
-
-                previous = shard;
-                foreach (var e in shard.Slots)
-                {
-                    if (!e.IsEmpty && !removed.Contains(new UInt128(e.Hi, e.Lo)))
-                    {
-                        kept.Add(new UInt128(e.Hi, e.Lo));
-                    }
-                }
-            }
-
-            _directory = [new Shard(0, 4)];
-            _depth = 0;
-            Count = 0;
-            var shuffled = kept.ToArray();
-            new Random(shuffled.Length).Shuffle(shuffled);
-            foreach (var fingerprint in shuffled)
-            {
-                Add(fingerprint);
-            }
-
-            Generation++;
-            return;
-        }
-
+        _ = generation;
         foreach (var fingerprint in addedNewestFirst)
         {
             var (hi, lo) = Split(fingerprint);
-            var shard = _directory[Prefix(hi, _depth)];
-            for (var at = shard.Home(hi) * BucketSlots; ; at += BucketSlots)
+            if (_directory[Prefix(hi, _depth)].Remove(hi, lo))
             {
-                var i = Array.FindIndex(shard.Slots, at, BucketSlots, e => e.Hi == hi && e.Lo == lo);
-                if (i >= 0)
-                {
-                    shard.Slots[i] = default;
-                    shard.Count--;
-                    Count--;
-                    break;
-                }
+                Count--;
             }
         }
     }
@@ -319,34 +296,33 @@ internal sealed class FingerprintSet
         }
 
         // Halves of equal size would fill, grow and split in step with every other shard (fingerprints are uniform),
-        // and the whole set would swing between 84% and 97% full together. Each half instead starts at its own point
-        // of the growth cycle, drawn from the fingerprints themselves (uniform in log scale between 84% and 97% full),
-        // so at any moment the shards are spread over the cycle and the set is about 90% full on average.
+        // and the whole set would swing between 81% and 93% full together. Each half instead starts at its own point
+        // of the growth cycle, drawn from the fingerprints themselves (uniform in log scale between 81% and 93% full),
+        // so at any moment the shards are spread over the cycle and the set is about 87% full on average.
         var seed = Array.Find(shard.Slots, static e => !e.IsEmpty).Lo;
         var zero = new Shard(shard.Depth + 1, StaggeredBuckets(shard.Count / 2, seed), allocate: false);
         var one = new Shard(shard.Depth + 1, StaggeredBuckets(shard.Count / 2, BitOperations.RotateLeft(seed, 32)), allocate: false);
+
+        // In fingerprint order the entries whose next bit is 0 all come before those whose bit is 1.
         var bit = 63 - shard.Depth;
         var entries = ArrayPool<Entry>.Shared.Rent(shard.Count);
-        var ones = 0;
-        var zeros = 0;
+        var n = 0;
         foreach (var e in shard.Slots)
         {
-            if (!e.IsEmpty && ((e.Hi >> bit) & 1) == 0)
+            if (!e.IsEmpty)
             {
-                entries[zeros++] = e;
+                entries[n++] = e;
             }
+        }
+
+        var zeros = 0;
+        while (zeros < n && ((entries[zeros].Hi >> bit) & 1) == 0)
+        {
+            zeros++;
         }
 
         zero.Build(entries.AsSpan(0, zeros));
-        foreach (var e in shard.Slots)
-        {
-            if (!e.IsEmpty && ((e.Hi >> bit) & 1) != 0)
-            {
-                entries[ones++] = e;
-            }
-        }
-
-        one.Build(entries.AsSpan(0, ones));
+        one.Build(entries.AsSpan(zeros, n - zeros));
         ArrayPool<Entry>.Shared.Return(entries);
 
         // The directory entries of the old shard: the first half now point to 'zero', the second to 'one'.
@@ -380,8 +356,6 @@ internal sealed class FingerprintSet
 
     private static int Prefix(ulong hi, int depth) => depth == 0 ? 0 : (int)(hi >> (64 - depth));
 
-    private static UInt128 Normalize(UInt128 fingerprint) => fingerprint == UInt128.Zero ? UInt128.One : fingerprint;
-
     private static (ulong Hi, ulong Lo) Split(UInt128 fingerprint)
     {
         var hi = (ulong)(fingerprint >> 64);
@@ -396,7 +370,7 @@ internal sealed class FingerprintSet
         NoRoom,
     }
 
-    /// <summary>One open-addressing table: the fingerprints with the shard's prefix of <see cref="Depth"/> bits.</summary>
+    /// <summary>One open-addressing table, in fingerprint order: the fingerprints with the shard's prefix of <see cref="Depth"/> bits.</summary>
     private sealed class Shard
     {
         public Shard(int depth, int buckets, bool allocate = true)
@@ -417,25 +391,24 @@ internal sealed class FingerprintSet
 
         public int Count { get; set; }
 
-        // The bits after the prefix, scaled to the bucket count.
+        // The bits after the prefix, scaled to the bucket count: never smaller for a larger fingerprint of the shard.
         public int Home(ulong hi) => (int)Math.BigMul(hi << Depth, (ulong)Buckets, out _);
 
-        public bool Contains(ulong hi, ulong lo)
+        /// <summary>The slot holding (hi, lo), or -1.</summary>
+        public int Find(ulong hi, ulong lo)
         {
-            for (var at = Home(hi) * BucketSlots; ; at += BucketSlots)
+            var slots = Slots;
+            for (var i = Home(hi) * BucketSlots; ; i++)
             {
-                for (var i = at; i < at + BucketSlots; i++)
+                ref readonly var e = ref slots[i];
+                if (e.IsEmpty || e.Hi > hi || (e.Hi == hi && e.Lo > lo))
                 {
-                    ref readonly var e = ref Slots[i];
-                    if (e.IsEmpty)
-                    {
-                        return false;
-                    }
+                    return -1;
+                }
 
-                    if (e.Hi == hi && e.Lo == lo)
-                    {
-                        return true;
-                    }
+                if (e.Hi == hi && e.Lo == lo)
+                {
+                    return i;
                 }
             }
         }
@@ -444,113 +417,112 @@ internal sealed class FingerprintSet
         {
             var slots = Slots;
             var last = slots.Length - BucketSlots;
-            for (var at = Home(hi) * BucketSlots; at < last; at += BucketSlots)
-            {
-                for (var i = at; i < at + BucketSlots; i++)
-                {
-                    ref var e = ref slots[i];
-                    if (e.IsEmpty)
-                    {
-                        e = new Entry(hi, lo);
-                        return Inserted.Added;
-                    }
+            var at = Home(hi) * BucketSlots;
 
-                    if (e.Hi == hi && e.Lo == lo)
-                    {
-                        return Inserted.Present;
-                    }
+            // Past the smaller entries of the run to the insertion point.
+            while (true)
+            {
+                ref readonly var e = ref slots[at];
+                if (e.IsEmpty || e.Hi > hi || (e.Hi == hi && e.Lo > lo))
+                {
+                    break;
                 }
+
+                if (e.Hi == hi && e.Lo == lo)
+                {
+                    return Inserted.Present;
+                }
+
+                at++;
             }
 
-            return Inserted.NoRoom;
+            // The run's end: its larger entries move one slot on. The last bucket stays empty.
+            var free = at;
+            while (!slots[free].IsEmpty)
+            {
+                free++;
+            }
+
+            if (free >= last)
+            {
+                return Inserted.NoRoom;
+            }
+
+            // A loop, not Span.CopyTo: an overlapping copy goes to the C library's memmove through a native call,
+            // which costs more than moving the few entries of a typical run.
+            for (var k = free; k > at; k--)
+            {
+                slots[k] = slots[k - 1];
+            }
+
+            slots[at] = new Entry(hi, lo);
+            return Inserted.Added;
         }
 
-        /// <summary>Grows the table to <paramref name="buckets"/> buckets, keeping its entries.</summary>
+        /// <summary>Removes (hi, lo) if present, moving the displaced entries after it back one slot each.</summary>
+        public bool Remove(ulong hi, ulong lo)
+        {
+            var at = Find(hi, lo);
+            if (at < 0)
+            {
+                return false;
+            }
+
+            var slots = Slots;
+            var hole = at;
+            for (var next = at + 1; !slots[next].IsEmpty && Home(slots[next].Hi) * BucketSlots <= hole; next++)
+            {
+                slots[hole] = slots[next];
+                hole = next;
+            }
+
+            slots[hole] = default;
+            Count--;
+            return true;
+        }
+
+        /// <summary>Grows the table to <paramref name="buckets"/> buckets, keeping its entries (one pass: they are in order).</summary>
         public void Rebuild(int buckets)
         {
-            var entries = ArrayPool<Entry>.Shared.Rent(Math.Max(1, Count));
-            var n = 0;
-            foreach (var e in Slots)
-            {
-                if (!e.IsEmpty)
-                {
-                    entries[n++] = e;
-                }
-            }
-
+            var old = Slots;
             Buckets = buckets;
-            Build(entries.AsSpan(0, n));
-            ArrayPool<Entry>.Shared.Return(entries);
+            Place(old, Count);
         }
 
-        /// <summary>
-        /// Fills a new table of <see cref="Buckets"/> buckets (or more, if they do not fit) with distinct entries. A
-        /// counting sort by home bucket, then one sequential pass: each entry goes to its home bucket or right after
-        /// the previous one, whichever is later. Entries come in home order, so every slot between an entry's home and
-        /// its place is taken, as linear probing requires, without any probing.
-        /// </summary>
-        public void Build(ReadOnlySpan<Entry> entries)
+        /// <summary>Fills a new table of <see cref="Buckets"/> buckets with distinct entries given in fingerprint order.</summary>
+        public void Build(ReadOnlySpan<Entry> entries) => Place(entries, entries.Length);
+
+        // Each entry goes to its home or right after the previous one, whichever is later: entries come in fingerprint
+        // order, so homes never decrease and every slot between an entry's home and its place is taken, as probing
+        // requires. Entries pushed past the last home go to spare buckets after it; the very last bucket stays empty.
+        private void Place(ReadOnlySpan<Entry> source, int count)
         {
-            var homes = ArrayPool<int>.Shared.Rent(Math.Max(1, entries.Length));
-            var order = ArrayPool<int>.Shared.Rent(Math.Max(1, entries.Length));
-            try
+            // On the pinned-object heap, which collections never compact: a growing set outgrows its tables one after
+            // another, and each table lives through several collections, which on the ordinary heap would copy it
+            // from generation to generation before it is outgrown (most of an append's garbage-collection time).
+            var slots = GC.AllocateArray<Entry>((Buckets + 2) * BucketSlots, pinned: true);
+            var next = 0;
+            foreach (var e in source)
             {
-                while (true)
+                if (e.IsEmpty)
                 {
-                    var starts = ArrayPool<int>.Shared.Rent(Buckets + 1);
-                    Array.Clear(starts, 0, Buckets + 1);
-                    for (var i = 0; i < entries.Length; i++)
-                    {
-                        var home = Home(entries[i].Hi);
-                        homes[i] = home;
-                        starts[home + 1]++;
-                    }
-
-                    for (var b = 0; b < Buckets; b++)
-                    {
-                        starts[b + 1] += starts[b];
-                    }
-
-                    for (var i = 0; i < entries.Length; i++)
-                    {
-                        order[starts[homes[i]]++] = i;
-                    }
-
-                    ArrayPool<int>.Shared.Return(starts);
-                    var slots = new Entry[(Buckets + 2) * BucketSlots];
-                    var last = slots.Length - BucketSlots;
-                    var next = 0;
-                    var fits = true;
-                    for (var k = 0; k < entries.Length; k++)
-                    {
-                        var i = order[k];
-                        var at = Math.Max(homes[i] * BucketSlots, next);
-                        if (at >= last)
-                        {
-                            fits = false;
-                            break;
-                        }
-
-                        slots[at] = entries[i];
-                        next = at + 1;
-                    }
-
-                    if (fits)
-                    {
-                        Slots = slots;
-                        Count = entries.Length;
-                        Limit = (int)(Buckets * BucketSlots * MaxLoad);
-                        return;
-                    }
-
-                    Buckets++;
+                    continue;
                 }
+
+                var at = Math.Max(Home(e.Hi) * BucketSlots, next);
+                if (at >= slots.Length - BucketSlots)
+                {
+                    // Rare: the last run passes the end. Room for it, and again an empty last bucket.
+                    Array.Resize(ref slots, slots.Length + (2 * BucketSlots));
+                }
+
+                slots[at] = e;
+                next = at + 1;
             }
-            finally
-            {
-                ArrayPool<int>.Shared.Return(homes);
-                ArrayPool<int>.Shared.Return(order);
-            }
+
+            Slots = slots;
+            Count = count;
+            Limit = (int)(Buckets * BucketSlots * MaxLoad);
         }
     }
 

@@ -193,8 +193,10 @@ internal readonly record struct HistoryRecord(long Ticks, InteractionKind Kind, 
 /// </summary>
 internal static class EventDetails
 {
-    public static byte Flags(InteractionEvent evt) =>
-        (byte)(Tri(evt.IntentMatched) | (Tri(evt.Fallback) << 2) | (Tri(evt.Error) << 4));
+    public static byte Flags(InteractionEvent evt) => Flags(evt.IntentMatched, evt.Fallback, evt.Error);
+
+    public static byte Flags(bool? intentMatched, bool? fallback, bool? error) =>
+        (byte)(Tri(intentMatched) | (Tri(fallback) << 2) | (Tri(error) << 4));
 
     public static bool? IntentMatched(int flags) => FromTri(flags & 3);
 

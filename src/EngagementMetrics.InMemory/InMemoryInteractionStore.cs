@@ -26,7 +26,7 @@ namespace EngagementMetrics.InMemory;
 /// <para><b>History.</b> <see cref="ReadEventsAsync"/> rebuilds events from the columns: every field but
 /// <see cref="InteractionEvent.EventId"/>, which is <see langword="null"/> (only fingerprints are kept), with the bot's
 /// account, the timestamp in UTC and the channel normalised (lower case, <c>default</c> when absent).</para>
-/// <para><b>Memory.</b> About 38 bytes per event for a typical bot log of 10 million events with ids (about 18 of them
+/// <para><b>Memory.</b> About 38 bytes per event for a typical bot log of 10 million events with ids (about 19 of them
 /// for the ids' fingerprints, 16 per user-activity event for its columns); see the documentation's stores page for the
 /// layout and the measured figures.</para>
 /// </remarks>
@@ -80,9 +80,10 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget,
     /// Each event id is fingerprinted and remembered when written (one probe of the bot's set), and the commit applies
     /// what the write decided; a transaction disposed without commit forgets the fingerprints it added.
     /// </remarks>
-    private sealed class Transaction(InMemoryInteractionStore store) : IAppendTransaction
+    private sealed class Transaction(InMemoryInteractionStore store) : IColumnarAppendTransaction
     {
-        private readonly List<(BotLog Log, IReadOnlyList<InteractionEvent> Events, bool[]? Duplicate, int Generation)> _staged = [];
+        // Each write's events: event objects, or the reader's columns (one of the two is set).
+        private readonly List<(BotLog Log, IReadOnlyList<InteractionEvent>? Objects, EventColumns? Columns, bool[]? Duplicate, int Generation)> _staged = [];
         private readonly Dictionary<string, BotLog> _newBots = new(StringComparer.Ordinal);
         private bool _committed;
         private bool _released;
@@ -93,31 +94,55 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget,
         public ValueTask<int> WriteAsync(string botId, string accountId, IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken = default)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var log = Log(botId, accountId);
+            var generation = log.EventIdGeneration;
+            var duplicate = AddIds(log, new ObjectEvents(events), out var duplicates);
+            _staged.Add((log, events, null, duplicate, generation));
+            return new ValueTask<int>(duplicates);
+        }
+
+        public ValueTask<int> WriteColumnsAsync(string botId, string accountId, EventColumns events, CancellationToken cancellationToken = default)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var log = Log(botId, accountId);
+            var generation = log.EventIdGeneration;
+            var duplicate = AddIds(log, new ColumnEvents(events), out var duplicates);
+            _staged.Add((log, null, events, duplicate, generation));
+            return new ValueTask<int>(duplicates);
+        }
+
+        private BotLog Log(string botId, string accountId)
+        {
             if (!store._bots.TryGetValue(botId, out var log) && !_newBots.TryGetValue(botId, out log))
             {
                 _newBots[botId] = log = new BotLog(botId, accountId, store._chunkSize);
             }
 
-            // Fingerprints first (pure computation), then one pass over the set that overlaps its memory waits.
+            return log;
+        }
+
+        // Fingerprints first (pure computation), then one pass over the set that overlaps its memory waits. Returns the
+        // events whose ids the bot already held (null when none, as for most batches).
+        private bool[]? AddIds<TEvents>(BotLog log, TEvents events, out int duplicates)
+            where TEvents : IEventSource
+        {
             var count = 0;
             var scratch = store._scratch;
             var fingerprints = Scratch.Get(ref scratch.Fingerprints, events.Count);
             var positions = Scratch.Get(ref scratch.Positions, events.Count);
             for (var i = 0; i < events.Count; i++)
             {
-                if (events[i].EventId is { } id)
+                if (events.TryFingerprint(store._fingerprints, i, out var fingerprint))
                 {
                     positions[count] = i;
-                    fingerprints[count++] = store._fingerprints.Of(id);
+                    fingerprints[count++] = fingerprint;
                 }
             }
 
-            var generation = log.EventIdGeneration;
             var isNew = Scratch.Get(ref scratch.Flags, count);
             log.AddEventIds(fingerprints.AsSpan(0, count), isNew.AsSpan(0, count));
-            // Most batches repeat nothing: then no flags at all.
             bool[]? duplicate = null;
-            var duplicates = 0;
+            duplicates = 0;
             for (var k = 0; k < count; k++)
             {
                 if (!isNew[k])
@@ -127,17 +152,24 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget,
                 }
             }
 
-            _staged.Add((log, events, duplicate, generation));
-            return new ValueTask<int>(duplicates);
+            return duplicate;
         }
 
         public ValueTask CommitAsync(CancellationToken cancellationToken = default)
         {
             var touched = new List<BotLog>();
             _committed = true;
-            foreach (var (log, events, duplicate, _) in _staged)
+            foreach (var (log, objects, columns, duplicate, _) in _staged)
             {
-                log.Apply(events, duplicate, store._scratch);
+                if (columns is not null)
+                {
+                    log.Apply(new ColumnEvents(columns), duplicate, store._scratch);
+                }
+                else
+                {
+                    log.Apply(new ObjectEvents(objects!), duplicate, store._scratch);
+                }
+
                 if (!touched.Contains(log))
                 {
                     touched.Add(log);
@@ -168,16 +200,10 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget,
                         // are its events' ids that were not duplicates, so they are fingerprinted again here.
                         for (var w = _staged.Count - 1; w >= 0; w--)
                         {
-                            var (log, events, duplicate, generation) = _staged[w];
-                            var added = new List<UInt128>();
-                            for (var i = events.Count - 1; i >= 0; i--)
-                            {
-                                if (events[i].EventId is { } id && duplicate?[i] != true)
-                                {
-                                    added.Add(store._fingerprints.Of(id));
-                                }
-                            }
-
+                            var (log, objects, columns, duplicate, generation) = _staged[w];
+                            var added = columns is not null
+                                ? AddedNewestFirst(new ColumnEvents(columns), duplicate)
+                                : AddedNewestFirst(new ObjectEvents(objects!), duplicate);
                             log.ForgetEventIds(added, generation);
                         }
                     }
@@ -189,6 +215,21 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget,
             }
 
             return ValueTask.CompletedTask;
+        }
+
+        private List<UInt128> AddedNewestFirst<TEvents>(TEvents events, bool[]? duplicate)
+            where TEvents : IEventSource
+        {
+            var added = new List<UInt128>();
+            for (var i = events.Count - 1; i >= 0; i--)
+            {
+                if (duplicate?[i] != true && events.TryFingerprint(store._fingerprints, i, out var fingerprint))
+                {
+                    added.Add(fingerprint);
+                }
+            }
+
+            return added;
         }
     }
 

@@ -124,6 +124,66 @@ public class AppendPipelineTests
         second.RecordsRead.Should().Be(6, "one batch was stored and exactly one more was read ahead");
     }
 
+    [Fact]
+    public async Task Columns_and_event_objects_of_the_same_batch_are_stored_alike()
+    {
+        // The reader's columns go through the pipeline's columnar path (duplicates found on the ids' bytes, the in-memory
+        // store reading columns); the same events as objects go through the general path. Same results, same store.
+        var lines = string.Join('\n',
+            """{"eventId":"1","botId":"b","accountId":"acme","userId":"u","conversationId":"c","timestamp":"2025-12-01T00:00:00Z","kind":"message_in","intentMatched":true}""",
+            """{"eventId":"1","botId":"b","userId":"v","timestamp":"2025-12-01T00:00:01Z","kind":"message_in"}""",
+            """{"eventId":"1","botId":"other","userId":"u","timestamp":"2025-12-01T00:00:02Z","kind":"message_out","fallback":false}""",
+            """{"eventId":"2","botId":"b","accountId":"evil","userId":"u","timestamp":"2025-12-01T00:00:03Z","kind":"message_in"}""",
+            """{"eventId":"Zoë ✓","botId":"b","userId":"u","conversationId":"c","timestamp":"2025-12-01T00:00:04+05:30","kind":"goal_reached","goal":"signup"}""",
+            """{"eventId":"Zoë ✓","botId":"b","userId":"u","timestamp":"2025-12-01T00:00:05Z","kind":"conversation_closed"}""",
+            """{"botId":"b","userId":"w","timestamp":"2025-11-30T23:00:00Z","kind":"action_in","channel":"Slack"}""");
+        var columnsStore = new EngagementMetrics.InMemory.InMemoryInteractionStore();
+        var objectsStore = new EngagementMetrics.InMemory.InMemoryInteractionStore();
+        var recording = new RecordingStore();
+        await using var reader = new EventStreamReader(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(lines)));
+        var batch = (await reader.ReadBatchAsync())!;
+        batch.Events.Should().BeOfType<EventColumns>();
+
+        var fromColumns = await columnsStore.AppendAsync(batch.Events, AppendMode.Lenient);
+        var fromObjects = await objectsStore.AppendAsync(batch.Events.ToList(), AppendMode.Lenient);
+        var toObjectStore = await AppendPipeline.AppendAsync(recording, batch.Events, AppendMode.Lenient);
+
+        fromColumns.Stored.Should().Be(4);
+        fromColumns.Duplicates.Should().Be(2);
+        fromColumns.Should().BeEquivalentTo(fromObjects);
+        toObjectStore.Should().BeEquivalentTo(fromObjects);
+        recording.Calls.Should().Equal("begin", "lock b", "lock other", "write b acme 3", "write other default 1", "commit", "dispose");
+        foreach (var bot in new[] { "b", "other" })
+        {
+            var a = await columnsStore.ReadEventsAsync(bot, 0, long.MaxValue);
+            var o = await objectsStore.ReadEventsAsync(bot, 0, long.MaxValue);
+            a.Should().Equal(o);
+        }
+
+        // Appending the batch again: every id is now a duplicate, found from the bytes and from the strings alike.
+        (await columnsStore.AppendAsync(batch.Events, AppendMode.Lenient)).Stored.Should().Be(1, "the event without an id");
+        (await objectsStore.AppendAsync(batch.Events, AppendMode.Lenient)).Stored.Should().Be(1, "the fingerprint of a string id is its bytes'");
+    }
+
+    [Fact]
+    public async Task A_columnar_write_that_is_not_committed_leaves_no_id_behind()
+    {
+        var store = new EngagementMetrics.InMemory.InMemoryInteractionStore();
+        var lines = string.Join('\n', Enumerable.Range(0, 500).Select(i => $$"""{"eventId":"e{{i}}","botId":"b","userId":"u{{i % 7}}","timestamp":"2025-12-01T00:00:00Z","kind":"message_in"}"""));
+        await using var reader = new EventStreamReader(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(lines)));
+        var columns = (EventColumns)(await reader.ReadBatchAsync())!.Events;
+
+        await using (var transaction = (IColumnarAppendTransaction)await store.BeginAppendAsync())
+        {
+            (await transaction.LockBotAsync("b")).Should().BeNull();
+            (await transaction.WriteColumnsAsync("b", "default", columns)).Should().Be(0);
+        }
+
+        (await store.OpenSnapshotAsync("b")).Should().BeNull();
+        (await store.AppendAsync(columns)).Stored.Should().Be(500);
+        (await store.AppendAsync(columns)).Duplicates.Should().Be(500);
+    }
+
     /// <summary>A store as a third party would write it: IInteractionStore answered by the pipeline.</summary>
     private sealed class PipelineStore(RecordingStore target) : IInteractionStore
     {

@@ -314,6 +314,113 @@ public class EventStreamReaderTests
     }
 
     [Fact]
+    public void Property_ColumnsGiveEveryFieldAsTheBuiltEventHasIt()
+    {
+        var property = Prop.ForAll(EventGen.ArrayOf().ToArbitrary(), events =>
+        {
+            var body = string.Join('\n', events.Select(e => Encoding.UTF8.GetString(Serialize(e))));
+            using var reader = new EventStreamReader(new MemoryStream(Encoding.UTF8.GetBytes(body)), new EventReaderOptions { BatchSize = 1000 });
+            var batch = reader.ReadBatchAsync().AsTask().GetAwaiter().GetResult();
+            if (events.Length == 0)
+            {
+                return batch is null;
+            }
+
+            var columns = (EventColumns)batch!.Events;
+            for (var i = 0; i < events.Length; i++)
+            {
+                var e = events[i];
+                var ok = columns[i] == e && columns[i] != (object)columns[i]
+                    && columns.GetBotId(i) == e.BotId && columns.GetAccountId(i) == e.AccountId && columns.GetUserId(i) == e.UserId
+                    && columns.GetConversationId(i) == e.ConversationId && columns.GetChannel(i) == e.Channel && columns.GetGoal(i) == e.Goal
+                    && columns.GetTag(i) == e.Tag && columns.GetKind(i) == e.Kind && columns.GetUtcTicks(i) == e.Timestamp.UtcTicks
+                    && columns.GetTimestamp(i).Offset == e.Timestamp.Offset && columns.GetIntentMatched(i) == e.IntentMatched
+                    && columns.GetFallback(i) == e.Fallback && columns.GetError(i) == e.Error && columns.GetEventId(i) == e.EventId
+                    && columns.TryGetEventIdUtf8(i, out var id) == (e.EventId is not null)
+                    && id.SequenceEqual(e.EventId is null ? [] : Encoding.UTF8.GetBytes(e.EventId));
+                if (!ok)
+                {
+                    return false;
+                }
+            }
+
+            return columns.Count == events.Length && columns.SequenceEqual(events) && batch.Positions.SequenceEqual(Enumerable.Range(1, events.Length));
+        });
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(200), property);
+    }
+
+    [Fact]
+    public async Task Batches_KeptByTheCaller_StayIntactWhileLaterBatchesAreRead()
+    {
+        // A batch's storage is reused only once nothing refers to the batch: one kept across many later batches and
+        // collections still reads as it was read.
+        var lines = Enumerable.Range(0, 2000).Select(i => $$"""{"eventId":"e{{i}}","botId":"b","userId":"u{{i}}","timestamp":"2025-01-01T00:00:00Z","kind":"message_in"}""");
+        await using var reader = new EventStreamReader(new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', lines))), new EventReaderOptions { BatchSize = 100 });
+        var first = (await reader.ReadBatchAsync())!;
+        var count = 0;
+        while (await reader.ReadBatchAsync() is { } later)
+        {
+            count += later.Events.Count;
+            GC.Collect();
+        }
+
+        count.Should().Be(1900);
+        first.Events.Select(e => e.EventId).Should().Equal(Enumerable.Range(0, 100).Select(i => $"e{i}"));
+        first.Events.Select(e => e.UserId).Should().Equal(Enumerable.Range(0, 100).Select(i => $"u{i}"));
+    }
+
+    [Fact]
+    public void Property_FastPathReadsEveryRecordAsTheGeneralPathDoes()
+    {
+        // The reader's fast path (flat objects without escapes) must accept exactly what the general path accepts, as
+        // the same event, and give up on everything else so the error is the general path's.
+        var mutation =
+            from evt in EventGen
+            from extra in Gen.Elements("", ",\"note\":1", ",\"note\":\"x\"", ",\"eventId\":\"again\"", " ", "\t", ",\"kind\":null")
+            from position in Gen.Choose(0, 10_000)
+            from op in Gen.Choose(0, 4)
+            from value in Gen.Elements<byte>(0x00, 0x1F, 0x7F, 0xC3, (byte)'"', (byte)' ', (byte)'\t', (byte)'\r', (byte)'{', (byte)'}', (byte)'[', (byte)',', (byte)':', (byte)'1', (byte)'t', (byte)'n', (byte)'e', (byte)'/')
+            select (Line: Serialize(evt), Extra: extra, Position: position, Op: op, Value: value);
+        var property = Prop.ForAll(mutation.ToArbitrary(), m =>
+        {
+            var text = Encoding.UTF8.GetString(m.Line);
+            var bytes = Encoding.UTF8.GetBytes(text[..^1] + m.Extra + "}").ToList();
+            var at = m.Position % bytes.Count;
+            switch (m.Op)
+            {
+                case 0: bytes[at] = m.Value; break;
+                case 1: bytes.Insert(at, m.Value); break;
+                case 2: bytes.RemoveAt(at); break;
+                case 3: break;
+                default: bytes.Insert(at, (byte)' '); break;
+            }
+
+            var record = bytes.ToArray();
+            var fast = ParseOne(record, fastPath: true);
+            var general = ParseOne(record, fastPath: false);
+            return fast.Error == general.Error
+                && fast.Event == general.Event
+                && fast.Event?.Timestamp.Offset == general.Event?.Timestamp.Offset;
+        });
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(3000), property);
+    }
+
+    private static (InteractionEvent? Event, EventError? Error) ParseOne(byte[] record, bool fastPath)
+    {
+        var batch = new EventRowBatch(4);
+        var parser = new EventRecordParser { UseFastPath = fastPath };
+        return parser.TryParse(record, 0, 1, "line", batch, out var error)
+            ? (new EventColumns(CommitOne(batch))[0], null)
+            : (null, error);
+    }
+
+    private static EventRowBatch CommitOne(EventRowBatch batch)
+    {
+        batch.Commit();
+        return batch;
+    }
+
+    [Fact]
     public void Property_ChunkBoundariesDoNotChangeWhatIsRead()
     {
         var input =

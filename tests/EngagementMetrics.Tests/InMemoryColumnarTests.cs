@@ -53,7 +53,7 @@ public class InMemoryColumnarTests
         kept.Should().OnlyContain(f => set.Contains(f));
         set.Bytes.Should().BeLessThan(22L * kept.Length, "16 bytes per fingerprint at 80% to 96% load, and a small directory");
 
-        // Undo without growth in between (cleared in place), then with growth (rebuilt).
+        // Undo without growth in between, then with growth and splits in between (entries removed where they lie).
         foreach (var count in new[] { 5, 60_000 })
         {
             var generation = set.Generation;

@@ -17,7 +17,7 @@ namespace EngagementMetrics.Events;
 /// conversations) come from a cache keyed by their UTF-8 bytes, so a million lines do not make a million copies of
 /// the same user id. Not thread-safe: one parser per reader.
 /// </remarks>
-internal sealed class EventRecordParser
+internal sealed partial class EventRecordParser
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 };
 
@@ -26,7 +26,11 @@ internal sealed class EventRecordParser
     private byte[] _scratch = new byte[256];
     private byte[] _names = new byte[256];
     private int? _loneSurrogateAt;
-    private readonly (string? Field, byte[] Bytes, string? Value)[] _last = new (string?, byte[], string?)[16];
+    private const int LastValueBytes = 64;
+    private readonly LastValue[] _last = new LastValue[16];
+
+    /// <summary>False to read every record with the general path only (tests compare the two).</summary>
+    internal bool UseFastPath { get; init; } = true;
 
     private enum Field
     {
@@ -56,17 +60,28 @@ internal sealed class EventRecordParser
     /// <param name="index">Zero-based record number (reported in the error).</param>
     /// <param name="lineNumber">One-based line for JSON Lines; <see langword="null"/> for array elements.</param>
     /// <param name="what">How messages name the record: <c>line</c> or <c>element</c>.</param>
-    /// <param name="evt">The event, when the record is valid.</param>
-    /// <param name="error">Why the record is refused, otherwise.</param>
+    /// <param name="batch">Where a valid event goes: its row is <see cref="EventRowBatch.Next"/>, committed by the caller; its id's bytes are appended to the batch's arena.</param>
+    /// <param name="error">Why the record is refused, otherwise (nothing of the record is then kept in the batch).</param>
     public bool TryParse(
         ReadOnlySpan<byte> record,
         int index,
         int? lineNumber,
         string what,
-        [NotNullWhen(true)] out InteractionEvent? evt,
+        EventRowBatch batch,
         [NotNullWhen(false)] out EventError? error)
     {
-        evt = null;
+        var idsUsed = batch.IdsUsed;
+        if (TryParseRecord(record, index, lineNumber, what, batch, out error))
+        {
+            return true;
+        }
+
+        batch.IdsUsed = idsUsed;
+        return false;
+    }
+
+    private bool TryParseRecord(ReadOnlySpan<byte> record, int index, int? lineNumber, string what, EventRowBatch batch, [NotNullWhen(false)] out EventError? error)
+    {
         if (!Utf8.IsValid(record))
         {
             error = new EventError(index, lineNumber, "$", DescribeInvalidUtf8(record));
@@ -74,8 +89,22 @@ internal sealed class EventRecordParser
         }
 
         // Escaped lone surrogates are invisible to the UTF-8 check and make System.Text.Json throw on decoding; one
-        // vectorised search for a backslash keeps the common case free.
-        _loneSurrogateAt = record.IndexOf((byte)'\\') < 0 ? null : FindLoneSurrogateEscape(record);
+        // vectorised search for a backslash keeps the common case free. A record without one is first tried by the
+        // fast path, which only ever accepts what the general path below would accept, as the same row.
+        var backslash = record.IndexOf((byte)'\\') >= 0;
+        if (!backslash && UseFastPath)
+        {
+            var idsUsed = batch.IdsUsed;
+            if (TryFast(record, index, lineNumber, batch))
+            {
+                error = null;
+                return true;
+            }
+
+            batch.IdsUsed = idsUsed;
+        }
+
+        _loneSurrogateAt = backslash ? FindLoneSurrogateEscape(record) : null;
         try
         {
             var reader = new Utf8JsonReader(record, ReaderOptions);
@@ -91,14 +120,13 @@ internal sealed class EventRecordParser
                 return false;
             }
 
-            if (!TryParseObject(ref reader, index, lineNumber, out evt, out error))
+            if (!TryParseObject(ref reader, index, lineNumber, batch, out error))
             {
                 return false;
             }
 
             if (reader.Read())
             {
-                evt = null;
                 error = new EventError(index, lineNumber, "$", $"unexpected content after the JSON object at byte {reader.TokenStartIndex + 1}");
                 return false;
             }
@@ -107,7 +135,6 @@ internal sealed class EventRecordParser
         }
         catch (JsonException ex)
         {
-            evt = null;
             error = new EventError(index, lineNumber, "$", DescribeMalformed(ex));
             return false;
         }
@@ -147,11 +174,11 @@ internal sealed class EventRecordParser
     }
 
     // The reader stands on StartObject; on success it stands on the matching EndObject.
-    private bool TryParseObject(ref Utf8JsonReader reader, int index, int? lineNumber, [NotNullWhen(true)] out InteractionEvent? evt, [NotNullWhen(false)] out EventError? error)
+    private bool TryParseObject(ref Utf8JsonReader reader, int index, int? lineNumber, EventRowBatch batch, [NotNullWhen(false)] out EventError? error)
     {
-        evt = null;
         error = null;
-        string? eventId = null, accountId = null, botId = null, userId = null, conversationId = null, channel = null, goal = null, tag = null;
+        int eventIdStart = -1, eventIdLength = 0, eventIdChars = -1;
+        string? accountId = null, botId = null, userId = null, conversationId = null, channel = null, goal = null, tag = null;
         DateTimeOffset timestamp = default;
         InteractionKind kind = default;
         bool? intentMatched = null, fallback = null, apiError = null;
@@ -215,11 +242,12 @@ internal sealed class EventRecordParser
                     error = ReadKind(ref reader, index, lineNumber, out kind, out hasKind);
                     break;
                 case Field.EventId:
-                    // Event ids are unique: caching them would only fill the cache.
-                    error = ReadString(ref reader, fieldName, index, lineNumber, cache: false, out eventId);
+                    // Event ids are unique: caching them would only fill the cache, and making a string of each would
+                    // only make garbage. Their UTF-8 bytes go to the batch's arena.
+                    error = ReadEventId(ref reader, fieldName, index, lineNumber, batch, out eventIdStart, out eventIdLength, out eventIdChars);
                     break;
                 default:
-                    error = ReadString(ref reader, fieldName, index, lineNumber, cache: true, out var text);
+                    error = ReadString(ref reader, fieldName, index, lineNumber, out var text);
                     switch (field)
                     {
                         case Field.AccountId: accountId = text; break;
@@ -266,31 +294,29 @@ internal sealed class EventRecordParser
             return false;
         }
 
-        evt = new InteractionEvent
-        {
-            EventId = eventId,
-            AccountId = accountId,
-            BotId = botId,
-            UserId = userId,
-            ConversationId = conversationId,
-            Timestamp = timestamp,
-            Channel = channel,
-            Kind = kind,
-            IntentMatched = intentMatched,
-            Fallback = fallback,
-            Goal = goal,
-            Error = apiError,
-            Tag = tag,
-        };
-
-        // Characters were checked on the bytes as each string was read (ReadString); the rest of the rules here.
-        error = InteractionEventValidator.Validate(evt, index, lineNumber, textChecked: true);
+        // Characters were checked on the bytes as each string was read (ReadString); the rest of the rules here, the
+        // same code and order as InteractionEventValidator.Validate.
+        error = InteractionEventValidator.ValidateFields(
+            botId, kind, userId, timestamp.UtcTicks == 0, null, eventIdChars, accountId, conversationId, channel, goal, tag, index, lineNumber, textChecked: true);
         if (error is not null)
         {
-            evt = null;
             return false;
         }
 
+        ref var row = ref batch.Next();
+        row.BotId = botId;
+        row.AccountId = accountId;
+        row.UserId = userId;
+        row.ConversationId = conversationId;
+        row.Channel = channel;
+        row.Goal = goal;
+        row.Tag = tag;
+        row.UtcTicks = timestamp.UtcTicks;
+        row.OffsetMinutes = (short)(timestamp.Offset.Ticks / TimeSpan.TicksPerMinute);
+        row.Kind = (byte)kind;
+        row.Flags = (byte)(EventRow.FlagBits(intentMatched, 0) | EventRow.FlagBits(fallback, 2) | EventRow.FlagBits(apiError, 4));
+        row.EventIdStart = eventIdStart;
+        row.EventIdLength = eventIdLength;
         return true;
     }
 
@@ -309,8 +335,12 @@ internal sealed class EventRecordParser
             return Field.Unknown;
         }
 
-        // Dispatch on length and first byte, then one comparison.
-        var name = reader.ValueSpan;
+        return IdentifyUnescaped(reader.ValueSpan);
+    }
+
+    // Dispatch on length and first byte, then one comparison.
+    private static Field IdentifyUnescaped(ReadOnlySpan<byte> name)
+    {
         var candidate = name.Length switch
         {
             3 => Field.Tag,
@@ -353,7 +383,48 @@ internal sealed class EventRecordParser
         return true;
     }
 
-    private EventError? ReadString(ref Utf8JsonReader reader, string field, int index, int? lineNumber, bool cache, out string? value)
+    // The event id's bytes, escapes resolved, appended to the batch's arena; its length in UTF-16 code units (the unit of
+    // the length rule) in 'chars', -1 when the id is absent (null).
+    private EventError? ReadEventId(ref Utf8JsonReader reader, string field, int index, int? lineNumber, EventRowBatch batch, out int start, out int length, out int chars)
+    {
+        start = -1;
+        length = 0;
+        chars = -1;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                if (!CheckEscapes(ref reader, field, index, lineNumber, out var escapeError))
+                {
+                    return escapeError;
+                }
+
+                var space = batch.IdSpace(reader.ValueSpan.Length);
+                length = reader.ValueIsEscaped ? reader.CopyString(space) : CopyRaw(reader.ValueSpan, space);
+                var bytes = space[..length];
+                start = batch.IdsUsed;
+                batch.IdsUsed += length;
+                chars = System.Text.Ascii.IsValid(bytes) ? length : Encoding.UTF8.GetCharCount(bytes);
+
+                // As ReadString: only escapes or DEL can hide a character the rules refuse.
+                return (reader.ValueIsEscaped || bytes.Contains((byte)0x7F)) && InteractionEventValidator.DescribeBadCharacter(Encoding.UTF8.GetString(bytes)) is { } problem
+                    ? new EventError(index, lineNumber, field, problem)
+                    : null;
+            case JsonTokenType.Null:
+                return null;
+            default:
+                var kind = Describe(reader.TokenType);
+                reader.Skip();
+                return new EventError(index, lineNumber, field, $"must be a string, not {kind}");
+        }
+    }
+
+    private static int CopyRaw(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        source.CopyTo(destination);
+        return source.Length;
+    }
+
+    private EventError? ReadString(ref Utf8JsonReader reader, string field, int index, int? lineNumber, out string? value)
     {
         value = null;
         switch (reader.TokenType)
@@ -375,7 +446,7 @@ internal sealed class EventRecordParser
                 else
                 {
                     var bytes = reader.ValueSpan;
-                    value = cache ? Cached(field, bytes) : Encoding.UTF8.GetString(bytes);
+                    value = Cached(field, bytes);
                     suspect = bytes.Contains((byte)0x7F);
                 }
 
@@ -396,18 +467,31 @@ internal sealed class EventRecordParser
     private string Cached(string field, ReadOnlySpan<byte> bytes)
     {
         ref var last = ref _last[(uint)field.Length % (uint)_last.Length];
-        if (last.Field == (object)field && bytes.SequenceEqual(last.Bytes))
+        if (last.Field == (object)field && bytes.SequenceEqual(last.Bytes.AsSpan(0, last.Length)))
         {
             return last.Value!;
         }
 
         var value = _strings.Get(bytes);
-        if (bytes.Length <= 64)
+        if (bytes.Length <= LastValueBytes)
         {
-            last = (field, bytes.ToArray(), value);
+            // The slot's buffer is reused: remembering a value allocates nothing.
+            last.Field = field;
+            last.Bytes ??= new byte[LastValueBytes];
+            bytes.CopyTo(last.Bytes);
+            last.Length = bytes.Length;
+            last.Value = value;
         }
 
         return value;
+    }
+
+    private struct LastValue
+    {
+        public string? Field;
+        public byte[]? Bytes;
+        public int Length;
+        public string? Value;
     }
 
     private EventError? ReadTimestamp(ref Utf8JsonReader reader, int index, int? lineNumber, out DateTimeOffset value, out bool present)

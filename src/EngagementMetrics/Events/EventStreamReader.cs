@@ -30,6 +30,7 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
     private readonly bool _leaveOpen;
     private readonly EventReaderOptions _options;
     private readonly EventRecordParser _parser = new();
+    private readonly EventRowBatchPool _batches = new();
     private byte[] _buffer;
     private int _start;
     private int _end;
@@ -98,7 +99,7 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
             return null;
         }
 
-        var batch = new BatchBuilder(_options.Format == EventFormat.JsonLines);
+        var batch = new BatchBuilder(_options.Format == EventFormat.JsonLines, _batches.Take(_options.BatchSize));
         while (batch.Count < _options.BatchSize && !_done)
         {
             var progressed = _options.Format == EventFormat.JsonLines ? NextLine(batch) : NextElement(batch);
@@ -208,9 +209,9 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
         }
 
         var index = _records++;
-        if (_parser.TryParse(line, index, _lineNumber, "line", out var evt, out var error))
+        if (_parser.TryParse(line, index, _lineNumber, "line", batch.Rows, out var error))
         {
-            batch.AddEvent(evt, _lineNumber, index);
+            batch.AddEvent(_lineNumber, index);
         }
         else
         {
@@ -328,9 +329,9 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
         }
 
         var index = _records++;
-        if (_parser.TryParse(data[..length], index, null, "element", out var evt, out var error))
+        if (_parser.TryParse(data[..length], index, null, "element", batch.Rows, out var error))
         {
-            batch.AddEvent(evt, index, index);
+            batch.AddEvent(index, index);
         }
         else
         {
@@ -416,21 +417,22 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
         }
     }
 
-    private sealed class BatchBuilder(bool lines)
+    private sealed class BatchBuilder(bool lines, EventRowBatch rows)
     {
-        private readonly SegmentedList<InteractionEvent> _events = new();
-        private readonly SegmentedList<int> _positions = new();
-        private readonly SegmentedList<int> _recordIndexes = new();
         private readonly List<EventError> _errors = [];
         private int _records;
 
-        public int Count => _events.Count + _errors.Count;
+        public EventRowBatch Rows { get; } = rows;
 
-        public void AddEvent(InteractionEvent evt, int position, int recordIndex)
+        public int Count => Rows.Count + _errors.Count;
+
+        // The parser has filled the next row; keep it.
+        public void AddEvent(int position, int recordIndex)
         {
-            _events.Add(evt);
-            _positions.Add(position);
-            _recordIndexes.Add(recordIndex);
+            ref var row = ref Rows.Rows[Rows.Count];
+            row.Position = position;
+            row.RecordIndex = recordIndex;
+            Rows.Commit();
             _records++;
         }
 
@@ -440,6 +442,6 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
             _records += isRecord ? 1 : 0;
         }
 
-        public EventReadResult Build() => new(_events, _positions, _errors, _records, _recordIndexes, lines);
+        public EventReadResult Build() => new(Rows, _errors, _records, lines);
     }
 }

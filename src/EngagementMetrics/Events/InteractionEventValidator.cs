@@ -25,35 +25,54 @@ public static class InteractionEventValidator
             return new EventError(index, lineNumber, "$", "event is null");
         }
 
-        if (string.IsNullOrWhiteSpace(evt.BotId))
+        return ValidateFields(
+            evt.BotId, evt.Kind, evt.UserId, evt.Timestamp == default, evt.EventId, evt.EventId?.Length ?? -1, evt.AccountId, evt.ConversationId,
+            evt.Channel, evt.Goal, evt.Tag, index, lineNumber, textChecked);
+    }
+
+    /// <summary>
+    /// The rules of <see cref="Validate(InteractionEvent?, int, int?)"/> on an event's fields, in the same order with the
+    /// same messages, for a reader that keeps the event id as bytes: <paramref name="eventIdLength"/> is the id's length
+    /// in UTF-16 code units (-1 when absent), and <paramref name="eventId"/> may be <see langword="null"/> when
+    /// <paramref name="textChecked"/>.
+    /// </summary>
+    internal static EventError? ValidateFields(
+        string? botId, InteractionKind kind, string? userId, bool noTimestamp, string? eventId, int eventIdLength, string? accountId,
+        string? conversationId, string? channel, string? goal, string? tag, int index, int? lineNumber, bool textChecked)
+    {
+        if (string.IsNullOrWhiteSpace(botId))
         {
             return new EventError(index, lineNumber, "botId", "is required");
         }
 
-        if (!evt.Kind.IsDefined())
+        if (!kind.IsDefined())
         {
-            return new EventError(index, lineNumber, "kind", $"'{(int)evt.Kind}' is not a known kind");
+            return new EventError(index, lineNumber, "kind", $"'{(int)kind}' is not a known kind");
         }
 
-        if (evt.Kind.IsUserActivity() && string.IsNullOrWhiteSpace(evt.UserId))
+        if (kind.IsUserActivity() && string.IsNullOrWhiteSpace(userId))
         {
-            return new EventError(index, lineNumber, "userId", $"is required for kind '{evt.Kind.ToWireName()}'");
+            return new EventError(index, lineNumber, "userId", $"is required for kind '{kind.ToWireName()}'");
         }
 
-        if (evt.Timestamp == default)
+        if (noTimestamp)
         {
             return new EventError(index, lineNumber, "timestamp", "is required");
         }
 
-        return CheckText(evt.BotId, "botId", index, lineNumber, textChecked)
-            ?? CheckText(evt.UserId, "userId", index, lineNumber, textChecked)
-            ?? CheckText(evt.EventId, "eventId", index, lineNumber, textChecked)
-            ?? CheckText(evt.AccountId, "accountId", index, lineNumber, textChecked)
-            ?? CheckText(evt.ConversationId, "conversationId", index, lineNumber, textChecked)
-            ?? CheckText(evt.Channel, "channel", index, lineNumber, textChecked)
-            ?? CheckText(evt.Goal, "goal", index, lineNumber, textChecked)
-            ?? CheckText(evt.Tag, "tag", index, lineNumber, textChecked);
+        return CheckText(botId, "botId", index, lineNumber, textChecked)
+            ?? CheckText(userId, "userId", index, lineNumber, textChecked)
+            ?? CheckLength(eventIdLength, "eventId", index, lineNumber)
+            ?? (textChecked || eventId is null ? null : CheckText(eventId, "eventId", index, lineNumber, textChecked))
+            ?? CheckText(accountId, "accountId", index, lineNumber, textChecked)
+            ?? CheckText(conversationId, "conversationId", index, lineNumber, textChecked)
+            ?? CheckText(channel, "channel", index, lineNumber, textChecked)
+            ?? CheckText(goal, "goal", index, lineNumber, textChecked)
+            ?? CheckText(tag, "tag", index, lineNumber, textChecked);
     }
+
+    private static EventError? CheckLength(int length, string field, int index, int? lineNumber) =>
+        length > MaxIdLength ? new EventError(index, lineNumber, field, $"is {length} characters long; at most {MaxIdLength} are allowed") : null;
 
     private static EventError? CheckText(string? value, string field, int index, int? lineNumber, bool textChecked)
     {

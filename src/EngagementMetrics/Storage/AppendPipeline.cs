@@ -69,6 +69,11 @@ public static class AppendPipeline
     private static async ValueTask<AppendResult> AppendCoreAsync(IAppendTarget target, IReadOnlyList<InteractionEvent> events, AppendMode mode, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (events is EventColumns columns)
+        {
+            return await AppendColumnsAsync(target, columns, mode, cancellationToken).ConfigureAwait(false);
+        }
+
         var errors = new List<EventError>();
         var byBot = new SortedDictionary<string, List<int>>(StringComparer.Ordinal);
         var validated = events is ValidatedEvents;
@@ -149,6 +154,148 @@ public static class AppendPipeline
             }
 
             var skipped = await transaction.WriteAsync(botId, account, accepted, cancellationToken).ConfigureAwait(false);
+            duplicates += skipped;
+            stored += accepted.Count - skipped;
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new AppendResult(stored, duplicates, errors);
+    }
+
+    // The same rules for events in columns (validated by the reader), without an object or a string per event: bots
+    // grouped by reference (the reader hands out one string per bot), duplicates within the batch found on the ids' UTF-8
+    // bytes. A transaction that reads columns gets them as they are; any other gets event objects, built once per bot.
+    private static async ValueTask<AppendResult> AppendColumnsAsync(IAppendTarget target, EventColumns events, AppendMode mode, CancellationToken cancellationToken)
+    {
+        var errors = new List<EventError>();
+        if (events.Count == 0)
+        {
+            return new AppendResult(0, 0, errors);
+        }
+
+        // Each event's bot as a number, then the events of each bot in batch order.
+        var botIds = new List<string>();
+        var botOf = System.Buffers.ArrayPool<int>.Shared.Rent(events.Count);
+        var byName = new Dictionary<string, int>(StringComparer.Ordinal);
+        string? lastBot = null;
+        var last = -1;
+        for (var i = 0; i < events.Count; i++)
+        {
+            var bot = events.GetBotId(i);
+            if (!ReferenceEquals(bot, lastBot))
+            {
+                if (!byName.TryGetValue(bot, out last))
+                {
+                    last = botIds.Count;
+                    byName.Add(bot, last);
+                    botIds.Add(bot);
+                }
+
+                lastBot = bot;
+            }
+
+            botOf[i] = last;
+        }
+
+        var counts = new int[botIds.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            counts[botOf[i]]++;
+        }
+
+        var indexes = new int[botIds.Count][];
+        for (var b = 0; b < indexes.Length; b++)
+        {
+            indexes[b] = new int[counts[b]];
+            counts[b] = 0;
+        }
+
+        for (var i = 0; i < events.Count; i++)
+        {
+            var b = botOf[i];
+            indexes[b][counts[b]++] = i;
+        }
+
+        System.Buffers.ArrayPool<int>.Shared.Return(botOf);
+        var order = Enumerable.Range(0, botIds.Count).ToArray();
+        Array.Sort(order, (a, b) => string.CompareOrdinal(botIds[a], botIds[b]));
+
+        await using var transaction = await target.BeginAppendAsync(cancellationToken).ConfigureAwait(false);
+
+        // First every bot's lock and owner, so a strict batch is refused before anything is written.
+        var plans = new List<(string Bot, string Account, EventColumns Events)>(botIds.Count);
+        var duplicates = 0;
+        foreach (var b in order)
+        {
+            var botId = botIds[b];
+            var owner = await transaction.LockBotAsync(botId, cancellationToken).ConfigureAwait(false);
+            var account = owner;
+            var mine = indexes[b];
+            var accepted = 0;
+            var seen = new Utf8IdSet(events, mine.Length);
+            try
+            {
+                foreach (var i in mine)
+                {
+                    var a = events.GetAccountId(i);
+                    var named = a is { Length: > 0 } ? a : null;
+                    account ??= named ?? InteractionEvent.DefaultAccountId;
+                    if (named is not null && !ReferenceEquals(named, account) && !string.Equals(named, account, StringComparison.Ordinal))
+                    {
+                        errors.Add(new EventError(i, null, "accountId", $"bot '{botId}' already belongs to another account than '{named}'"));
+                        continue;
+                    }
+
+                    if (events.TryGetEventIdUtf8(i, out var id) && !seen.Add(id, i))
+                    {
+                        duplicates++;
+                        continue;
+                    }
+
+                    // In place: the write position never passes the read position.
+                    mine[accepted++] = i;
+                }
+            }
+            finally
+            {
+                seen.Dispose();
+            }
+
+            plans.Add((botId, account!, events.Select(mine, accepted)));
+        }
+
+        errors.Sort(static (a, b) => a.Index.CompareTo(b.Index));
+        if (mode == AppendMode.Strict && errors.Count > 0)
+        {
+            throw new EventBatchRejectedException(errors);
+        }
+
+        var stored = 0;
+        var columnar = transaction as IColumnarAppendTransaction;
+        foreach (var (botId, account, accepted) in plans)
+        {
+            if (accepted.Count == 0)
+            {
+                continue;
+            }
+
+            int skipped;
+            if (columnar is not null)
+            {
+                skipped = await columnar.WriteColumnsAsync(botId, account, accepted, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // Stores read a bot's events several times: build each object once.
+                var objects = new InteractionEvent[accepted.Count];
+                for (var i = 0; i < objects.Length; i++)
+                {
+                    objects[i] = accepted[i];
+                }
+
+                skipped = await transaction.WriteAsync(botId, account, objects, cancellationToken).ConfigureAwait(false);
+            }
+
             duplicates += skipped;
             stored += accepted.Count - skipped;
         }
@@ -245,4 +392,54 @@ internal sealed class ValidatedEvents(IReadOnlyList<InteractionEvent> events) : 
     public IEnumerator<InteractionEvent> GetEnumerator() => events.GetEnumerator();
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => events.GetEnumerator();
+}
+
+/// <summary>
+/// The event ids of one bot's events in a batch, as a set over their UTF-8 bytes in the batch's own storage: an
+/// open-addressing table of event indexes (pooled), so finding the ids repeated within a batch makes no string.
+/// </summary>
+internal struct Utf8IdSet : IDisposable
+{
+    private readonly EventColumns _events;
+    private int[] _slots;
+    private readonly int _mask;
+
+    public Utf8IdSet(EventColumns events, int capacity)
+    {
+        _events = events;
+        var size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, capacity * 2));
+        _slots = System.Buffers.ArrayPool<int>.Shared.Rent(size);
+        Array.Clear(_slots, 0, size);
+        _mask = size - 1;
+    }
+
+    /// <summary>Adds the id of event <paramref name="index"/>; false when an earlier event had the same id.</summary>
+    public readonly bool Add(ReadOnlySpan<byte> id, int index)
+    {
+        var hash = new HashCode();
+        hash.AddBytes(id);
+        var slot = hash.ToHashCode() & _mask;
+        while (_slots[slot] != 0)
+        {
+            _events.TryGetEventIdUtf8(_slots[slot] - 1, out var other);
+            if (id.SequenceEqual(other))
+            {
+                return false;
+            }
+
+            slot = (slot + 1) & _mask;
+        }
+
+        _slots[slot] = index + 1;
+        return true;
+    }
+
+    public void Dispose()
+    {
+        if (_slots.Length > 0)
+        {
+            System.Buffers.ArrayPool<int>.Shared.Return(_slots);
+            _slots = [];
+        }
+    }
 }
