@@ -116,7 +116,7 @@ public static class EngagementOpenApi
         if (document.Components?.Schemas?.ContainsKey(Id) != true)
         {
             var properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal) { ["date"] = DateLabel() };
-            foreach (var key in KoreHourlyPointConverter.HourKeys)
+            foreach (var key in KoreTrendJson.HourlyKeys)
             {
                 properties[key] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "0" };
             }

@@ -58,7 +58,7 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget,
     }
 
     /// <summary>Ids of the bots that have at least one stored event.</summary>
-    public IReadOnlyCollection<string> BotIds => _bots.Keys.ToArray();
+    internal IReadOnlyCollection<string> BotIds => _bots.Keys.ToArray();
 
     /// <inheritdoc />
     public ValueTask<AppendResult> AppendAsync(IReadOnlyList<InteractionEvent> events, AppendMode mode = AppendMode.Strict, CancellationToken cancellationToken = default) =>

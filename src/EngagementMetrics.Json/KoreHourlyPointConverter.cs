@@ -4,11 +4,9 @@ using System.Text.Json.Serialization;
 namespace EngagementMetrics.Json;
 
 /// <summary>Writes and reads <see cref="KoreHourlyPoint"/> with its 24 hour keys (<c>"0 - 1"</c> ... <c>"23 - 0"</c>) in order.</summary>
-public sealed class KoreHourlyPointConverter : JsonConverter<KoreHourlyPoint>
+internal sealed class KoreHourlyPointConverter : JsonConverter<KoreHourlyPoint>
 {
-    /// <summary>The hour keys in document order.</summary>
-    public static IReadOnlyList<string> HourKeys { get; } =
-        Enumerable.Range(0, 24).Select(h => $"{h} - {(h + 1) % 24}").ToArray();
+    public static IReadOnlyList<string> HourKeys => KoreTrendJson.HourlyKeys;
 
     private static readonly JsonEncodedText DateKey = JsonEncodedText.Encode("date");
     private static readonly JsonEncodedText[] EncodedHourKeys = HourKeys.Select(k => JsonEncodedText.Encode(k)).ToArray();

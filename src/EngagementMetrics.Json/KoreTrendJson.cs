@@ -171,6 +171,9 @@ public static class KoreTrendJson
     public static string SerializeError(int status, string message, bool indented = false) =>
         JsonSerializer.Serialize(new KoreErrorResponse { Errors = [new KoreErrorItem { Msg = message, Code = status }] }, Context(indented).KoreErrorResponse);
 
+    /// <summary>The 24 hour keys of an hourly data point, in document order: <c>"0 - 1"</c> ... <c>"23 - 0"</c>.</summary>
+    public static IReadOnlyList<string> HourlyKeys { get; } = Enumerable.Range(0, 24).Select(h => $"{h} - {(h + 1) % 24}").ToArray();
+
     internal static EngagementJsonContext Context(bool indented) => indented ? Indented : Compact;
 
     private static EngagementJsonContext CreateContext(bool indented)

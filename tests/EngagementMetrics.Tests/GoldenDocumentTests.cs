@@ -70,10 +70,10 @@ public class GoldenDocumentTests
     [Fact]
     public void HourlyPointConverter_RoundTripsTheHourKeys()
     {
-        KoreHourlyPointConverter.HourKeys.Should().HaveCount(24);
-        KoreHourlyPointConverter.HourKeys[0].Should().Be("0 - 1");
-        KoreHourlyPointConverter.HourKeys[22].Should().Be("22 - 23");
-        KoreHourlyPointConverter.HourKeys[23].Should().Be("23 - 0");
+        KoreTrendJson.HourlyKeys.Should().HaveCount(24);
+        KoreTrendJson.HourlyKeys[0].Should().Be("0 - 1");
+        KoreTrendJson.HourlyKeys[22].Should().Be("22 - 23");
+        KoreTrendJson.HourlyKeys[23].Should().Be("23 - 0");
         var json = System.Text.Json.JsonSerializer.Serialize(
             new KoreV1Response<KoreHourlyPoint> { Results = [new KoreHourlyPoint { Date = "Aug 06 2020", Hours = Enumerable.Range(0, 24).ToArray() }], TotalResults = 1 },
             EngagementJsonContext.Default.KoreV1ResponseKoreHourlyPoint);

@@ -54,7 +54,7 @@ public sealed class EngagementTrend
 }
 
 /// <summary>Exact per-day averages.</summary>
-public static class PerDayAverage
+internal static class PerDayAverage
 {
     /// <summary>
     /// <paramref name="count"/> / <paramref name="days"/> rounded to 2 decimals, midpoint away from zero, from the exact
