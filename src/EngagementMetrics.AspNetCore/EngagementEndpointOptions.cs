@@ -47,27 +47,3 @@ public sealed class EngagementEndpointOptions
     /// <summary>Authentication scheme(s) of the ingest route. Default <see cref="EngagementAuthentication.IngestScheme"/>.</summary>
     public string IngestSchemes { get; set; } = EngagementAuthentication.IngestScheme;
 }
-
-/// <summary>A Kore.ai app: its id (the JWT's <c>appId</c>), client secret, and the bots (stream ids) it may read.</summary>
-public sealed class KoreApp
-{
-    /// <summary>The <c>appId</c> claim of its tokens.</summary>
-    public string AppId { get; set; } = string.Empty;
-
-    /// <summary>The HS256 client secret (UTF-8).</summary>
-    public string ClientSecret { get; set; } = string.Empty;
-
-    /// <summary>Bot / stream ids it may read; <c>*</c> for every bot.</summary>
-    public List<string> Bots { get; set; } = [];
-}
-
-/// <summary>A Rocket.Chat user as the host's authenticator sees it.</summary>
-/// <param name="UserId">The user id.</param>
-/// <param name="Permissions">Their permissions; the dashboard routes need <c>view-engagement-dashboard</c>.</param>
-/// <param name="Bots">The bots whose dashboard they may read (with <c>botId</c>), or null for any bot.</param>
-public sealed record RocketChatUser(string UserId, IReadOnlyCollection<string> Permissions, IReadOnlyCollection<string>? Bots = null);
-
-/// <summary>The owner of a statistics token: an account, and for a bot token the one bot.</summary>
-/// <param name="AccountId">The account.</param>
-/// <param name="BotId">The bot of a bot token, or null for an account token.</param>
-public sealed record StatisticsCaller(string AccountId, string? BotId);

@@ -5,15 +5,6 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace EngagementMetrics.AspNetCore;
 
-/// <summary>The outcome of validating a token: the app id it was issued to, or why it was refused.</summary>
-/// <param name="AppId">The token's <c>appId</c> claim when valid.</param>
-/// <param name="Error">Why the token was refused, or null when valid.</param>
-public readonly record struct JwtValidation(string? AppId, string? Error)
-{
-    /// <summary>True when the token is valid.</summary>
-    public bool IsValid => Error is null;
-}
-
 /// <summary>
 /// Validates the Kore.ai <c>auth</c> header: a compact JWT signed with HS256 by the app's client secret. Only HS256 is
 /// accepted (<c>none</c>, RS256, HS512 and everything else are refused, whatever the header says); <c>exp</c>

@@ -3,16 +3,6 @@ using EngagementMetrics.Statistics;
 
 namespace EngagementMetrics.Json;
 
-/// <summary>What the statistics routes and <c>engagement stats</c> answer.</summary>
-public enum StatisticsFormat
-{
-    /// <summary>The row array: one row per (period, bot, channel, type) (the routes' default).</summary>
-    Rows,
-
-    /// <summary>The series document: one series per type over every bot and channel (the CLI's default).</summary>
-    Series,
-}
-
 /// <summary>
 /// The statistics routes' path parameters (<c>TYPES</c>, <c>GROUPMODE</c>, <c>DAYS</c>), parsed with errors that name the
 /// parameter and value, and their wire names. The protocol layer of the statistics API, shared by the HTTP routes and

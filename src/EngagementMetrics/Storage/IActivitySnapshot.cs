@@ -1,19 +1,5 @@
 namespace EngagementMetrics.Storage;
 
-/// <summary>Facts about one conversation, as of a snapshot.</summary>
-[Flags]
-public enum ConversationFacts : byte
-{
-    /// <summary>Non interactive and active.</summary>
-    None = 0,
-
-    /// <summary>The conversation holds at least one <c>message_in</c> or <c>action_in</c>.</summary>
-    Interactive = 1,
-
-    /// <summary>The store holds a <c>conversation_closed</c> event for it.</summary>
-    Closed = 2,
-}
-
 /// <summary>
 /// A consistent, read-only view of one bot's user activity, in the columnar shape the engine consumes.
 /// Users, channels and conversations are numbered densely from 0 (ordinals) for this snapshot.
@@ -72,41 +58,4 @@ public interface IActivitySnapshot : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the scan.</param>
     IAsyncEnumerable<ActivityBatch> ScanAsync(long fromUtcTicks, long toUtcTicks, ActivityColumns columns, CancellationToken cancellationToken = default) =>
         ScanAsync(fromUtcTicks, toUtcTicks, cancellationToken);
-}
-
-/// <summary>
-/// A run of user-activity events in columns: all four columns have <see cref="Count"/> elements and index <c>i</c>
-/// of each describes the same event.
-/// </summary>
-public readonly struct ActivityBatch
-{
-    /// <summary>Creates a batch over existing columns.</summary>
-    /// <exception cref="ArgumentException">The columns differ in length.</exception>
-    public ActivityBatch(ReadOnlyMemory<long> utcTicks, ReadOnlyMemory<int> users, ReadOnlyMemory<int> channels, ReadOnlyMemory<int> conversations)
-    {
-        if (users.Length != utcTicks.Length || channels.Length != utcTicks.Length || conversations.Length != utcTicks.Length)
-        {
-            throw new ArgumentException("All columns of an activity batch must have the same length.");
-        }
-
-        UtcTicks = utcTicks;
-        Users = users;
-        Channels = channels;
-        Conversations = conversations;
-    }
-
-    /// <summary>Event timestamps as UTC <see cref="DateTime.Ticks"/>, non-decreasing.</summary>
-    public ReadOnlyMemory<long> UtcTicks { get; }
-
-    /// <summary>User ordinals.</summary>
-    public ReadOnlyMemory<int> Users { get; }
-
-    /// <summary>Channel ordinals (index into <see cref="IActivitySnapshot.Channels"/>).</summary>
-    public ReadOnlyMemory<int> Channels { get; }
-
-    /// <summary>Conversation ordinals, or -1 for an event without a conversation.</summary>
-    public ReadOnlyMemory<int> Conversations { get; }
-
-    /// <summary>Number of events.</summary>
-    public int Count => UtcTicks.Length;
 }

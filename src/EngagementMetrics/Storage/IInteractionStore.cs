@@ -2,22 +2,6 @@ using EngagementMetrics.Events;
 
 namespace EngagementMetrics.Storage;
 
-/// <summary>How a store treats a batch that contains invalid events.</summary>
-public enum AppendMode
-{
-    /// <summary>Reject the whole batch when any event is invalid: nothing is stored and <see cref="EventBatchRejectedException"/> is thrown.</summary>
-    Strict = 0,
-
-    /// <summary>Store the valid events and report the invalid ones in <see cref="AppendResult.Rejected"/>.</summary>
-    Lenient = 1,
-}
-
-/// <summary>What an append did.</summary>
-/// <param name="Stored">Events newly stored.</param>
-/// <param name="Duplicates">Events skipped because their (<c>botId</c>, <c>eventId</c>) was already stored (or repeated in the batch).</param>
-/// <param name="Rejected">Invalid events that were not stored (lenient mode only; strict mode throws instead).</param>
-public sealed record AppendResult(int Stored, int Duplicates, IReadOnlyList<EventError> Rejected);
-
 /// <summary>
 /// Where interaction events live. Implementations: in memory, SQLite, PostgreSQL.
 /// The engine reads a bot's history through an <see cref="IActivitySnapshot"/>.

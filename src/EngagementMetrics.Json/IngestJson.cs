@@ -5,44 +5,6 @@ using EngagementMetrics.Storage;
 
 namespace EngagementMetrics.Json;
 
-/// <summary>The ingest route's answer: <c>{"stored":n,"duplicates":n,"rejected":[...]}</c>.</summary>
-public sealed class IngestResponse
-{
-    /// <summary>Events stored by this request.</summary>
-    public required int Stored { get; init; }
-
-    /// <summary>Events skipped because their (bot, event id) was stored already or repeated in the body.</summary>
-    public required int Duplicates { get; init; }
-
-    /// <summary>Every rejected record, in input order.</summary>
-    public required IReadOnlyList<IngestRejection> Rejected { get; init; }
-}
-
-/// <summary>One rejected record: its line (JSON Lines) or index (JSON array), the field and what is wrong.</summary>
-public sealed class IngestRejection
-{
-    /// <summary>Zero-based index in a JSON array body; absent for JSON Lines.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public int? Index { get; init; }
-
-    /// <summary>One-based line of a JSON Lines body; absent for a JSON array.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public int? Line { get; init; }
-
-    /// <summary>The field at fault (<c>$</c> for the whole record).</summary>
-    public required string Field { get; init; }
-
-    /// <summary>What is wrong.</summary>
-    public required string Message { get; init; }
-}
-
-/// <summary>The ingest route's error body for a request refused as a whole: <c>{"error":"..."}</c>.</summary>
-public sealed class IngestErrorResponse
-{
-    /// <summary>What is wrong.</summary>
-    public required string Error { get; init; }
-}
-
 /// <summary>Serializes the ingest route's documents.</summary>
 public static class IngestJson
 {
