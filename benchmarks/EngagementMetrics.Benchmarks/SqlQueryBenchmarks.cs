@@ -1,13 +1,12 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using EngagementMetrics.Engine;
 using EngagementMetrics.InMemory;
 using EngagementMetrics.Json;
 using EngagementMetrics.PostgreSql;
-using EngagementMetrics.Queries;
 using EngagementMetrics.Sqlite;
 using EngagementMetrics.Storage;
 using EngagementMetrics.Time;
+using EngagementMetrics.Trends;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 

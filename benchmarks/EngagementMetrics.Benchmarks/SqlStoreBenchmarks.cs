@@ -2,14 +2,13 @@ using System.Data.Common;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
-using EngagementMetrics.Engine;
 using EngagementMetrics.Events;
 using EngagementMetrics.Json;
 using EngagementMetrics.PostgreSql;
-using EngagementMetrics.Queries;
 using EngagementMetrics.Sqlite;
 using EngagementMetrics.Storage;
 using EngagementMetrics.Time;
+using EngagementMetrics.Trends;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 

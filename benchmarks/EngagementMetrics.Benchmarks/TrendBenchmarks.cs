@@ -1,10 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
-using EngagementMetrics.Engine;
 using EngagementMetrics.Events;
 using EngagementMetrics.InMemory;
-using EngagementMetrics.Queries;
 using EngagementMetrics.Time;
+using EngagementMetrics.Trends;
 
 namespace EngagementMetrics.Benchmarks;
 

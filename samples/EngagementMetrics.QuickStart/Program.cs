@@ -1,9 +1,8 @@
-using EngagementMetrics.Engine;
 using EngagementMetrics.Events;
 using EngagementMetrics.Json;
-using EngagementMetrics.Queries;
 using EngagementMetrics.Storage;
 using EngagementMetrics.Time;
+using EngagementMetrics.Trends;
 using Microsoft.Extensions.DependencyInjection;
 
 var services = new ServiceCollection();

@@ -2,9 +2,8 @@ using System.Security.Claims;
 using System.Text.Json;
 using EngagementMetrics;
 using EngagementMetrics.AspNetCore;
-using EngagementMetrics.Engine;
 using EngagementMetrics.Json;
-using EngagementMetrics.Queries;
+using EngagementMetrics.Trends;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 

@@ -1,8 +1,8 @@
 using EngagementMetrics;
 using EngagementMetrics.AspNetCore;
-using EngagementMetrics.Engine;
 using EngagementMetrics.Json;
 using EngagementMetrics.Time;
+using EngagementMetrics.Trends;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using EngagementMetrics.Engine;
 using EngagementMetrics.Json;
+using EngagementMetrics.Trends;
 
 namespace EngagementMetrics.Cli;
 

@@ -1,11 +1,10 @@
 using System.CommandLine;
-using EngagementMetrics.Engine;
 using EngagementMetrics.Events;
 using EngagementMetrics.InMemory;
 using EngagementMetrics.Json;
-using EngagementMetrics.Queries;
 using EngagementMetrics.Storage;
 using EngagementMetrics.Time;
+using EngagementMetrics.Trends;
 using Spectre.Console;
 
 namespace EngagementMetrics.Cli;

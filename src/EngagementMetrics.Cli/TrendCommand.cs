@@ -1,7 +1,6 @@
 using System.CommandLine;
-using EngagementMetrics.Engine;
 using EngagementMetrics.Json;
-using EngagementMetrics.Queries;
+using EngagementMetrics.Trends;
 
 namespace EngagementMetrics.Cli;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using EngagementMetrics.Queries;
+using EngagementMetrics.Trends;
 
 namespace EngagementMetrics.Json;
 

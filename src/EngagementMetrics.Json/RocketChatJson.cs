@@ -1,5 +1,5 @@
 using System.Text.Json;
-using EngagementMetrics.Queries;
+using EngagementMetrics.Trends;
 
 namespace EngagementMetrics.Json;
 

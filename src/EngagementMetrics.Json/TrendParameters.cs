@@ -1,6 +1,6 @@
 using System.Globalization;
-using EngagementMetrics.Queries;
 using EngagementMetrics.Time;
+using EngagementMetrics.Trends;
 
 namespace EngagementMetrics.Json;
 

@@ -1,4 +1,4 @@
-using EngagementMetrics.Queries;
+using EngagementMetrics.Trends;
 
 namespace EngagementMetrics.Json;
 

@@ -1,8 +1,7 @@
 using System.Net;
 using System.Text;
-using EngagementMetrics.Engine;
-using EngagementMetrics.Queries;
 using EngagementMetrics.Time;
+using EngagementMetrics.Trends;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EngagementMetrics.AspNetCore.Tests;

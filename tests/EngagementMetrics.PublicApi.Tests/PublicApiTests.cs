@@ -55,13 +55,13 @@ public sealed class PublicApiTests
     [Fact]
     public void The_listing_names_types_and_members_in_a_stable_readable_form()
     {
-        var listing = PublicApiListing.Of(typeof(EngagementMetrics.Queries.TrendQuery).Assembly);
+        var listing = PublicApiListing.Of(typeof(EngagementMetrics.Trends.TrendQuery).Assembly);
 
-        listing.Should().Contain("public sealed record class EngagementMetrics.Queries.TrendQuery");
-        listing.Should().Contain("  public EngagementMetrics.Queries.TrendAggregation Aggregation { get; init; }");
-        listing.Should().Contain("public enum EngagementMetrics.Queries.TrendAggregation");
+        listing.Should().Contain("public sealed record class EngagementMetrics.Trends.TrendQuery");
+        listing.Should().Contain("  public EngagementMetrics.Trends.TrendAggregation Aggregation { get; init; }");
+        listing.Should().Contain("public enum EngagementMetrics.Trends.TrendAggregation");
         listing.Should().Contain("  Hourly = 0");
-        listing.Should().NotContain("EngagementMetrics.Engine.BucketPlan", "internal types are not listed");
+        listing.Should().NotContain("EngagementMetrics.Trends.BucketPlan", "internal types are not listed");
     }
 
     private static string Directory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;

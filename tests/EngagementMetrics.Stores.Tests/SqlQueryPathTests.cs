@@ -1,12 +1,11 @@
-using EngagementMetrics.Engine;
 using EngagementMetrics.Events;
 using EngagementMetrics.InMemory;
 using EngagementMetrics.PostgreSql;
-using EngagementMetrics.Queries;
 using EngagementMetrics.Sqlite;
 using EngagementMetrics.Storage;
 using EngagementMetrics.Stores.Tests.Support;
 using EngagementMetrics.Time;
+using EngagementMetrics.Trends;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 

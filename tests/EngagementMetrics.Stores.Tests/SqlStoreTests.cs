@@ -1,11 +1,11 @@
 using System.Diagnostics;
-using EngagementMetrics.Engine;
 using EngagementMetrics.Events;
 using EngagementMetrics.PostgreSql;
 using EngagementMetrics.Sqlite;
 using EngagementMetrics.Storage;
 using EngagementMetrics.Stores.CrashWriter;
 using EngagementMetrics.Stores.Tests.Support;
+using EngagementMetrics.Trends;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,11 +1,10 @@
-using EngagementMetrics.Engine;
 using EngagementMetrics.Events;
 using EngagementMetrics.InMemory;
-using EngagementMetrics.Queries;
 using EngagementMetrics.Statistics;
 using EngagementMetrics.Storage;
 using EngagementMetrics.Stores.Tests.Support;
 using EngagementMetrics.Time;
+using EngagementMetrics.Trends;
 using FsCheck;
 using FsCheck.Fluent;
 using static EngagementMetrics.Tests.Support.TestEvents;

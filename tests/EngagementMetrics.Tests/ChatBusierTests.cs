@@ -1,9 +1,8 @@
-using EngagementMetrics.Engine;
 using EngagementMetrics.Events;
 using EngagementMetrics.InMemory;
 using EngagementMetrics.Json;
-using EngagementMetrics.Queries;
 using EngagementMetrics.Time;
+using EngagementMetrics.Trends;
 using FsCheck;
 using FsCheck.Fluent;
 using static EngagementMetrics.Tests.Support.TestEvents;

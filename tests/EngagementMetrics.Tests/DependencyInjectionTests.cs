@@ -1,6 +1,6 @@
-using EngagementMetrics.Engine;
 using EngagementMetrics.InMemory;
 using EngagementMetrics.Storage;
+using EngagementMetrics.Trends;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

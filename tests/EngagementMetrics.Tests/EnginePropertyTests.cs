@@ -1,9 +1,8 @@
-using EngagementMetrics.Engine;
 using EngagementMetrics.Events;
 using EngagementMetrics.InMemory;
-using EngagementMetrics.Queries;
 using EngagementMetrics.Tests.Support;
 using EngagementMetrics.Time;
+using EngagementMetrics.Trends;
 using FsCheck;
 using FsCheck.Fluent;
 

@@ -1,10 +1,9 @@
-using EngagementMetrics.Engine;
 using EngagementMetrics.Events;
 using EngagementMetrics.InMemory;
 using EngagementMetrics.Json;
-using EngagementMetrics.Queries;
 using EngagementMetrics.Tests.Support;
 using EngagementMetrics.Time;
+using EngagementMetrics.Trends;
 
 namespace EngagementMetrics.Tests;
 

@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
-using EngagementMetrics.Engine;
 using EngagementMetrics.Events;
 using EngagementMetrics.InMemory;
 using EngagementMetrics.Storage;
+using EngagementMetrics.Trends;
 using FsCheck;
 using FsCheck.Fluent;
 using static EngagementMetrics.Tests.Support.TestEvents;
@@ -277,7 +277,7 @@ public class InMemoryColumnarTests
         allFacts[1].Should().Be(ConversationFacts.Closed);
 
         // And the engine's filters read the widened columns the same way.
-        var trend = await new EngagementEngine(store).GetTrendAsync(Query("2025-03-01", "2025-03-01") with { Channels = ["CHANNEL-299", "channel-1"], ConversationStatus = Queries.ConversationStatusFilter.Closed });
+        var trend = await new EngagementEngine(store).GetTrendAsync(Query("2025-03-01", "2025-03-01") with { Channels = ["CHANNEL-299", "channel-1"], ConversationStatus = Trends.ConversationStatusFilter.Closed });
 
     }
 

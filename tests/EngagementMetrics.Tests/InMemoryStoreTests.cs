@@ -1,8 +1,7 @@
-using EngagementMetrics.Engine;
 using EngagementMetrics.Events;
 using EngagementMetrics.InMemory;
-using EngagementMetrics.Queries;
 using EngagementMetrics.Storage;
+using EngagementMetrics.Trends;
 using static EngagementMetrics.Tests.Support.TestEvents;
 
 namespace EngagementMetrics.Tests;

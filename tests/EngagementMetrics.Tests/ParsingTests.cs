@@ -1,7 +1,7 @@
 using EngagementMetrics.Events;
 using EngagementMetrics.Json;
-using EngagementMetrics.Queries;
 using EngagementMetrics.Time;
+using EngagementMetrics.Trends;
 
 namespace EngagementMetrics.Tests;
 

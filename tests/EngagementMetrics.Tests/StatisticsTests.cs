@@ -1,10 +1,10 @@
-using EngagementMetrics.Engine;
 using EngagementMetrics.Events;
 using EngagementMetrics.InMemory;
 using EngagementMetrics.Json;
 using EngagementMetrics.Statistics;
 using EngagementMetrics.Storage;
 using EngagementMetrics.Time;
+using EngagementMetrics.Trends;
 using FsCheck;
 using FsCheck.Fluent;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using EngagementMetrics.Engine;
 using EngagementMetrics.InMemory;
-using EngagementMetrics.Queries;
 using EngagementMetrics.Statistics;
+using EngagementMetrics.Trends;
 using static EngagementMetrics.Tests.Support.TestEvents;
 
 namespace EngagementMetrics.Tests;

@@ -1,5 +1,5 @@
-using EngagementMetrics.Queries;
 using EngagementMetrics.Tests.Support;
+using EngagementMetrics.Trends;
 using static EngagementMetrics.Tests.Support.TestEvents;
 
 namespace EngagementMetrics.Tests;

@@ -1,9 +1,8 @@
-using EngagementMetrics.Engine;
 using EngagementMetrics.Events;
 using EngagementMetrics.InMemory;
 using EngagementMetrics.Json;
-using EngagementMetrics.Queries;
 using EngagementMetrics.Tests.Support;
+using EngagementMetrics.Trends;
 using Microsoft.Extensions.Options;
 using static EngagementMetrics.Tests.Support.TestEvents;
 

@@ -1,7 +1,7 @@
 using EngagementMetrics;
-using EngagementMetrics.Engine;
 using EngagementMetrics.Statistics;
 using EngagementMetrics.Storage;
+using EngagementMetrics.Trends;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 

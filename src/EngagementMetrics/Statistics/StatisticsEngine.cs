@@ -1,8 +1,7 @@
 using System.Globalization;
-using EngagementMetrics.Engine;
 using EngagementMetrics.Events;
-using EngagementMetrics.Queries;
 using EngagementMetrics.Storage;
+using EngagementMetrics.Trends;
 using Microsoft.Extensions.Options;
 
 namespace EngagementMetrics.Statistics;

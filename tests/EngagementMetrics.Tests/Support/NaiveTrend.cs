@@ -1,6 +1,5 @@
-using EngagementMetrics.Engine;
 using EngagementMetrics.Events;
-using EngagementMetrics.Queries;
+using EngagementMetrics.Trends;
 
 namespace EngagementMetrics.Tests.Support;
 

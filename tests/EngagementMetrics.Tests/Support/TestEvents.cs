@@ -1,8 +1,7 @@
-using EngagementMetrics.Engine;
 using EngagementMetrics.Events;
 using EngagementMetrics.InMemory;
-using EngagementMetrics.Queries;
 using EngagementMetrics.Time;
+using EngagementMetrics.Trends;
 
 namespace EngagementMetrics.Tests.Support;
 

@@ -1,4 +1,4 @@
-namespace EngagementMetrics.Queries;
+namespace EngagementMetrics.Trends;
 
 /// <summary>One two-hour bucket of the Rocket.Chat "when is the chat busier" hourly data.</summary>
 /// <param name="Hour">The bucket's first local hour: 0, 2, ..., 22 (the bucket holds hours <c>Hour</c> and <c>Hour + 1</c>).</param>

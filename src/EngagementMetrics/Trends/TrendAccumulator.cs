@@ -1,7 +1,7 @@
 using System.Buffers;
 using EngagementMetrics.Storage;
 
-namespace EngagementMetrics.Engine;
+namespace EngagementMetrics.Trends;
 
 /// <summary>
 /// The single pass behind every trend: fed time-ordered activity batches, it counts unique, new and returning users

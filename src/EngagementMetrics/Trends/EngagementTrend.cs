@@ -1,4 +1,4 @@
-namespace EngagementMetrics.Queries;
+namespace EngagementMetrics.Trends;
 
 /// <summary>The answer to a <see cref="TrendQuery"/>: one entry per bucket, oldest first, and the period summary.</summary>
 public sealed class EngagementTrend

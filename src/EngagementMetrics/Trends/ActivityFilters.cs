@@ -1,4 +1,4 @@
-namespace EngagementMetrics.Engine;
+namespace EngagementMetrics.Trends;
 
 /// <summary>
 /// A per-event filter, passed as a struct type argument so the JIT compiles one specialised loop per filter shape

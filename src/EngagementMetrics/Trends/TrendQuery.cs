@@ -1,4 +1,4 @@
-namespace EngagementMetrics.Queries;
+namespace EngagementMetrics.Trends;
 
 /// <summary>An engagement-trend question: which bot, which local dates, in which zone, bucketed how, filtered how.</summary>
 public sealed record TrendQuery

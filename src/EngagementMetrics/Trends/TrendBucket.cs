@@ -1,4 +1,4 @@
-namespace EngagementMetrics.Queries;
+namespace EngagementMetrics.Trends;
 
 /// <summary>One bucket of a trend.</summary>
 /// <param name="LocalStart">The bucket's local start: date and hour for hourly buckets, the first date for the others (a week's Monday, a month's 1st), which may lie before the period when the bucket is clipped.</param>

@@ -1,4 +1,4 @@
-namespace EngagementMetrics.Queries;
+namespace EngagementMetrics.Trends;
 
 /// <summary>Exact per-day averages.</summary>
 internal static class PerDayAverage

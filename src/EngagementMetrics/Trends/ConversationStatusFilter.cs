@@ -1,4 +1,4 @@
-namespace EngagementMetrics.Queries;
+namespace EngagementMetrics.Trends;
 
 /// <summary>Which conversations' events count, by status at query time.</summary>
 public enum ConversationStatusFilter

@@ -1,4 +1,4 @@
-namespace EngagementMetrics.Queries;
+namespace EngagementMetrics.Trends;
 
 /// <summary>One local date of the Rocket.Chat "when is the chat busier" weekly data.</summary>
 /// <param name="Date">The local date.</param>

@@ -1,4 +1,4 @@
-namespace EngagementMetrics.Queries;
+namespace EngagementMetrics.Trends;
 
 /// <summary>The period's totals, which are distinct counts over the whole period (not sums of buckets).</summary>
 /// <param name="UniqueUsers">Users active in the period under the filters.</param>

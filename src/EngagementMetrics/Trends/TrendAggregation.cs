@@ -1,4 +1,4 @@
-namespace EngagementMetrics.Queries;
+namespace EngagementMetrics.Trends;
 
 /// <summary>How a trend's buckets are sized. Every bucket is in the query's local time.</summary>
 public enum TrendAggregation

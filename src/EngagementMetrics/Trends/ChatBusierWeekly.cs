@@ -1,4 +1,4 @@
-namespace EngagementMetrics.Queries;
+namespace EngagementMetrics.Trends;
 
 /// <summary>The weekly data: the local dates <c>date(start) - 7</c> through <c>date(start)</c> that have users, newest first.</summary>
 /// <param name="Start">The instant whose local date ends the window.</param>

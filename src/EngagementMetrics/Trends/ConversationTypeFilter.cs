@@ -1,4 +1,4 @@
-namespace EngagementMetrics.Queries;
+namespace EngagementMetrics.Trends;
 
 /// <summary>Which conversations' events count.</summary>
 public enum ConversationTypeFilter

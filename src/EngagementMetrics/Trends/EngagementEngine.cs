@@ -1,9 +1,9 @@
 using System.Buffers;
-using EngagementMetrics.Queries;
 using EngagementMetrics.Storage;
+using EngagementMetrics.Trends;
 using Microsoft.Extensions.Options;
 
-namespace EngagementMetrics.Engine;
+namespace EngagementMetrics.Trends;
 
 /// <summary>
 /// Answers engagement questions from an <see cref="IInteractionStore"/>: unique, new and returning users per local

@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Globalization;
 using System.Numerics;
-using EngagementMetrics.Queries;
 using EngagementMetrics.Storage;
+using EngagementMetrics.Trends;
 
-namespace EngagementMetrics.Engine;
+namespace EngagementMetrics.Trends;
 
 /// <summary>Rocket.Chat's "when is the chat busier" data (engagement dashboard).</summary>
 public sealed partial class EngagementEngine

@@ -1,4 +1,4 @@
-namespace EngagementMetrics.Queries;
+namespace EngagementMetrics.Trends;
 
 /// <summary>The hourly data: all twelve two-hour buckets, hour descending (22 first).</summary>
 /// <param name="Start">The window's exclusive end; the window is the 24 hours before it.</param>

@@ -1,8 +1,8 @@
 using System.Globalization;
-using EngagementMetrics.Queries;
 using EngagementMetrics.Time;
+using EngagementMetrics.Trends;
 
-namespace EngagementMetrics.Engine;
+namespace EngagementMetrics.Trends;
 
 /// <summary>
 /// The precomputed map from UTC instants to a query's local buckets: a sorted table of UTC "runs", each with one
