@@ -26,6 +26,10 @@ internal static class Demo
         return command;
     }
 
+    // A shell word: as is when it is safe, else in single quotes (so the printed commands paste as they are).
+    private static string Quoted(string word) =>
+        word.All(c => char.IsAsciiLetterOrDigit(c) || "-_.:/+=@,".Contains(c)) ? word : "'" + word.Replace("'", "'\\''") + "'";
+
     /// <summary>Writes the demo's events as JSON Lines and says what to run next.</summary>
     public static async Task<int> ExportAsync(int seed, string file, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -48,10 +52,10 @@ internal static class Demo
             throw new EngagementValidationException("--export", file, $"invalid --export '{file}': {ex.Message}");
         }
 
-        var store = Path.ChangeExtension(Path.GetFileName(file), ".db");
+        var store = Quoted("sqlite:" + Path.ChangeExtension(Path.GetFileName(file), ".db"));
         await stdout.WriteLineAsync($"demo: {events.Count} events of bot {BotId} written to {file}");
-        await stdout.WriteLineAsync($"  next: engagement ingest --store sqlite:{store} --events {file}");
-        await stdout.WriteLineAsync($"        engagement trend --store sqlite:{store} --bot {BotId} --start-date {Start:yyyy-MM-dd} --end-date {End:yyyy-MM-dd} --aggregation-type daily --time-zone {Zone}");
+        await stdout.WriteLineAsync($"  next: engagement ingest --store {store} --events {Quoted(file)}");
+        await stdout.WriteLineAsync($"        engagement trend --store {store} --bot {BotId} --start-date {Start:yyyy-MM-dd} --end-date {End:yyyy-MM-dd} --aggregation-type daily --time-zone {Zone}");
         return EngagementCli.Ok;
     }
 

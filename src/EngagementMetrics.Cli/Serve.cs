@@ -99,7 +99,9 @@ internal static class Serve
             throw new EngagementValidationException(Section, null, $"invalid settings: {ex.Message}");
         }
 
-        await using var target = await StoreSpec.OpenAsync(spec, readOnly: false, cancellationToken);
+        // The store logs its schema (created, migrated, refused) as the server will, from before the host is built.
+        using var storeLogging = LoggerFactory.Create(logging => ConfigureLogging(logging, logLevel));
+        await using var target = await StoreSpec.OpenAsync(spec, readOnly: false, cancellationToken, storeLogging);
         ConfigureLogging(builder.Logging, logLevel);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         builder.WebHost.UseUrls(urls);
@@ -198,7 +200,7 @@ internal static class Serve
         _ => throw new InvalidOperationException($"serve has no health check for {store.GetType().Name}"),
     };
 
-    // {"status":"Healthy","checks":[{"name":"engagement-store","status":"Healthy","store":"SQLite file 'x.db'","description":"...: schema version 2"}]}
+    // {"status":"Healthy","checks":[{"name":"engagement-store","status":"Healthy","store":"SQLite file 'x.db'","description":"...: schema version 3"}]}
     // with 200, or 503 when a check is unhealthy (the MapHealthChecks default).
     private static Task WriteHealthAsync(HttpContext context, HealthReport report)
     {

@@ -2,6 +2,7 @@ using EngagementMetrics.PostgreSql;
 using EngagementMetrics.Sqlite;
 using EngagementMetrics.Storage;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace EngagementMetrics.Cli;
 
@@ -26,9 +27,9 @@ internal sealed class StoreSpec : IAsyncDisposable
     /// </summary>
     /// <exception cref="EngagementValidationException">The value is malformed.</exception>
     /// <exception cref="EngagementStoreException">The database cannot be opened, reached or used.</exception>
-    public static async Task<StoreSpec> OpenAsync(string spec, bool readOnly, CancellationToken cancellationToken)
+    public static async Task<StoreSpec> OpenAsync(string spec, bool readOnly, CancellationToken cancellationToken, ILoggerFactory? loggerFactory = null)
     {
-        var opened = Open(spec, readOnly);
+        var opened = Open(spec, readOnly, loggerFactory);
         try
         {
             await opened.EnsureSchemaAsync(cancellationToken);
@@ -41,7 +42,7 @@ internal sealed class StoreSpec : IAsyncDisposable
         }
     }
 
-    private static StoreSpec Open(string spec, bool readOnly)
+    private static StoreSpec Open(string spec, bool readOnly, ILoggerFactory? loggerFactory)
     {
         var colon = spec.IndexOf(':', StringComparison.Ordinal);
         var kind = colon < 0 ? spec : spec[..colon];
@@ -56,14 +57,14 @@ internal sealed class StoreSpec : IAsyncDisposable
 
                 // A path, never connection-string text: the builder quotes whatever the path holds (';', '=', ...).
                 var connection = new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(target) }.ToString();
-                return new StoreSpec(new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = connection, ReadOnly = readOnly }), Path.GetFileName(target));
+                return new StoreSpec(new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = connection, ReadOnly = readOnly }, loggerFactory), Path.GetFileName(target));
             case "postgres":
             case "postgresql":
                 try
                 {
                     // The connection string's first Search Path entry, when given, is the schema of the tables.
                     var schema = new Npgsql.NpgsqlConnectionStringBuilder(target).SearchPath?.Split(',')[0].Trim() is { Length: > 0 } first ? first : "public";
-                    return new StoreSpec(new PostgreSqlInteractionStore(new PostgreSqlStoreOptions { ConnectionString = target, Schema = schema, ReadOnly = readOnly }), $"the PostgreSQL store (schema {schema})");
+                    return new StoreSpec(new PostgreSqlInteractionStore(new PostgreSqlStoreOptions { ConnectionString = target, Schema = schema, ReadOnly = readOnly }, loggerFactory), $"the PostgreSQL store (schema {schema})");
                 }
                 catch (EngagementValidationException ex)
                 {

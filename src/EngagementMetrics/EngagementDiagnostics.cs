@@ -99,6 +99,13 @@ internal sealed class QueryTelemetry : IDisposable
 
     public void Failed(Exception exception)
     {
+        // An inner query's unknown bot is an answer to the outer one (the weekly chat-busier data of a bot without
+        // events is empty), not a failure: the outer query records its own outcome.
+        if (_outer is not null && exception is BotNotFoundException)
+        {
+            return;
+        }
+
         _error = exception.GetType().FullName;
         _activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
         _activity?.SetTag("error.type", _error);

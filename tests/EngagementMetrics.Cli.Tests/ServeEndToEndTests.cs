@@ -62,7 +62,7 @@ public sealed class ServeEndToEndTests : IDisposable
         var http = serve.Http;
 
         (await http.GetStringAsync("/healthz")).Should().Be(
-            $$"""{"status":"Healthy","checks":[{"name":"engagement-store","status":"Healthy","store":"SQLite file '{{Path.Combine(_directory, "engagement.db")}}'","description":"SQLite file '{{Path.Combine(_directory, "engagement.db")}}': schema version 2"}]}""");
+            $$"""{"status":"Healthy","checks":[{"name":"engagement-store","status":"Healthy","store":"SQLite file '{{Path.Combine(_directory, "engagement.db")}}'","description":"SQLite file '{{Path.Combine(_directory, "engagement.db")}}': schema version 3"}]}""");
         foreach (var file in new[] { "kore-v2-events.jsonl", "rocketchat-events.jsonl" })
         {
             using var ingest = new HttpRequestMessage(HttpMethod.Post, "/api/engagement/events") { Content = new StringContent(Data(file), Encoding.UTF8, "application/x-ndjson") };

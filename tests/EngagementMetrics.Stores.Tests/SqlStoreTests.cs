@@ -41,7 +41,7 @@ public sealed class SqliteStoreTests : IDisposable
         var older = new SqliteInteractionStore($"Data Source={file}");
         var act = async () => await older.AppendAsync([Event("u2", "2025-01-01T10:00:00Z")]);
 
-        (await act.Should().ThrowAsync<EngagementStoreException>()).WithMessage($"SQLite file '{file}': *version 99*newer than version 2*Upgrade*")
+        (await act.Should().ThrowAsync<EngagementStoreException>()).WithMessage($"SQLite file '{file}': *version 99*newer than version 3*Upgrade*")
             .Which.Store.Should().Be($"SQLite file '{file}'");
         (await new EngagementEngine(store).GetTrendAsync(Query("2025-01-01", "2025-01-01"))).Summary.UniqueUsers.Should().Be(1);
         var readOnly = new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = $"Data Source={file}", ReadOnly = true });

@@ -33,7 +33,7 @@ public sealed class SqliteStoreHealthCheckTests : IDisposable
         var result = await new SqliteStoreHealthCheck(store).CheckHealthAsync(new HealthCheckContext());
 
         result.Status.Should().Be(HealthStatus.Healthy);
-        result.Description.Should().Be($"SQLite file '{file}': schema version 2");
+        result.Description.Should().Be($"SQLite file '{file}': schema version 3");
         result.Data["store"].Should().Be($"SQLite file '{file}'");
     }
 
@@ -78,7 +78,7 @@ public sealed class SqliteStoreHealthCheckTests : IDisposable
         {
             var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
             report.Entries.Should().ContainSingle().Which.Key.Should().Be("engagement-store");
-            report.Entries["engagement-store"].Description.Should().EndWith("di.db': schema version 2");
+            report.Entries["engagement-store"].Description.Should().EndWith("di.db': schema version 3");
             report.Entries["engagement-store"].Tags.Should().BeEquivalentTo("engagement", "store");
         }
 
@@ -138,7 +138,7 @@ public sealed class PostgreSqlStoreHealthCheckServerTests : IAsyncLifetime
         var result = await new PostgreSqlStoreHealthCheck(store).CheckHealthAsync(new HealthCheckContext());
 
         result.Status.Should().Be(HealthStatus.Healthy, result.Description);
-        result.Description.Should().StartWith("PostgreSQL database").And.EndWith(": schema version 2");
+        result.Description.Should().StartWith("PostgreSQL database").And.EndWith(": schema version 3");
     }
 }
 
@@ -174,9 +174,48 @@ public sealed class SqlStoreLoggingTests : IDisposable
 
         _entries.Select(e => e.Category).Should().AllBe(typeof(SqliteInteractionStore).FullName!);
         _entries.Select(e => e.Level).Should().Equal(LogLevel.Information, LogLevel.Debug, LogLevel.Error);
-        _entries[0].Message.Should().Be($"SQLite file '{file}': created the tables em_* at schema version 2");
-        _entries[1].Message.Should().Be($"SQLite file '{file}': tables at schema version 2");
-        _entries[2].Message.Should().StartWith($"SQLite file '{file}': the tables em_* are at schema version 9, newer than version 2");
+        _entries[0].Message.Should().Be($"SQLite file '{file}': created the tables em_* at schema version 3");
+        _entries[1].Message.Should().Be($"SQLite file '{file}': tables at schema version 3");
+        _entries[2].Message.Should().StartWith($"SQLite file '{file}': the tables em_* are at schema version 9, newer than version 3");
+    }
+
+    [Fact]
+    public async Task A_version_2_database_is_read_as_it_is_and_migrated_to_version_3_on_a_writable_open()
+    {
+        using var logs = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Debug).AddProvider(new Provider(_entries)));
+        var file = Path.Combine(_directory, "v2.db");
+        await new SqliteInteractionStore($"Data Source={file}").AppendAsync([Event("u1", "2025-01-01T10:00:00Z"), Event("u2", "2025-01-02T10:00:00Z")]);
+        await ExecuteAsync(file, "DELETE FROM em_schema_version; INSERT INTO em_schema_version (version, applied_utc) VALUES (2, 'before')");
+
+        await using (var reader = await new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = $"Data Source={file}", ReadOnly = true }).OpenSnapshotAsync(Bot))
+        {
+            reader!.UserCount.Should().Be(2, "a read-only store reads a version 2 database as it is");
+        }
+
+        (await ScalarAsync(file, "SELECT MAX(version) FROM em_schema_version")).Should().Be(2L, "a read-only store changes nothing");
+        var writable = new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = $"Data Source={file}" }, logs);
+        await writable.AppendAsync([Event("u3", "2025-01-03T10:00:00Z")]);
+
+        (await ScalarAsync(file, "SELECT MAX(version) FROM em_schema_version")).Should().Be(3L);
+        _entries.Should().ContainSingle(e => e.Level == LogLevel.Information).Which.Message.Should().StartWith($"SQLite file '{file}': migrated the tables from schema version 2 to 3");
+        await using var snapshot = (await writable.OpenSnapshotAsync(Bot))!;
+        snapshot.UserCount.Should().Be(3);
+    }
+
+    private static async Task ExecuteAsync(string file, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={file}");
+        await connection.OpenAsync();
+        await using var command = new SqliteCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<object?> ScalarAsync(string file, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={file}");
+        await connection.OpenAsync();
+        await using var command = new SqliteCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
     }
 
     private sealed class Provider(List<(LogLevel, string, string)> entries) : ILoggerProvider

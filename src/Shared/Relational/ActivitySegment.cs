@@ -25,8 +25,6 @@ namespace EngagementMetrics.Storage.Relational;
 /// </remarks>
 internal static class ActivitySegment
 {
-    public const int FormatVersion = 2;
-
     /// <summary>The byte after the leading zero of a format 2 <c>core</c> blob.</summary>
     public const byte Format2Tag = 0xC2;
 

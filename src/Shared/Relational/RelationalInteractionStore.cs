@@ -26,6 +26,7 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
 
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
     private volatile bool _schemaReady;
+    private int _refusalLogged;
 
     /// <param name="names">The validated table names.</param>
     /// <param name="description">How messages name the database (a file path, or host:port/database; never a password).</param>
@@ -43,13 +44,19 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
     /// event with three indexes. A version 1 database is refused with a message saying how to rebuild it: its events
     /// can be ingested again into a new database.
     /// </remarks>
-    public static int SchemaVersion => 2;
+    public static int SchemaVersion => 3;
+
+    /// <summary>The oldest schema version this library reads (and, when writable, migrates on open).</summary>
+    public const int OldestReadableVersion = 2;
 
     private static readonly Action<ILogger, string, string, int, Exception?> SchemaCreated =
         LoggerMessage.Define<string, string, int>(LogLevel.Information, new EventId(1, "SchemaCreated"), "{Store}: created the tables {Tables} at schema version {Version}");
 
     private static readonly Action<ILogger, string, int, Exception?> SchemaFound =
         LoggerMessage.Define<string, int>(LogLevel.Debug, new EventId(2, "SchemaFound"), "{Store}: tables at schema version {Version}");
+
+    private static readonly Action<ILogger, string, int, int, Exception?> SchemaMigrated =
+        LoggerMessage.Define<string, int, int>(LogLevel.Information, new EventId(4, "SchemaMigrated"), "{Store}: migrated the tables from schema version {From} to {To} (nothing converted: the new version writes packed blobs, which older libraries cannot read)");
 
     private static readonly Action<ILogger, string, Exception?> SchemaRefused =
         LoggerMessage.Define<string>(LogLevel.Error, new EventId(3, "SchemaRefused"), "{Message}");
@@ -117,14 +124,14 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
     /// One round trip that shows the store usable: the schema is ready (created, migrated or checked once, as on first
     /// use), then a new connection reads the schema version, which must be this library's.
     /// </summary>
-    /// <returns>What was checked, e.g. <c>SQLite file 'bots.db': schema version 2</c>.</returns>
+    /// <returns>What was checked, e.g. <c>SQLite file 'bots.db': schema version 3</c>.</returns>
     /// <exception cref="EngagementStoreException">The store cannot be used; the message says why in one line.</exception>
     public async Task<string> CheckHealthAsync(CancellationToken cancellationToken = default)
     {
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenProbeConnectionAsync(cancellationToken).ConfigureAwait(false);
         var version = await ReadSchemaVersionAsync(connection, null, cancellationToken).ConfigureAwait(false);
-        if (version != SchemaVersion)
+        if (version is < OldestReadableVersion or > 3)
         {
             throw version > SchemaVersion ? NewerSchema(version) : OlderSchema(version);
         }
@@ -196,9 +203,20 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
                 throw NewerSchema(current);
             }
 
-            if (current is > 0 and < 2)
+            if (current is > 0 and < OldestReadableVersion)
             {
                 throw OlderSchema(current);
+            }
+
+            // Version 3 differs from 2 only in the blob formats it writes (format 2 activity and first-seen blobs, which a
+            // version 2 library would take for damage); it reads both. Recording version 3 makes a version 2 library
+            // refuse the database with its "newer schema, upgrade" message instead. Nothing is converted.
+            if (current is > 0 and < 3)
+            {
+                await using var bump = Command(connection, transaction, $"INSERT INTO {Names.SchemaVersion} (version, applied_utc) VALUES (@version, @applied)");
+                Add(bump, "version", SchemaVersion);
+                Add(bump, "applied", DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+                await bump.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             if (current == 0)
@@ -219,6 +237,10 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
             {
                 SchemaCreated(Logger, Description, Names.Describe, SchemaVersion, null);
             }
+            else if (current < SchemaVersion)
+            {
+                SchemaMigrated(Logger, Description, current, SchemaVersion, null);
+            }
             else
             {
                 SchemaFound(Logger, Description, current, null);
@@ -228,7 +250,12 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
         }
         catch (EngagementStoreException ex)
         {
-            SchemaRefused(Logger, ex.Message, null);
+            // Once per store: a health probe retries the schema every few seconds.
+            if (Interlocked.Exchange(ref _refusalLogged, 1) == 0)
+            {
+                SchemaRefused(Logger, ex.Message, null);
+            }
+
             throw;
         }
         finally
@@ -253,7 +280,7 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
             throw NewerSchema(current);
         }
 
-        if (current < SchemaVersion)
+        if (current < OldestReadableVersion)
         {
             throw OlderSchema(current);
         }
