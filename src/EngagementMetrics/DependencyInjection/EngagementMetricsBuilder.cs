@@ -1,9 +1,5 @@
-using EngagementMetrics;
-using EngagementMetrics.Statistics;
 using EngagementMetrics.Storage;
-using EngagementMetrics.Trends;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

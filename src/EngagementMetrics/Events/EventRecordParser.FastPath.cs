@@ -223,20 +223,7 @@ internal sealed partial class EventRecordParser
             return false;
         }
 
-        ref var row = ref batch.Next();
-        row.BotId = botId;
-        row.AccountId = accountId;
-        row.UserId = userId;
-        row.ConversationId = conversationId;
-        row.Channel = channel;
-        row.Goal = goal;
-        row.Tag = tag;
-        row.UtcTicks = timestamp.UtcTicks;
-        row.OffsetMinutes = (short)(timestamp.Offset.Ticks / TimeSpan.TicksPerMinute);
-        row.Kind = (byte)kind;
-        row.Flags = (byte)(EventRow.FlagBits(intentMatched, 0) | EventRow.FlagBits(fallback, 2) | EventRow.FlagBits(apiError, 4));
-        row.EventIdStart = eventIdStart;
-        row.EventIdLength = eventIdLength;
+        AddRow(batch, botId, accountId, userId, conversationId, channel, goal, tag, timestamp, kind, intentMatched, fallback, apiError, eventIdStart, eventIdLength);
         return true;
     }
 

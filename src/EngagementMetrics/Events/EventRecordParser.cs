@@ -303,6 +303,28 @@ internal sealed partial class EventRecordParser
             return false;
         }
 
+        AddRow(batch, botId, accountId, userId, conversationId, channel, goal, tag, timestamp, kind, intentMatched, fallback, apiError, eventIdStart, eventIdLength);
+        return true;
+    }
+
+    // A validated record as the batch's next row (both parsing paths end here).
+    private static void AddRow(
+        EventRowBatch batch,
+        string botId,
+        string? accountId,
+        string? userId,
+        string? conversationId,
+        string? channel,
+        string? goal,
+        string? tag,
+        DateTimeOffset timestamp,
+        InteractionKind kind,
+        bool? intentMatched,
+        bool? fallback,
+        bool? apiError,
+        int eventIdStart,
+        int eventIdLength)
+    {
         ref var row = ref batch.Next();
         row.BotId = botId;
         row.AccountId = accountId;
@@ -317,7 +339,6 @@ internal sealed partial class EventRecordParser
         row.Flags = (byte)(EventRow.FlagBits(intentMatched, 0) | EventRow.FlagBits(fallback, 2) | EventRow.FlagBits(apiError, 4));
         row.EventIdStart = eventIdStart;
         row.EventIdLength = eventIdLength;
-        return true;
     }
 
     private static Field Identify(ref Utf8JsonReader reader)
