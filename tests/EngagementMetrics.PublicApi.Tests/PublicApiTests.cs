@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.CompilerServices;
 
 namespace EngagementMetrics.PublicApi.Tests;
 
@@ -27,7 +26,7 @@ public sealed class PublicApiTests
     public void The_public_surface_is_the_committed_listing(string package)
     {
         var listing = PublicApiListing.Of(Assembly.Load(package));
-        var approved = Path.Combine(Directory(), "api", package + ".txt");
+        var approved = Path.Combine(ApiDirectory(), package + ".txt");
         var received = Path.ChangeExtension(approved, ".received.txt");
         if (Environment.GetEnvironmentVariable("EM_ACCEPT_API") == "1")
         {
@@ -64,5 +63,19 @@ public sealed class PublicApiTests
         listing.Should().NotContain("EngagementMetrics.Trends.BucketPlan", "internal types are not listed");
     }
 
-    private static string Directory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+    // The listings in the source tree, found upwards from the test's output directory (a CI build maps source paths, so
+    // the caller's file path is not a real path there).
+    private static string ApiDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "tests", "EngagementMetrics.PublicApi.Tests", "api");
+            if (System.IO.Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"tests/EngagementMetrics.PublicApi.Tests/api was not found above {AppContext.BaseDirectory}");
+    }
 }
