@@ -433,10 +433,16 @@ internal sealed partial class EventRecordParser
             case JsonTokenType.Null:
                 return null;
             default:
-                var kind = Describe(reader.TokenType);
-                reader.Skip();
-                return new EventError(index, lineNumber, field, $"must be a string, not {kind}");
+                return NotAString(ref reader, field, index, lineNumber);
         }
+    }
+
+    // A string field holding another JSON value: skipped, and named with what it held.
+    private static EventError NotAString(ref Utf8JsonReader reader, string field, int index, int? lineNumber)
+    {
+        var kind = Describe(reader.TokenType);
+        reader.Skip();
+        return new EventError(index, lineNumber, field, $"must be a string, not {kind}");
     }
 
     private static int CopyRaw(ReadOnlySpan<byte> source, Span<byte> destination)
@@ -477,9 +483,7 @@ internal sealed partial class EventRecordParser
             case JsonTokenType.Null:
                 return null;
             default:
-                var kind = Describe(reader.TokenType);
-                reader.Skip();
-                return new EventError(index, lineNumber, field, $"must be a string, not {kind}");
+                return NotAString(ref reader, field, index, lineNumber);
         }
     }
 
