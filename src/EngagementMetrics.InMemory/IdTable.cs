@@ -83,7 +83,7 @@ internal sealed class IdTable
         {
             var bytes = buffer[..Encoding.UTF8.GetBytes(id, buffer)];
             var hash = Hash(bytes);
-            var tag = (byte)(hash >> 24);
+            var tag = (byte)hash;
             var pos = Home(hash, _table.Length);
             while (_table[pos] != 0)
             {
@@ -185,7 +185,7 @@ internal sealed class IdTable
             }
 
             table[pos] = ordinal + 1;
-            tags[pos] = (byte)(hash >> 24);
+            tags[pos] = (byte)hash;
         }
 
         _table = table;

@@ -480,10 +480,12 @@ public class EventStreamReaderTests
         return lines;
     }
 
+    // Relaxed escaping, as EventJsonWriter writes: non-ASCII and '+' stay raw, so generated records
+    // reach the reader's fast path (which hands any record with an escape to the general path).
     private static byte[] Serialize(InteractionEvent evt)
     {
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             void Text(string name, string? value)

@@ -113,6 +113,11 @@ public sealed class EventColumns : IReadOnlyList<InteractionEvent>
     /// <c>Encoding.UTF8.GetBytes(GetEventId(index))</c> (escapes resolved).
     /// </summary>
     /// <returns>False when the event has no id (then <paramref name="utf8"/> is empty).</returns>
+    /// <remarks>
+    /// The span lends the batch's own memory, which the reader reuses for a later batch once this
+    /// <see cref="EventColumns"/> is unreachable: use it while you hold the columns (call
+    /// <c>GC.KeepAlive(columns)</c> after its last use if nothing else does), or copy it.
+    /// </remarks>
     public bool TryGetEventIdUtf8(int index, out ReadOnlySpan<byte> utf8)
     {
         ref readonly var row = ref Row(index);
