@@ -70,7 +70,7 @@ public sealed class SqliteInteractionStore : IInteractionStore, IAppendTarget, I
 
     /// <inheritdoc />
     public ValueTask<AppendResult> AppendAsync(IReadOnlyList<Events.InteractionEvent> events, AppendMode mode = AppendMode.Strict, CancellationToken cancellationToken = default) =>
-        _store.AppendAsync(events, mode, cancellationToken);
+        AppendPipeline.AppendAsync(this, events, mode, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<IAppendTransaction> BeginAppendAsync(CancellationToken cancellationToken = default) => _store.BeginAppendAsync(cancellationToken);

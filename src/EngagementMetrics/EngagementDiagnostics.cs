@@ -41,15 +41,8 @@ public static class EngagementDiagnostics
 
     internal static readonly Histogram<double> QueryDuration = Meter.CreateHistogram<double>("engagement.query.duration", "s", "How long a query took, from the engine's call to its result.");
 
-    /// <summary>
-    /// The <c>engagement.store</c> tag of a store: its type's name, or, for a type nested in the public store class (as
-    /// the SQL stores' writers are), that class's name, so appends and queries of one store carry one name.
-    /// </summary>
-    internal static string StoreName(object store)
-    {
-        var type = store.GetType();
-        return type.IsNested && !type.IsPublic && type.DeclaringType is { } outer ? outer.Name : type.Name;
-    }
+    /// <summary>The <c>engagement.store</c> tag of a store: its type's name.</summary>
+    internal static string StoreName(object store) => store.GetType().Name;
 
     internal static readonly Counter<long> EventsScanned = Meter.CreateCounter<long>("engagement.events.scanned", "{event}", "Events a query read from its store (user activity, and whole events for statistics).");
 }
@@ -85,6 +78,21 @@ internal sealed class QueryTelemetry : IDisposable
     public Activity? Activity => _activity;
 
     public static QueryTelemetry Start(string query, object store, string? bot) => new(query, EngagementDiagnostics.StoreName(store), Current.Value, bot);
+
+    /// <summary>Runs <paramref name="compute"/> as one query: its activity, duration and scanned events, and its failure if it throws.</summary>
+    public static async ValueTask<T> MeasureAsync<T>(string query, object store, string? bot, Func<QueryTelemetry, ValueTask<T>> compute)
+    {
+        using var telemetry = Start(query, store, bot);
+        try
+        {
+            return await compute(telemetry).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            telemetry.Failed(ex);
+            throw;
+        }
+    }
 
     /// <summary>Counts events read in the query running in this async flow, if any (history reads of the statistics).</summary>
     public static void ScannedInCurrent(int events) => Current.Value?.Scanned(events);

@@ -78,19 +78,8 @@ public sealed class StatisticsEngine
         MeasuredAsync(query, throttled: true, cancellationToken);
 
     // The query's telemetry; the trends it asks for count their scanned events in it.
-    private async ValueTask<StatisticsResult> MeasuredAsync(StatisticsQuery query, bool throttled, CancellationToken cancellationToken)
-    {
-        using var telemetry = QueryTelemetry.Start("statistics", _store, query?.Bot);
-        try
-        {
-            return await ComputeAsync(query!, throttled, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            telemetry.Failed(ex);
-            throw;
-        }
-    }
+    private ValueTask<StatisticsResult> MeasuredAsync(StatisticsQuery query, bool throttled, CancellationToken cancellationToken) =>
+        QueryTelemetry.MeasureAsync("statistics", _store, query?.Bot, _ => ComputeAsync(query!, throttled, cancellationToken));
 
     private async ValueTask<StatisticsResult> ComputeAsync(StatisticsQuery query, bool throttled, CancellationToken cancellationToken)
     {

@@ -21,19 +21,8 @@ public sealed partial class EngagementEngine
     /// <param name="cancellationToken">Cancels the scan.</param>
     /// <returns>The buckets; all zero for a bot without events.</returns>
     /// <exception cref="EngagementValidationException">The bot id is empty or <paramref name="start"/> is out of range.</exception>
-    public async ValueTask<ChatBusierHourly> GetChatBusierHourlyAsync(string botId, DateTimeOffset start, TimeZoneInfo? timeZone = null, CancellationToken cancellationToken = default)
-    {
-        using var telemetry = QueryTelemetry.Start("chat_busier.hourly", _store, botId);
-        try
-        {
-            return await ComputeChatBusierHourlyAsync(botId, start, timeZone, telemetry, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            telemetry.Failed(ex);
-            throw;
-        }
-    }
+    public ValueTask<ChatBusierHourly> GetChatBusierHourlyAsync(string botId, DateTimeOffset start, TimeZoneInfo? timeZone = null, CancellationToken cancellationToken = default) =>
+        QueryTelemetry.MeasureAsync("chat_busier.hourly", _store, botId, telemetry => ComputeChatBusierHourlyAsync(botId, start, timeZone, telemetry, cancellationToken));
 
     private async ValueTask<ChatBusierHourly> ComputeChatBusierHourlyAsync(string botId, DateTimeOffset start, TimeZoneInfo? timeZone, QueryTelemetry telemetry, CancellationToken cancellationToken)
     {
@@ -115,19 +104,8 @@ public sealed partial class EngagementEngine
     /// <param name="cancellationToken">Cancels the scan.</param>
     /// <returns>The dates with users; empty for a bot without events.</returns>
     /// <exception cref="EngagementValidationException">The bot id is empty or <paramref name="start"/> is out of range.</exception>
-    public async ValueTask<ChatBusierWeekly> GetChatBusierWeeklyAsync(string botId, DateTimeOffset start, TimeZoneInfo? timeZone = null, CancellationToken cancellationToken = default)
-    {
-        using var telemetry = QueryTelemetry.Start("chat_busier.weekly", _store, botId);
-        try
-        {
-            return await ComputeChatBusierWeeklyAsync(botId, start, timeZone, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            telemetry.Failed(ex);
-            throw;
-        }
-    }
+    public ValueTask<ChatBusierWeekly> GetChatBusierWeeklyAsync(string botId, DateTimeOffset start, TimeZoneInfo? timeZone = null, CancellationToken cancellationToken = default) =>
+        QueryTelemetry.MeasureAsync("chat_busier.weekly", _store, botId, _ => ComputeChatBusierWeeklyAsync(botId, start, timeZone, cancellationToken));
 
     private async ValueTask<ChatBusierWeekly> ComputeChatBusierWeeklyAsync(string botId, DateTimeOffset start, TimeZoneInfo? timeZone, CancellationToken cancellationToken)
     {

@@ -38,27 +38,19 @@ public sealed partial class EngagementEngine
     /// <returns>Every bucket of the period and the summary.</returns>
     /// <exception cref="EngagementValidationException">The bot id is empty, the period is reversed or longer than <see cref="EngagementMetricsOptions.MaxPeriodDays"/>.</exception>
     /// <exception cref="BotNotFoundException">The store holds no event of the bot.</exception>
-    public async ValueTask<EngagementTrend> GetTrendAsync(TrendQuery query, CancellationToken cancellationToken = default)
-    {
-        using var telemetry = QueryTelemetry.Start("trend", _store, query?.BotId);
-        if (telemetry.Activity is { } activity && query is not null)
+    public ValueTask<EngagementTrend> GetTrendAsync(TrendQuery query, CancellationToken cancellationToken = default) =>
+        QueryTelemetry.MeasureAsync("trend", _store, query?.BotId, telemetry =>
         {
-            activity.SetTag("engagement.aggregation", query.Aggregation.ToString());
-            activity.SetTag("engagement.time_zone", query.TimeZone?.Id);
-            activity.SetTag("engagement.start_date", query.StartDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-            activity.SetTag("engagement.end_date", query.EndDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-        }
+            if (telemetry.Activity is { } activity && query is not null)
+            {
+                activity.SetTag("engagement.aggregation", query.Aggregation.ToString());
+                activity.SetTag("engagement.time_zone", query.TimeZone?.Id);
+                activity.SetTag("engagement.start_date", query.StartDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+                activity.SetTag("engagement.end_date", query.EndDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            }
 
-        try
-        {
-            return await ComputeTrendAsync(query!, telemetry, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            telemetry.Failed(ex);
-            throw;
-        }
-    }
+            return ComputeTrendAsync(query!, telemetry, cancellationToken);
+        });
 
     private async ValueTask<EngagementTrend> ComputeTrendAsync(TrendQuery query, QueryTelemetry telemetry, CancellationToken cancellationToken)
     {
