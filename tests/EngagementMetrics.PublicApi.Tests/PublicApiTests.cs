@@ -19,6 +19,7 @@ public sealed class PublicApiTests
         "EngagementMetrics.PostgreSql",
         "EngagementMetrics.Json",
         "EngagementMetrics.AspNetCore",
+        "EngagementMetrics.Conformance",
     };
 
     [Theory]

@@ -10,7 +10,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using static EngagementMetrics.Tests.Support.TestEvents;
+using static EngagementMetrics.Conformance.TestEvents;
 
 namespace EngagementMetrics.Stores.Tests;
 

@@ -8,7 +8,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
-using static EngagementMetrics.Tests.Support.TestEvents;
+using static EngagementMetrics.Conformance.TestEvents;
 
 namespace EngagementMetrics.Stores.Tests;
 

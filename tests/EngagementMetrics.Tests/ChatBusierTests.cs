@@ -5,7 +5,6 @@ using EngagementMetrics.Time;
 using EngagementMetrics.Trends;
 using FsCheck;
 using FsCheck.Fluent;
-using static EngagementMetrics.Tests.Support.TestEvents;
 
 namespace EngagementMetrics.Tests;
 

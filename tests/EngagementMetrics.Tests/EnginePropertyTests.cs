@@ -9,7 +9,7 @@ using FsCheck.Fluent;
 namespace EngagementMetrics.Tests;
 
 /// <summary>The engine against the naive reference, on random histories around DST transitions in awkward zones.</summary>
-public class EnginePropertyTests
+public partial class EnginePropertyTests
 {
     // Zones and, for each, dates near its interesting transitions.
     private static readonly (string Zone, DateOnly Near)[] Scenarios =

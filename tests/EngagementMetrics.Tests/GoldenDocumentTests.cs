@@ -50,7 +50,7 @@ public class GoldenDocumentTests
             TestEvents.Event("a", "2020-09-02T01:00:00Z"), TestEvents.Event("b", "2020-09-02T02:00:00Z"), TestEvents.Event("c", "2020-09-02T03:00:00Z"),
             TestEvents.Event("d", "2020-09-02T04:00:00Z"), TestEvents.Event("e", "2020-09-02T05:00:00Z"), TestEvents.Event("e", "2020-09-02T06:00:00Z"),
         };
-        var trend = await TestEvents.TrendAsync(events, TestEvents.Query("2020-09-01", "2020-09-02", aggregation: TrendAggregation.Daily));
+        var trend = await TrendHelpers.TrendAsync(events, TestEvents.Query("2020-09-01", "2020-09-02", aggregation: TrendAggregation.Daily));
         KoreTrendJson.SerializeV1(trend).Should().Be(Data("kore-v1-daily.json"));
     }
 
@@ -62,7 +62,7 @@ public class GoldenDocumentTests
             TestEvents.Event($"u{i}", "2020-08-06T00:10:00Z"),
             TestEvents.Event($"u{i}", "2020-08-07T00:20:00Z"),
         }).Concat(Enumerable.Range(0, 10).Select(i => TestEvents.Event($"u{i}", "2020-08-06T03:30:00Z")));
-        var trend = await TestEvents.TrendAsync(events, TestEvents.Query("2020-08-06", "2020-08-07", aggregation: TrendAggregation.Hourly));
+        var trend = await TrendHelpers.TrendAsync(events, TestEvents.Query("2020-08-06", "2020-08-07", aggregation: TrendAggregation.Hourly));
         KoreTrendJson.SerializeV1(trend).Should().Be(Data("kore-v1-hourly.json"));
     }
 
@@ -83,7 +83,7 @@ public class GoldenDocumentTests
     [Fact]
     public async Task KoreDocuments_RefuseWeeklyTrends()
     {
-        var trend = await TestEvents.TrendAsync([TestEvents.Event("a", "2025-01-01T00:00:00Z")], TestEvents.Query("2025-01-01", "2025-01-10", aggregation: TrendAggregation.Weekly));
+        var trend = await TrendHelpers.TrendAsync([TestEvents.Event("a", "2025-01-01T00:00:00Z")], TestEvents.Query("2025-01-01", "2025-01-10", aggregation: TrendAggregation.Weekly));
         var act = () => KoreTrendJson.SerializeV2(trend);
         act.Should().Throw<ArgumentException>().WithMessage("*hourly or daily*");
     }

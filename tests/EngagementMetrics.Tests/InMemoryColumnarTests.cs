@@ -5,7 +5,6 @@ using EngagementMetrics.Storage;
 using EngagementMetrics.Trends;
 using FsCheck;
 using FsCheck.Fluent;
-using static EngagementMetrics.Tests.Support.TestEvents;
 
 namespace EngagementMetrics.Tests;
 

@@ -2,7 +2,6 @@ using EngagementMetrics.Events;
 using EngagementMetrics.InMemory;
 using EngagementMetrics.Storage;
 using EngagementMetrics.Trends;
-using static EngagementMetrics.Tests.Support.TestEvents;
 
 namespace EngagementMetrics.Tests;
 

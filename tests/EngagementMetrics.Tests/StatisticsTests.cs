@@ -8,7 +8,6 @@ using EngagementMetrics.Trends;
 using FsCheck;
 using FsCheck.Fluent;
 using Microsoft.Extensions.DependencyInjection;
-using static EngagementMetrics.Tests.Support.TestEvents;
 
 namespace EngagementMetrics.Tests;
 

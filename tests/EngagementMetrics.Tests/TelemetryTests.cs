@@ -3,7 +3,6 @@ using System.Diagnostics.Metrics;
 using EngagementMetrics.InMemory;
 using EngagementMetrics.Statistics;
 using EngagementMetrics.Trends;
-using static EngagementMetrics.Tests.Support.TestEvents;
 
 namespace EngagementMetrics.Tests;
 

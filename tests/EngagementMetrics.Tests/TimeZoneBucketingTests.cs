@@ -1,6 +1,5 @@
 using EngagementMetrics.Tests.Support;
 using EngagementMetrics.Trends;
-using static EngagementMetrics.Tests.Support.TestEvents;
 
 namespace EngagementMetrics.Tests;
 

@@ -4,7 +4,6 @@ using EngagementMetrics.Json;
 using EngagementMetrics.Tests.Support;
 using EngagementMetrics.Trends;
 using Microsoft.Extensions.Options;
-using static EngagementMetrics.Tests.Support.TestEvents;
 
 namespace EngagementMetrics.Tests;
 
