@@ -19,67 +19,6 @@ public class EngagementCsvTests
 {
     private static string Data(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", name));
 
-    private static readonly string[] TrendSeries = ["uniqueUsersTrend", "newUsersTrend", "returningUsersTrend"];
-
-    // A JSON value as its CSV cell: a string's text, a number's own digits, empty for null.
-    private static string Cell(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString()!,
-        JsonValueKind.Null => string.Empty,
-        _ => value.GetRawText(),
-    };
-
-    private static List<string> Fields(JsonElement row, params string[] leading) => [.. leading, .. row.EnumerateObject().Select(p => Cell(p.Value))];
-
-    private static List<string> Names(JsonElement row, params string[] leading) => [.. leading, .. row.EnumerateObject().Select(p => p.Name)];
-
-    /// <summary>The rows of a document as docs/schemas.md defines them, read from its JSON: the header first.</summary>
-    private static List<List<string>> JsonRows(string json, string document)
-    {
-        using var parsed = JsonDocument.Parse(json);
-        var root = parsed.RootElement;
-        var rows = new List<List<string>>();
-        switch (document)
-        {
-            case "kore-v1":
-                rows.Add(Names(root.GetProperty("results")[0]));
-                rows.AddRange(root.GetProperty("results").EnumerateArray().Select(p => Fields(p)));
-                break;
-            case "kore-v2":
-                rows.Add(Names(root.GetProperty("uniqueUsersTrend").GetProperty("dataPoints")[0], "trend"));
-                foreach (var series in TrendSeries)
-                {
-                    rows.AddRange(root.GetProperty(series).GetProperty("dataPoints").EnumerateArray().Select(p => Fields(p, series)));
-                }
-
-                break;
-            case "rocketchat-hourly":
-                rows.Add(Names(root.GetProperty("hours")[0]));
-                rows.AddRange(root.GetProperty("hours").EnumerateArray().Select(p => Fields(p)));
-                break;
-            case "rocketchat-weekly":
-                rows.Add(Names(root.GetProperty("month")[0]));
-                rows.AddRange(root.GetProperty("month").EnumerateArray().Select(p => Fields(p)));
-                break;
-            case "statistics-rows":
-                rows.Add(Names(root[0]));
-                rows.AddRange(root.EnumerateArray().Select(p => Fields(p)));
-                break;
-            case "statistics-series":
-                rows.Add(Names(root.GetProperty("series")[0].GetProperty("points")[0], "type", "name"));
-                foreach (var series in root.GetProperty("series").EnumerateArray())
-                {
-                    rows.AddRange(series.GetProperty("points").EnumerateArray().Select(p => Fields(p, Cell(series.GetProperty("type")), Cell(series.GetProperty("name")))));
-                }
-
-                break;
-            default:
-                throw new ArgumentException(document);
-        }
-
-        return rows;
-    }
-
     private static List<List<string>> CsvRows(CsvTable table)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
@@ -92,7 +31,7 @@ public class EngagementCsvTests
 
     private static void ShouldBeTheJsonRows(CsvTable table, string json, string document)
     {
-        var expected = JsonRows(json, document);
+        var expected = DocumentRows.Read(json, document);
         expected.Count.Should().BeGreaterThan(1, "the example has rows");
         CsvRows(table).Should().BeEquivalentTo(expected, o => o.WithStrictOrdering());
     }
