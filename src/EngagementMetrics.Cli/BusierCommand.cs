@@ -16,6 +16,7 @@ internal static class BusierCommand
         var zone = new Option<string?>("--time-zone") { Description = "Zone of the local hours and dates (IANA, Windows, UTC or +05:30). Default UTC." };
         var lenient = new Option<bool>("--lenient") { Description = "Skip bad lines of the events file (a warning each) instead of refusing the file." };
         var command = new Command(name, description) { events, storeSpec, bot, start, zone, lenient };
+        var output = QueryOutput.AddTo(command);
         command.SetAction((parse, cancellationToken) => EngagementCli.GuardAsync(stderr, async () =>
         {
             DateTimeOffset at;
@@ -40,12 +41,20 @@ internal static class BusierCommand
             }
 
             var engine = new EngagementEngine(source.Store);
-            string json;
+            Func<string> json;
+            Func<CsvTable> table;
             try
             {
-                json = hourly
-                    ? RocketChatJson.SerializeHourly(await engine.GetChatBusierHourlyAsync(botId, at, timeZone, cancellationToken))
-                    : RocketChatJson.SerializeWeekly(await engine.GetChatBusierWeeklyAsync(botId, at, timeZone, cancellationToken));
+                if (hourly)
+                {
+                    var data = await engine.GetChatBusierHourlyAsync(botId, at, timeZone, cancellationToken);
+                    (json, table) = (() => RocketChatJson.SerializeHourly(data), () => EngagementCsv.ChatBusierHourly(data));
+                }
+                else
+                {
+                    var data = await engine.GetChatBusierWeeklyAsync(botId, at, timeZone, cancellationToken);
+                    (json, table) = (() => RocketChatJson.SerializeWeekly(data), () => EngagementCsv.ChatBusierWeekly(data));
+                }
             }
             catch (EngagementValidationException ex) when (ex.ParameterName == "start")
             {
@@ -53,7 +62,7 @@ internal static class BusierCommand
                 throw EngagementCli.AsOption(ex, "--start", parse.GetValue(start));
             }
 
-            await stdout.WriteLineAsync(json);
+            await output.WriteAsync(parse, stdout, json, table);
             return EngagementCli.Ok;
         }));
         return command;

@@ -81,13 +81,7 @@ internal static class Demo
         var trend = await engine.GetTrendAsync(query, cancellationToken);
         var hourly = await engine.GetTrendAsync(query with { Aggregation = TrendAggregation.Hourly }, cancellationToken);
 
-        var terminal = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(stdout),
-            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        });
+        var console = Terminal.Console(stdout);
         console.MarkupLine($"[bold]{BotId}[/]: {events.Count:N0} events, {Start:yyyy-MM-dd} to {End:yyyy-MM-dd} in {Zone} (clocks fall back on 2025-11-02)");
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("Date").AddColumn(new TableColumn("Unique").RightAligned()).AddColumn(new TableColumn("New").RightAligned())

@@ -25,11 +25,12 @@ internal static class StatsCommand
         {
             events, storeSpec, account, bot, types, groupMode, days, zone, now, format, lenient,
         };
+        var output = QueryOutput.AddTo(command);
         command.SetAction((parse, cancellationToken) => EngagementCli.GuardAsync(stderr, async () =>
         {
             var botId = parse.GetValue(bot)!;
             var scope = botId == StatisticsQuery.AllBots ? StatisticsScope.Account : StatisticsScope.Bot;
-            var outputFormat = parse.GetValue(format) is { } name ? StatisticsParameters.ParseFormat(name, "--format") : StatisticsFormat.Series;
+            var documentFormat = parse.GetValue(format) is { } name ? StatisticsParameters.ParseFormat(name, "--format") : StatisticsFormat.Series;
             var query = new StatisticsQuery
             {
                 AccountId = parse.GetValue(account)!,
@@ -39,7 +40,7 @@ internal static class StatsCommand
                 Days = parse.GetValue(days) is { } d ? StatisticsParameters.ParseDays(d, "--days") : 7,
                 TimeZone = TrendParameters.ParseTimeZone(parse.GetValue(zone), "--time-zone"),
                 Scope = scope,
-                Breakdown = outputFormat.ToBreakdown(),
+                Breakdown = documentFormat.ToBreakdown(),
             };
             TimeProvider clock = TimeProvider.System;
             if (parse.GetValue(now) is { } pinned)
@@ -64,7 +65,7 @@ internal static class StatsCommand
                 throw EngagementCli.AsOption(ex, "--now", pinnedNow);
             }
 
-            await stdout.WriteLineAsync(StatisticsJson.Serialize(result, outputFormat));
+            await output.WriteAsync(parse, stdout, () => StatisticsJson.Serialize(result, documentFormat), () => EngagementCsv.Statistics(result, documentFormat));
             return EngagementCli.Ok;
         }));
         return command;

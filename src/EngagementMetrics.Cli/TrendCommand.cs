@@ -29,6 +29,7 @@ internal static class TrendCommand
         {
             events, storeSpec, bot, start, end, aggregation, zone, channels, type, status, format, lenient,
         };
+        var output = QueryOutput.AddTo(command);
         command.SetAction((parse, cancellationToken) => EngagementCli.GuardAsync(stderr, async () =>
         {
             var version = (parse.GetValue(format) ?? "v2").Trim().ToLowerInvariant() switch
@@ -68,7 +69,11 @@ internal static class TrendCommand
                 throw EngagementCli.AsOption(named, option, values.GetValueOrDefault(option) ?? named.Value);
             }
 
-            await stdout.WriteLineAsync(version == 2 ? KoreTrendJson.SerializeV2(trend) : KoreTrendJson.SerializeV1(trend));
+            await output.WriteAsync(
+                parse,
+                stdout,
+                () => version == 2 ? KoreTrendJson.SerializeV2(trend) : KoreTrendJson.SerializeV1(trend),
+                () => version == 2 ? EngagementCsv.KoreV2(trend) : EngagementCsv.KoreV1(trend));
             return EngagementCli.Ok;
         }));
         return command;

@@ -97,7 +97,7 @@ public static class KoreTrendJson
             : JsonSerializer.SerializeAsync(utf8Stream, ToV1Daily(trend), context.KoreV1ResponseKoreDailyPoint, cancellationToken);
     }
 
-    private static bool IsHourly(EngagementTrend trend)
+    internal static bool IsHourly(EngagementTrend trend)
     {
         ArgumentNullException.ThrowIfNull(trend);
         return trend.Query.Aggregation switch
