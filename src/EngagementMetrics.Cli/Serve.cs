@@ -40,11 +40,12 @@ internal static class Serve
         var storeSpec = new Option<string?>("--store") { Description = "sqlite:PATH (default sqlite:engagement.db) or postgres:CONNECTION_STRING." };
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var demoData = new Option<bool>("--demo-data") { Description = "Store the demo bot's history and print a curl line that works as is." };
+        var dashboard = new Option<bool>("--dashboard") { Description = "Also host the engagement dashboard at /dashboard/ and print its URL. Users sign in with HTTP Basic (EngagementMetrics:Dashboard:Users; HTTPS or loopback only); with --demo-data on a loopback address it is open." };
         var logLevel = new Option<string?>("--log-level") { Description = "Least level logged: trace, debug, information (default: one line per request), warning, error, critical or none. Logging:LogLevel in appsettings.json sets it per category." };
-        var command = new Command("serve", "Hosts every EngagementMetrics HTTP route (Kore.ai, Rocket.Chat, statistics, ingest) and /healthz. SIGTERM or Ctrl+C stops it after in-flight requests finish.") { storeSpec, urls, demoData, logLevel };
+        var command = new Command("serve", "Hosts every EngagementMetrics HTTP route (Kore.ai, Rocket.Chat, statistics, ingest) and /healthz. SIGTERM or Ctrl+C stops it after in-flight requests finish.") { storeSpec, urls, demoData, dashboard, logLevel };
         command.SetAction((parse, cancellationToken) => EngagementCli.GuardAsync(stderr, () =>
             Serve.RunAsync(
-                new ServeSettings(parse.GetValue(storeSpec), parse.GetValue(urls)!, parse.GetValue(demoData), Serve.ParseLogLevel(parse.GetValue(logLevel))),
+                new ServeSettings(parse.GetValue(storeSpec), parse.GetValue(urls)!, parse.GetValue(demoData), Serve.ParseLogLevel(parse.GetValue(logLevel))) { Dashboard = parse.GetValue(dashboard) },
                 stdout,
                 cancellationToken)));
         return command;
@@ -99,6 +100,8 @@ internal static class Serve
             throw new EngagementValidationException(Section, null, $"invalid settings: {ex.Message}");
         }
 
+        var dashboardPlan = settings.Dashboard ? ServeDashboard.Decide(builder.Configuration, urls, demoData) : null;
+
         // The store logs its schema (created, migrated, refused) as the server will, from before the host is built.
         using var storeLogging = LoggerFactory.Create(logging => ConfigureLogging(logging, logLevel));
         await using var target = await StoreSpec.OpenAsync(spec, readOnly: false, cancellationToken, storeLogging);
@@ -109,6 +112,10 @@ internal static class Serve
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("engagement-store", _ => HealthCheckOf(target.Store), HealthStatus.Unhealthy, ["engagement", "store"]));
         builder.Services.AddAuthentication().AddEngagementMetricsSchemes();
         builder.Services.AddEngagementMetricsOpenApi();
+        if (dashboardPlan is not null)
+        {
+            ServeDashboard.AddServices(builder.Services, dashboardPlan, demoData);
+        }
 
         // The section binds straight onto the package options (every documented setting); serve adds only the
         // Rocket.Chat users and statistics tokens it checks itself, and with --demo-data a throw-away app and key.
@@ -159,6 +166,10 @@ internal static class Serve
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
         app.MapEngagementMetrics();
         app.MapOpenApi();
+        if (dashboardPlan is not null)
+        {
+            ServeDashboard.Map(app, dashboardPlan);
+        }
 
         if (demoData)
         {
@@ -170,6 +181,11 @@ internal static class Serve
         var address = app.Urls.FirstOrDefault() ?? urls;
         await stdout.WriteLineAsync($"engagement serve: {target.Description} on {string.Join(", ", app.Urls)} (Ctrl+C or SIGTERM stops)");
         await stdout.WriteLineAsync($"  health: curl {address}/healthz");
+        if (dashboardPlan is not null)
+        {
+            await stdout.WriteLineAsync($"  dashboard: {address}{ServeDashboard.Path}/{(dashboardPlan.Open ? " (open: demo data on loopback)" : " (sign in as a user of EngagementMetrics:Dashboard:Users)")}");
+        }
+
         var token = demoToken ?? "<JWT signed with your app's client secret>";
         await stdout.WriteLineAsync(
             $"  try:    curl -X POST '{address}/api/public/bot/{Demo.BotId}/v2/userEngagementTrend?aggregation_type=daily&start_date={Demo.Start:yyyy-MM-dd}&end_date={Demo.End:yyyy-MM-dd}&timeZoneOffset={Demo.Zone}' -H 'auth: {token}'");
@@ -291,7 +307,11 @@ internal sealed partial class ServeJson : JsonSerializerContext
 }
 
 /// <summary>What <c>engagement serve</c> was asked for on its command line.</summary>
-internal sealed record ServeSettings(string? StoreSpec, string Urls, bool DemoData, LogLevel LogLevel);
+internal sealed record ServeSettings(string? StoreSpec, string Urls, bool DemoData, LogLevel LogLevel)
+{
+    /// <summary>Also host the dashboard (<c>--dashboard</c>).</summary>
+    public bool Dashboard { get; init; }
+}
 
 /// <summary>
 /// The credentials <c>serve</c> checks itself, read from section <c>EngagementMetrics:Endpoints</c> beside the

@@ -1,0 +1,148 @@
+using System.Globalization;
+using EngagementMetrics.Json;
+using EngagementMetrics.Statistics;
+using EngagementMetrics.Trends;
+
+namespace EngagementMetrics.AspNetCore.Dashboard;
+
+/// <summary>The dashboard's HTML: the page (header, filters, panels) and the panels alone (what a filter change redraws).</summary>
+internal static class DashboardPage
+{
+    // Statistics that are means (seconds or a percentage), headlined by their mean instead of their total.
+    private static readonly HashSet<StatisticType> Means =
+    [
+        StatisticType.ConversationLength, StatisticType.TimeToPickUp, StatisticType.TakeoverRate,
+        StatisticType.SupportConversationLength, StatisticType.TimeToFirstMessage,
+    ];
+
+    public static string Page(EngagementDashboardOptions options, IReadOnlyList<string> bots, DashboardRequest? request, string panels)
+    {
+        var html = new Html();
+        html.Raw("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+            .Raw("<meta name=\"color-scheme\" content=\"light dark\"><title>").Text(options.Title).Raw("</title>")
+            .Raw("<link rel=\"icon\" href=\"assets/icon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"assets/dashboard.css\"><script src=\"assets/dashboard.js\" defer></script></head><body>")
+            .Raw("<header><h1>").Text(options.Title).Raw("</h1></header>");
+        Filters(html, bots, request);
+        html.Raw("<main id=\"panels\" aria-live=\"polite\">").Raw(panels).Raw("</main></body></html>");
+        return html.ToString();
+    }
+
+    /// <summary>An error in place of the panels: one line naming the field and value, for assistive technology too.</summary>
+    public static string Error(string message) => new Html().Raw("<p class=\"error\" role=\"alert\">").Text(message).Raw("</p>").ToString();
+
+    public static string Panels(DashboardData data)
+    {
+        var html = new Html();
+        var trend = data.Trend;
+        var query = data.Request.Query;
+        var qs = data.Request.QueryString;
+        var summary = trend.Summary;
+
+        html.Raw("<section class=\"cards\" aria-label=\"Summary\">");
+        Card(html, "uniqueUsers", "Unique users", summary.UniqueUsers);
+        Card(html, "newUsers", "New users", summary.NewUsers);
+        Card(html, "returningUsers", "Returning users", summary.ReturningUsers);
+        Card(html, "avgUniqueUsersPerDay", "Unique per day", (double)summary.AvgUniqueUsersPerDay);
+        Card(html, "avgNewUsersPerDay", "New per day", (double)summary.AvgNewUsersPerDay);
+        Card(html, "avgReturningUsersPerDay", "Returning per day", (double)summary.AvgReturningUsersPerDay);
+        html.Raw("</section>");
+
+        var labels = trend.Buckets.Select(b => query.Aggregation == TrendAggregation.Hourly
+            ? b.LocalStart.ToString("MM-dd HH:00", CultureInfo.InvariantCulture)
+            : b.LocalStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
+        Figure(html, "trend", "Users over time", qs, h => SvgChart.Bars(
+            h, "trend", "Unique users by " + (query.Aggregation == TrendAggregation.Hourly ? "hour" : "day"),
+            $"New and returning users stacked (together the unique users) per local {(query.Aggregation == TrendAggregation.Hourly ? "hour" : "day")} of bot {query.BotId}, {query.StartDate:yyyy-MM-dd} to {query.EndDate:yyyy-MM-dd}, {query.TimeZone.Id}.",
+            labels,
+            [
+                new("new", "s-new", [.. trend.Buckets.Select(b => (double?)b.NewUsers)]),
+                new("returning", "s-returning", [.. trend.Buckets.Select(b => (double?)b.ReturningUsers)]),
+            ]));
+
+        var hours = data.BusierHourly.Hours.OrderBy(h => h.Hour).ToList();
+        Figure(html, "busier-hourly", "Busiest hours", qs, h => SvgChart.Bars(
+            h, "busier-hourly", "Active users by two-hour slot",
+            $"Distinct active users in each two-hour slot of the 24 hours before {data.BusierHourly.Start.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC, local time {query.TimeZone.Id}.",
+            [.. hours.Select(x => $"{x.Hour:00}-{x.Hour + 1:00}")],
+            [new("users", "s-unique", [.. hours.Select(x => (double?)x.Users)])]));
+
+        var days = data.BusierWeekly.Days.OrderBy(d => d.Date).ToList();
+        Figure(html, "busier-weekly", "Busiest days", qs, h => SvgChart.Bars(
+            h, "busier-weekly", "Active users by day",
+            $"Distinct active users per local day of the 7 days before {data.BusierWeekly.Start.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC, {query.TimeZone.Id}.",
+            [.. days.Select(d => d.Date.ToString("ddd MM-dd", CultureInfo.InvariantCulture))],
+            [new("users", "s-unique", [.. days.Select(d => (double?)d.Users)])]));
+
+        var statistics = data.Statistics;
+        var periods = statistics.Series.Count == 0 ? [] : statistics.Series[0].Points.Select(p => p.Period).ToList();
+        Figure(html, "statistics", $"Statistics, {statistics.From:yyyy-MM-dd} to {statistics.To:yyyy-MM-dd}", qs, h => SvgChart.SmallMultiples(
+            h, "statistics", periods,
+            [.. statistics.Series.Select(s => (
+                new SvgChart.Series(s.Name, "s-stat", [.. s.Points.Select(p => p.Value is { } v ? (double?)v : null)]),
+                Headline(s)))]));
+        return html.ToString();
+    }
+
+    private static string Headline(StatisticSeries series)
+    {
+        var values = series.Points.Where(p => p.Value is not null).Select(p => p.Value!.Value).ToList();
+        if (values.Count == 0)
+        {
+            return "no data";
+        }
+
+        return Means.Contains(series.Type)
+            ? "mean " + Html.Format((double)values.Average()) + (series.Type == StatisticType.TakeoverRate ? " %" : " s")
+            : "total " + Html.Format((double)values.Sum());
+    }
+
+    private static void Card(Html html, string metric, string label, double value) =>
+        html.Raw("<div class=\"card\" data-metric=\"").Text(metric).Raw("\"><span class=\"card-label\">").Text(label).Raw("</span><span class=\"card-value\">").Number(value).Raw("</span></div>");
+
+    private static void Figure(Html html, string name, string heading, string queryString, Action<Html> chart)
+    {
+        html.Raw("<figure class=\"panel\" id=\"panel-").Text(name).Raw("\"><figcaption><h2>").Text(heading).Raw("</h2>")
+            .Raw("<a class=\"csv\" download href=\"csv/").Text(name).Text(queryString).Raw("\">CSV<span class=\"visually-hidden\"> of ").Text(heading).Raw("</span></a></figcaption>");
+        chart(html);
+        html.Raw("</figure>");
+    }
+
+    private static void Filters(Html html, IReadOnlyList<string> bots, DashboardRequest? request)
+    {
+        var query = request?.Query;
+        var values = request is null ? [] : Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(request.QueryString);
+        string Value(string name) => values.TryGetValue(name, out var v) ? v.ToString() : string.Empty;
+
+        html.Raw("<form id=\"filters\" method=\"get\" action=\"./\" aria-label=\"Filters\">");
+        html.Raw("<label>Bot <select name=\"bot\">");
+        foreach (var bot in bots)
+        {
+            html.Raw("<option").Raw(bot == query?.BotId ? " selected" : string.Empty).Raw(">").Text(bot).Raw("</option>");
+        }
+
+        html.Raw("</select></label>");
+        Input(html, "From", "start", "date", Value("start"));
+        Input(html, "To", "end", "date", Value("end"));
+        Input(html, "Time zone", "tz", "text", Value("tz"));
+        Select(html, "Buckets", "aggregation", Value("aggregation"), [("daily", "daily"), ("hourly", "hourly")]);
+        Input(html, "Channels", "channels", "text", Value("channels"));
+        Select(html, "Conversations", "type", query?.ConversationType.ToWireName() ?? "all", [("all", "all"), ("interactive", "interactive"), ("non interactive", "non interactive")]);
+        Select(html, "Status", "status", query?.ConversationStatus.ToWireName() ?? "all", [("all", "all"), ("active", "active"), ("closed", "closed")]);
+        html.Raw("<button type=\"submit\">Show</button></form>");
+    }
+
+    private static void Input(Html html, string label, string name, string type, string value) =>
+        html.Raw("<label>").Text(label).Raw(" <input name=\"").Text(name).Raw("\" type=\"").Text(type).Raw("\" value=\"").Text(value).Raw("\"")
+            .Raw(name == "channels" ? " placeholder=\"all\"" : string.Empty).Raw("></label>");
+
+    private static void Select(Html html, string label, string name, string selected, IReadOnlyList<(string Value, string Text)> options)
+    {
+        html.Raw("<label>").Text(label).Raw(" <select name=\"").Text(name).Raw("\">");
+        foreach (var (value, text) in options)
+        {
+            html.Raw("<option value=\"").Text(value).Raw("\"").Raw(value == selected ? " selected" : string.Empty).Raw(">").Text(text).Raw("</option>");
+        }
+
+        html.Raw("</select></label>");
+    }
+}
