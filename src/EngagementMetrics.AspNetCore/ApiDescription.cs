@@ -68,6 +68,9 @@ internal sealed record ApiOperation(ApiFamily Family, IReadOnlyList<ApiParameter
 /// <summary>What a status code of a route means (the document's response description).</summary>
 internal sealed record ApiResponseMeaning(int StatusCode, string Description);
 
+/// <summary>What a query route's 200 answer holds as CSV (<c>Accept: text/csv</c>): which rows, under which header.</summary>
+internal sealed record ApiCsvAnswer(string Description);
+
 internal static class ApiDescriptions
 {
     /// <summary>The OpenAPI tag of each family.</summary>
@@ -85,6 +88,14 @@ internal static class ApiDescriptions
     /// </summary>
     public static RouteHandlerBuilder Answers<TDocument>(this RouteHandlerBuilder builder, int statusCode, string description) =>
         builder.Produces<TDocument>(statusCode, "application/json").WithMetadata(new ApiResponseMeaning(statusCode, description));
+
+    /// <summary>
+    /// Declares that the route's 200 answer is also had as RFC 4180 CSV, when the request's <c>Accept</c> names
+    /// <c>text/csv</c> (<see cref="QueryAnswer"/>): the framework's response metadata (the media type) and what the rows
+    /// and header are.
+    /// </summary>
+    public static RouteHandlerBuilder AnswersCsv(this RouteHandlerBuilder builder, string description) =>
+        builder.Produces(StatusCodes.Status200OK, typeof(string), EngagementMetrics.Json.EngagementCsv.MediaType).WithMetadata(new ApiCsvAnswer(description));
 
     /// <summary>Names, describes and annotates a route of <paramref name="operation"/>'s family.</summary>
     public static RouteHandlerBuilder Describe(this RouteHandlerBuilder builder, string operationId, string summary, string description, ApiOperation operation) =>

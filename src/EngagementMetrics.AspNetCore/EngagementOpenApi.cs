@@ -315,15 +315,33 @@ public static class EngagementOpenApi
         foreach (var status in produced.Select(m => m.StatusCode).Distinct())
         {
             var key = status.ToString(CultureInfo.InvariantCulture);
-            var types = produced.Where(m => m.StatusCode == status && m.Type is not null).Select(m => m.Type!).Distinct().ToList();
-            var schema = operation.Responses.TryGetValue(key, out var generated) && types.Count == 1 && generated.Content is { } content && content.TryGetValue("application/json", out var json) && json.Schema is { } single
+            var types = produced.Where(m => m.StatusCode == status && m.Type is not null && !IsCsv(m)).Select(m => m.Type!).Distinct().ToList();
+            var csv = produced.Any(m => m.StatusCode == status && IsCsv(m));
+
+            // The generator's own schema where the status has one JSON document and nothing else; with a second media
+            // type (CSV) it may have described either, so the document type is described here.
+            var schema = !csv && operation.Responses.TryGetValue(key, out var generated) && types.Count == 1 && generated.Content is { } content && content.TryGetValue("application/json", out var json) && json.Schema is { } single
                 ? single
-                : new OpenApiSchema { OneOf = [.. await Task.WhenAll(types.Select(t => ComponentAsync(t, context, cancellationToken)))] };
+                : types.Count == 1
+                    ? await ComponentAsync(types[0], context, cancellationToken)
+                    : new OpenApiSchema { OneOf = [.. await Task.WhenAll(types.Select(t => ComponentAsync(t, context, cancellationToken)))] };
             var response = new OpenApiResponse
             {
                 Description = string.Join(" Or: ", metadata.OfType<ApiResponseMeaning>().Where(m => m.StatusCode == status).Select(m => m.Description)),
                 Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal) { ["application/json"] = new() { Schema = schema } },
             };
+            if (csv)
+            {
+                // QueryAnswer answers the document's rows as CSV when the request asks for text/csv.
+                response.Content[EngagementCsv.MediaType] = new()
+                {
+                    Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.String,
+                        Description = string.Join(" ", metadata.OfType<ApiCsvAnswer>().Select(m => m.Description)),
+                    },
+                };
+            }
             if (status == StatusCodes.Status429TooManyRequests)
             {
                 response.Headers = new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal)
@@ -335,6 +353,8 @@ public static class EngagementOpenApi
             operation.Responses[key] = response;
         }
     }
+
+    private static bool IsCsv(IProducesResponseTypeMetadata produced) => produced.ContentTypes.Contains(EngagementCsv.MediaType, StringComparer.OrdinalIgnoreCase);
 
     // A document type as a component named as the generator names them (KoreV1ResponseOfKoreHourlyPoint).
     private static async Task<IOpenApiSchema> ComponentAsync(Type type, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)

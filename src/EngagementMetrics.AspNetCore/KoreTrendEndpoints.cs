@@ -23,6 +23,7 @@ public static partial class EngagementEndpoints
                 KoreOperation(version: 1))
             .Answers<KoreV1Response<KoreHourlyPoint>>(200, "The v1 document: hourly data points (aggregation_type Hourly or absent).")
             .Answers<KoreV1Response<KoreDailyPoint>>(200, "The v1 document: daily data points (aggregation_type Daily).")
+            .AnswersCsv("With Accept: text/csv, the results as RFC 4180 CSV, one row per data point under its JSON field names: date,users (daily) or date,0 - 1,...,23 - 0 (hourly).")
             .KoreErrors();
         group.MapPost("/api/public/bot/{streamId}/v2/userEngagementTrend", (HttpContext context, string streamId, EngagementEngine engine) => KoreTrendAsync(context, engine, streamId, version: 2))
             .Describe(
@@ -32,6 +33,7 @@ public static partial class EngagementEndpoints
                 KoreOperation(version: 2))
             .Answers<KoreV2Response<KoreHourlyPoint>>(200, "The v2 document: hourly data points (aggregation_type hourly or absent).")
             .Answers<KoreV2Response<KoreDailyPoint>>(200, "The v2 document: daily data points (aggregation_type daily).")
+            .AnswersCsv("With Accept: text/csv, the data points of the three series as RFC 4180 CSV, one row each (unique, then new, then returning users), trend naming the series (uniqueUsersTrend, newUsersTrend, returningUsersTrend): trend,date,users (daily) or trend,date,0 - 1,...,23 - 0 (hourly). The summary and filters are not rows.")
             .KoreErrors();
         return group;
     }
@@ -89,7 +91,10 @@ public static partial class EngagementEndpoints
         try
         {
             var trend = await engine.GetTrendAsync(query, context.RequestAborted);
-            return Json(200, version == 2 ? KoreTrendJson.SerializeV2(trend, indented: false) : KoreTrendJson.SerializeV1(trend, indented: false));
+            return QueryAnswer.Ok(
+                context,
+                () => version == 2 ? KoreTrendJson.SerializeV2(trend, indented: false) : KoreTrendJson.SerializeV1(trend, indented: false),
+                () => version == 2 ? EngagementCsv.KoreV2(trend) : EngagementCsv.KoreV1(trend));
         }
         catch (EngagementValidationException ex)
         {

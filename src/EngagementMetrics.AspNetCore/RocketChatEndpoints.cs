@@ -28,6 +28,7 @@ public static partial class EngagementEndpoints
                 "Twelve buckets labelled by their first local hour (22, 20, ..., 0), all present, hour 22 first.",
                 RocketChatOperation)
             .Answers<RocketChatHourlyResponse>(200, "Twelve two-hour buckets.")
+            .AnswersCsv("With Accept: text/csv, the twelve buckets as RFC 4180 CSV, hour 22 first: users,hour.")
             .RocketChatErrors();
         group.MapGet("/api/v1/engagement-dashboard/users/chat-busier/weekly-data", (HttpContext context, EngagementEngine engine, IOptions<EngagementEndpointOptions> options) =>
                 ChatBusierAsync(context, engine, options.Value, hourly: false))
@@ -37,6 +38,7 @@ public static partial class EngagementEndpoints
                 "Only the dates with users, newest first (the list is called month, as in Rocket.Chat).",
                 RocketChatOperation)
             .Answers<RocketChatWeeklyResponse>(200, "The dates with users.")
+            .AnswersCsv("With Accept: text/csv, the dates with users as RFC 4180 CSV, newest first: users,day,month,year.")
             .RocketChatErrors();
         return group;
     }
@@ -76,9 +78,14 @@ public static partial class EngagementEndpoints
                 return RocketChatError(403, Unauthorized);
             }
 
-            return Json(200, hourly
-                ? RocketChatJson.SerializeHourly(await engine.GetChatBusierHourlyAsync(bot, start, zone, context.RequestAborted), indented: false)
-                : RocketChatJson.SerializeWeekly(await engine.GetChatBusierWeeklyAsync(bot, start, zone, context.RequestAborted), indented: false));
+            if (hourly)
+            {
+                var hours = await engine.GetChatBusierHourlyAsync(bot, start, zone, context.RequestAborted);
+                return QueryAnswer.Ok(context, () => RocketChatJson.SerializeHourly(hours, indented: false), () => EngagementCsv.ChatBusierHourly(hours));
+            }
+
+            var days = await engine.GetChatBusierWeeklyAsync(bot, start, zone, context.RequestAborted);
+            return QueryAnswer.Ok(context, () => RocketChatJson.SerializeWeekly(days, indented: false), () => EngagementCsv.ChatBusierWeekly(days));
         }
         catch (EngagementValidationException ex)
         {

@@ -63,6 +63,7 @@ public static partial class EngagementEndpoints
     private static RouteHandlerBuilder StatisticsAnswers(this RouteHandlerBuilder route) => route
         .Answers<StatisticsRowDocument[]>(200, "format=rows (the default): one row per (period, bot, channel, type), periods oldest first, bots by id, channels by name, types in the order asked.")
         .Answers<StatisticsResponse>(200, "format=series: series in the order asked, every bucket of the window, oldest first.")
+        .AnswersCsv("With Accept: text/csv, RFC 4180 CSV with an empty cell for null: format=rows, the rows under GroupLabel,BotName,ChannelName,EventLabel,EventType,Value; format=series, one row per point of each series under type,name,period,value.")
         .Answers<StatisticsErrorResponse>(400, "types, groupMode, days, timeZone or format is invalid (named with its value).")
         .Answers<StatisticsErrorResponse>(401, "No Bearer token, or an unknown one.")
         .Answers<StatisticsErrorResponse>(403, "The wrong kind of token for the route (account token on the bot route, bot token on the account route), or a token without an account.")
@@ -104,7 +105,7 @@ public static partial class EngagementEndpoints
                 Breakdown = format.ToBreakdown(),
             };
             var result = await engine.GetThrottledStatisticsAsync(query, context.RequestAborted);
-            return Json(200, StatisticsJson.Serialize(result, format, indented: false));
+            return QueryAnswer.Ok(context, () => StatisticsJson.Serialize(result, format, indented: false), () => EngagementCsv.Statistics(result, format));
         }
         catch (EngagementValidationException ex)
         {

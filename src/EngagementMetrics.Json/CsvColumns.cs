@@ -67,15 +67,10 @@ public sealed class CsvColumns<TRow>
     /// <summary>The table of <paramref name="rows"/>, one CSV row each, in their order.</summary>
     /// <remarks>The rows are read when the table is written (or a cell is asked for), not copied.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="rows"/> is null.</exception>
-    /// <exception cref="InvalidOperationException">The definition has no column.</exception>
+    /// <exception cref="InvalidOperationException">The table would have no column: the definition has none, or only array columns and no row has an entry.</exception>
     public CsvTable ToTable(IReadOnlyList<TRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        if (_columns.Length == 0)
-        {
-            throw new InvalidOperationException("A CSV table needs at least one column.");
-        }
-
         // Each table column is (definition, entry): entry -1 for a plain column, else the array index.
         var header = new List<string>();
         var map = new List<(Column Column, int Entry)>();
@@ -99,6 +94,12 @@ public sealed class CsvColumns<TRow>
                 header.Add($"{column.Name}[{i}]");
                 map.Add((column, i));
             }
+        }
+
+        if (header.Count == 0)
+        {
+            // No column at all, or only array columns and no row with an entry: a CSV row needs a field.
+            throw new InvalidOperationException("A CSV table needs at least one column.");
         }
 
         var cells = map.ToArray();

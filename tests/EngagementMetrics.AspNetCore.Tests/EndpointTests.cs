@@ -32,7 +32,7 @@ public sealed class EndpointTests : IAsyncLifetime
         public override DateTimeOffset GetUtcNow() => now;
     }
 
-    private static Dictionary<string, string?> Settings() => new()
+    internal static Dictionary<string, string?> Settings() => new()
     {
         [Endpoints + "KoreApps:0:AppId"] = "cs-app",
         [Endpoints + "KoreApps:0:ClientSecret"] = Secret,

@@ -158,6 +158,20 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
             ("POST", Ingest, Ingest + "?mode=careless", Events("ingest-key", $"[{event1}]")),
             ("POST", Ingest, Ingest, Events(null, $"[{event1}]")),
             ("POST", Ingest, Ingest, Events("ingest-key", "[" + string.Join(',', Enumerable.Repeat(event1, 100)) + "]")),
+
+            // The same routes asked for CSV: 200 answers text/csv, errors stay JSON.
+            ("POST", V1, $"/api/public/bot/st-demo/userEngagementTrend?{period}", Csv(Kore(jwt))),
+            ("POST", V1, $"/api/public/bot/st-demo/userEngagementTrend?{period}&aggregation_type=Daily", Csv(Kore(jwt))),
+            ("POST", V2, $"/api/public/bot/st-demo/v2/userEngagementTrend?{period}", Csv(Kore(jwt))),
+            ("POST", V2, $"/api/public/bot/st-demo/v2/userEngagementTrend?{period}&aggregation_type=daily", Csv(Kore(jwt))),
+            ("POST", V2, $"/api/public/bot/ghost-bot/v2/userEngagementTrend?{period}", Csv(Kore(jwt))),
+            ("GET", Hourly, Hourly + "?start=2025-12-04T00:00:00Z", Csv(Rocket("admin"))),
+            ("GET", Weekly, Weekly + "?start=2025-12-04T00:00:00Z", Csv(Rocket("admin"))),
+            ("GET", Weekly, Weekly + "?start=yesterday", Csv(Rocket("admin"))),
+            ("GET", Account, "/analytics/statistics/account/*/0,2,8/day/7?format=series", Csv(Bearer("acme-account"))),
+            ("GET", Bot, "/analytics/statistics/0,18/day/2", Csv(Bearer("acme-bot-s1"))),
+            ("GET", Bot, "/analytics/statistics/0,18/day/2", Csv(Bearer("acme-bot-s1"))),
+            ("POST", Ingest, Ingest, Csv(Events("ingest-key", $"[{event1}]"))),
         ];
 
         var answered = new HashSet<(string, string, string)>();
@@ -171,12 +185,28 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
             answered.Add((method, template, status));
 
             Operation(method, template).GetProperty("responses").TryGetProperty(status, out var documented).Should().BeTrue($"{method} {url} answered {status}, which {template} must document");
-            var schema = documented.GetProperty("content").GetProperty("application/json").GetProperty("schema");
-            Problems(JsonDocument.Parse(body).RootElement, schema, "$").Should().BeEmpty($"{method} {url} answered {status} {body}");
+            var mediaType = response.Content.Headers.ContentType!.MediaType!;
+            documented.GetProperty("content").TryGetProperty(mediaType, out var content).Should().BeTrue($"{method} {url} answered {status} {mediaType}, which {template} must document");
+            if (mediaType == "text/csv")
+            {
+                // The description names the header the rows come under.
+                var header = body[..body.IndexOf('\r', StringComparison.Ordinal)];
+                content.GetProperty("schema").GetProperty("type").GetString().Should().Be("string");
+                content.GetProperty("schema").GetProperty("description").GetString().Should().Contain(header.Contains(",1 - 2", StringComparison.Ordinal) ? header[..header.IndexOf(",1 - 2", StringComparison.Ordinal)] + ",...,23 - 0" : header);
+                continue;
+            }
+
+            Problems(JsonDocument.Parse(body).RootElement, content.GetProperty("schema"), "$").Should().BeEmpty($"{method} {url} answered {status} {body}");
         }
 
         var documentedStatuses = MappedRoutes().SelectMany(r => Operation(r.Method, r.Path).GetProperty("responses").EnumerateObject().Select(s => (r.Method, r.Path, s.Name)));
         answered.Should().BeEquivalentTo(documentedStatuses, "every documented status is one a request got, and the other way round");
+
+        static Action<HttpRequestMessage> Csv(Action<HttpRequestMessage> setup) => r =>
+        {
+            setup(r);
+            r.Headers.Add("Accept", "text/csv");
+        };
 
         static Action<HttpRequestMessage> Kore(string? token) => r =>
         {
@@ -212,6 +242,24 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
 
             r.Content = new StringContent(body, Encoding.UTF8, "application/json");
         };
+    }
+
+    [Fact]
+    public void Text_csv_is_documented_on_the_200_answer_of_every_query_route_and_nowhere_else()
+    {
+        var withCsv = MappedRoutes()
+            .SelectMany(r => Operation(r.Method, r.Path).GetProperty("responses").EnumerateObject()
+                .Where(s => s.Value.GetProperty("content").TryGetProperty("text/csv", out _))
+                .Select(s => $"{r.Method} {r.Path} {s.Name}"))
+            .ToList();
+
+        withCsv.Should().BeEquivalentTo(
+            "POST /api/public/bot/{botId}/userEngagementTrend 200",
+            "POST /api/public/bot/{streamId}/v2/userEngagementTrend 200",
+            "GET /api/v1/engagement-dashboard/users/chat-busier/hourly-data 200",
+            "GET /api/v1/engagement-dashboard/users/chat-busier/weekly-data 200",
+            "GET /analytics/statistics/account/{apiKey}/{types}/{groupMode}/{days} 200",
+            "GET /analytics/statistics/{types}/{groupMode}/{days} 200");
     }
 
     [Fact]

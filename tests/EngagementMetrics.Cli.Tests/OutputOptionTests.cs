@@ -1,9 +1,6 @@
 using System.Text;
-using EngagementMetrics.Events;
-using EngagementMetrics.InMemory;
 using EngagementMetrics.Json;
 using EngagementMetrics.Tests.Support;
-using EngagementMetrics.Time;
 using EngagementMetrics.Trends;
 
 namespace EngagementMetrics.Cli.Tests;
@@ -104,16 +101,7 @@ public class OutputOptionTests
     [Fact]
     public async Task A_table_wider_than_the_console_is_split_into_tables_that_fit_each_repeating_the_text_columns()
     {
-        var store = new InMemoryInteractionStore();
-        await store.AppendAsync(EventJsonReader.ReadJsonLines(await File.ReadAllTextAsync(DataPath("kore-v2-events.jsonl"))).Events);
-        var trend = await new EngagementEngine(store).GetTrendAsync(new TrendQuery
-        {
-            BotId = "st-demo",
-            StartDate = new DateOnly(2025, 12, 1),
-            EndDate = new DateOnly(2025, 12, 5),
-            TimeZone = TimeZoneParser.Parse("Asia/Kolkata"),
-            Aggregation = TrendAggregation.Hourly,
-        });
+        var trend = await SeedTrend.ComputeAsync(TrendAggregation.Hourly);
         var csv = EngagementCsv.KoreV2(trend);
         using var stdout = new StringWriter { NewLine = "\n" };
 

@@ -260,6 +260,7 @@ public class CsvWriterTests
         ((Func<CsvValue>)(() => table[1, 0])).Should().Throw<ArgumentOutOfRangeException>();
         ((Func<CsvValue>)(() => table[0, 4])).Should().Throw<ArgumentOutOfRangeException>();
         ((Func<CsvTable>)(() => new CsvColumns<Cohort>().ToTable([]))).Should().Throw<InvalidOperationException>();
+        ((Func<CsvTable>)(() => new CsvColumns<Cohort>().AddArray("retained", static c => c.Retained.Length, static (c, i) => c.Retained[i]).ToTable([]))).Should().Throw<InvalidOperationException>();
     }
 
     [Fact]

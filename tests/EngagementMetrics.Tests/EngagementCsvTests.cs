@@ -5,7 +5,6 @@ using EngagementMetrics.InMemory;
 using EngagementMetrics.Json;
 using EngagementMetrics.Statistics;
 using EngagementMetrics.Tests.Support;
-using EngagementMetrics.Time;
 using EngagementMetrics.Trends;
 
 namespace EngagementMetrics.Tests;
@@ -36,19 +35,7 @@ public class EngagementCsvTests
         CsvRows(table).Should().BeEquivalentTo(expected, o => o.WithStrictOrdering());
     }
 
-    private static async Task<EngagementTrend> SeedTrendAsync(TrendAggregation aggregation)
-    {
-        var store = new InMemoryInteractionStore();
-        await store.AppendAsync(EventJsonReader.ReadJsonLines(Data("kore-v2-events.jsonl")).Events);
-        return await new EngagementEngine(store).GetTrendAsync(new TrendQuery
-        {
-            BotId = "st-demo",
-            StartDate = new DateOnly(2025, 12, 1),
-            EndDate = new DateOnly(2025, 12, 5),
-            TimeZone = TimeZoneParser.Parse("Asia/Kolkata"),
-            Aggregation = aggregation,
-        });
-    }
+    private static Task<EngagementTrend> SeedTrendAsync(TrendAggregation aggregation) => SeedTrend.ComputeAsync(aggregation);
 
     [Fact]
     public async Task Kore_v2_daily_is_the_points_of_the_three_series_as_documented()

@@ -1,8 +1,5 @@
-using EngagementMetrics.Events;
-using EngagementMetrics.InMemory;
 using EngagementMetrics.Json;
 using EngagementMetrics.Tests.Support;
-using EngagementMetrics.Time;
 using EngagementMetrics.Trends;
 
 namespace EngagementMetrics.Tests;
@@ -11,21 +8,7 @@ public class GoldenDocumentTests
 {
     private static string Data(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", name)).ReplaceLineEndings("\n").TrimEnd('\n');
 
-    private static async Task<EngagementTrend> SeedTrendAsync(TrendAggregation aggregation)
-    {
-        var read = EventJsonReader.ReadJsonLines(Data("kore-v2-events.jsonl"));
-        read.Errors.Should().BeEmpty();
-        var store = new InMemoryInteractionStore();
-        await store.AppendAsync(read.Events);
-        return await new EngagementEngine(store).GetTrendAsync(new TrendQuery
-        {
-            BotId = "st-demo",
-            StartDate = new DateOnly(2025, 12, 1),
-            EndDate = new DateOnly(2025, 12, 5),
-            TimeZone = TimeZoneParser.Parse("Asia/Kolkata"),
-            Aggregation = aggregation,
-        });
-    }
+    private static Task<EngagementTrend> SeedTrendAsync(TrendAggregation aggregation) => SeedTrend.ComputeAsync(aggregation);
 
     [Fact]
     public async Task KoreV2Daily_FromSeedEvents_MatchesDocumentedExampleByteForByte()
