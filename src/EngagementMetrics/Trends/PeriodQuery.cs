@@ -2,7 +2,8 @@ namespace EngagementMetrics.Trends;
 
 /// <summary>
 /// What every question about one bot's user activity over local dates has in common: the bot, the period, the zone
-/// whose wall clock places events, and the filters. <see cref="TrendQuery"/> adds how the period is cut.
+/// whose wall clock places events, and the filters. <see cref="TrendQuery"/>,
+/// <see cref="Lifecycle.LifecycleQuery"/> and <see cref="Retention.RetentionQuery"/> add how the period is cut.
 /// </summary>
 /// <remarks>Immutable (init-only); the engines validate it when it is asked, not when it is built.</remarks>
 public abstract record PeriodQuery
