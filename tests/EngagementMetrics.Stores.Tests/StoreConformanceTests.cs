@@ -1,5 +1,7 @@
 using EngagementMetrics.Events;
 using EngagementMetrics.InMemory;
+using EngagementMetrics.Lifecycle;
+using EngagementMetrics.Retention;
 using EngagementMetrics.Statistics;
 using EngagementMetrics.Storage;
 using EngagementMetrics.Stores.Tests.Support;
@@ -275,6 +277,42 @@ public abstract class StoreConformanceTests : IAsyncLifetime
 
             (await new EngagementEngine(store).GetChatBusierHourlyAsync(bot, start, tz)).Hours.Should().Equal(expectedHourly.Hours, name);
             (await new EngagementEngine(store).GetChatBusierWeeklyAsync(bot, start, tz)).Days.Should().Equal(expectedWeekly.Days, name);
+        }
+    }
+
+    [StoreFact]
+    public async Task Lifecycle_and_retention_match_the_reference()
+    {
+        var store = await CreateStoreAsync();
+        var reference = new InMemoryInteractionStore();
+        foreach (var c in new[] { 0, 1, 6, 8 })
+        {
+            var (zone, near, name) = TimeCases[c];
+            var bot = "life-" + c;
+            var origin = new DateTimeOffset(near.AddDays(-40).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            var events = Generate(new Random(200 + c), origin, 500, users: 60, days: 50, bot: bot).ToList();
+            foreach (var chunk in events.Chunk(110))
+            {
+                await store.AppendAsync(chunk);
+            }
+
+            await reference.AppendAsync(events);
+            var period = new LifecycleQuery { BotId = bot, StartDate = near.AddDays(-1), EndDate = near.AddDays(1), TimeZone = TimeZoneParser.Parse(zone) };
+            var lifecycles = Enum.GetValues<LifecycleAggregation>().Select(a => period with { Aggregation = a, EndDate = a == LifecycleAggregation.Hour ? period.EndDate : near.AddDays(9) })
+                .Append(period with { Channels = ["rtm", "slack"], ConversationType = ConversationTypeFilter.Interactive });
+            foreach (var query in lifecycles)
+            {
+                var expected = await new EngagementEngine(reference).GetLifecycleAsync(query);
+                (await new EngagementEngine(store).GetLifecycleAsync(query)).Buckets.Should().Equal(expected.Buckets, $"{name}, {query.Aggregation}");
+            }
+
+            var retention = new RetentionQuery { BotId = bot, StartDate = near.AddDays(-38), EndDate = near.AddDays(2), TimeZone = period.TimeZone, Periods = 5 };
+            foreach (var query in new[] { retention, retention with { Interval = RetentionInterval.Week }, retention with { ConversationStatus = ConversationStatusFilter.Closed } })
+            {
+                var expected = await new EngagementEngine(reference).GetRetentionAsync(query);
+                expected.Cohorts.Sum(x => x.Users).Should().BeGreaterThan(0, "the data has cohorts to compare");
+                (await new EngagementEngine(store).GetRetentionAsync(query)).Cohorts.Should().BeEquivalentTo(expected.Cohorts, o => o.WithStrictOrdering(), $"{name}, {query.Interval}");
+            }
         }
     }
 
