@@ -18,16 +18,14 @@ public static class LifecycleQueryBinder
     /// <exception cref="EngagementValidationException">A value is missing or invalid; the error names it as <paramref name="names"/> does.</exception>
     public static LifecycleQuery BindLifecycle(string botId, Func<string, string?> value, LifecycleParameterNames names)
     {
-        ArgumentNullException.ThrowIfNull(value);
-        ArgumentNullException.ThrowIfNull(names);
-        var period = names.Period;
-        return Bind(new LifecycleQuery
+        var (start, end) = Dates(value, names);
+        return Filters(new LifecycleQuery
         {
             BotId = botId,
-            StartDate = TrendParameters.ParseDate(value(period.StartDate), period.StartDate),
-            EndDate = TrendParameters.ParseDate(value(period.EndDate), period.EndDate),
-            Aggregation = LifecycleParameters.ParseAggregation(value(period.Aggregation), period.Aggregation),
-        }, value, period);
+            StartDate = start,
+            EndDate = end,
+            Aggregation = LifecycleParameters.ParseAggregation(value(names.Period.Aggregation), names.Period.Aggregation),
+        }, value, names.Period);
     }
 
     /// <summary>Reads and validates every retention parameter.</summary>
@@ -37,17 +35,15 @@ public static class LifecycleQueryBinder
     /// <exception cref="EngagementValidationException">A value is missing or invalid; the error names it as <paramref name="names"/> does.</exception>
     public static RetentionQuery BindRetention(string botId, Func<string, string?> value, LifecycleParameterNames names)
     {
-        ArgumentNullException.ThrowIfNull(value);
-        ArgumentNullException.ThrowIfNull(names);
-        var period = names.Period;
-        return Bind(new RetentionQuery
+        var (start, end) = Dates(value, names);
+        return Filters(new RetentionQuery
         {
             BotId = botId,
-            StartDate = TrendParameters.ParseDate(value(period.StartDate), period.StartDate),
-            EndDate = TrendParameters.ParseDate(value(period.EndDate), period.EndDate),
+            StartDate = start,
+            EndDate = end,
             Interval = LifecycleParameters.ParseInterval(value(names.Interval), names.Interval),
             Periods = LifecycleParameters.ParsePeriods(value(names.Periods), names.Periods),
-        }, value, period);
+        }, value, names.Period);
     }
 
     /// <summary>
@@ -66,8 +62,15 @@ public static class LifecycleQueryBinder
         };
     }
 
+    private static (DateOnly Start, DateOnly End) Dates(Func<string, string?> value, LifecycleParameterNames names)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(names);
+        return (TrendParameters.ParseDate(value(names.Period.StartDate), names.Period.StartDate), TrendParameters.ParseDate(value(names.Period.EndDate), names.Period.EndDate));
+    }
+
     // The zone and the filters, read as for a trend.
-    private static TQuery Bind<TQuery>(TQuery query, Func<string, string?> value, TrendParameterNames names)
+    private static TQuery Filters<TQuery>(TQuery query, Func<string, string?> value, TrendParameterNames names)
         where TQuery : PeriodQuery => query with
         {
             Channels = TrendParameters.ParseChannels(value(names.Channels), names.Channels),

@@ -262,14 +262,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         {
             var (zone, near, name) = TimeCases[c];
             var bot = "busy-" + c;
-            var origin = new DateTimeOffset(near.AddDays(-6).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            var events = Generate(new Random(100 + c), origin, 250, users: 20, days: 8, bot: bot).ToList();
-            foreach (var chunk in events.Chunk(90))
-            {
-                await store.AppendAsync(chunk);
-            }
-
-            await reference.AppendAsync(events);
+            await AppendGeneratedAsync(store, reference, Generate(new Random(100 + c), Midnight(near.AddDays(-6)), 250, users: 20, days: 8, bot: bot), chunk: 90);
             var tz = TimeZoneParser.Parse(zone);
             var start = new DateTimeOffset(near.ToDateTime(new TimeOnly(7, 45)), TimeSpan.Zero);
             var expectedHourly = await new EngagementEngine(reference).GetChatBusierHourlyAsync(bot, start, tz);
@@ -289,14 +282,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         {
             var (zone, near, name) = TimeCases[c];
             var bot = "life-" + c;
-            var origin = new DateTimeOffset(near.AddDays(-40).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            var events = Generate(new Random(200 + c), origin, 500, users: 60, days: 50, bot: bot).ToList();
-            foreach (var chunk in events.Chunk(110))
-            {
-                await store.AppendAsync(chunk);
-            }
-
-            await reference.AppendAsync(events);
+            await AppendGeneratedAsync(store, reference, Generate(new Random(200 + c), Midnight(near.AddDays(-40)), 500, users: 60, days: 50, bot: bot), chunk: 110);
             var period = new LifecycleQuery { BotId = bot, StartDate = near.AddDays(-1), EndDate = near.AddDays(1), TimeZone = TimeZoneParser.Parse(zone) };
             var lifecycles = Enum.GetValues<LifecycleAggregation>().Select(a => period with { Aggregation = a, EndDate = a == LifecycleAggregation.Hour ? period.EndDate : near.AddDays(9) })
                 .Append(period with { Channels = ["rtm", "slack"], ConversationType = ConversationTypeFilter.Interactive });
@@ -497,6 +483,20 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         actual.Buckets.Should().Equal(expected.Buckets, because);
         actual.Summary.Should().Be(expected.Summary, because);
     }
+
+    /// <summary>Appends events to the store under test in chunks and to the reference in one batch.</summary>
+    private static async Task AppendGeneratedAsync(IInteractionStore store, InMemoryInteractionStore reference, IEnumerable<InteractionEvent> generated, int chunk)
+    {
+        var events = generated.ToList();
+        foreach (var part in events.Chunk(chunk))
+        {
+            await store.AppendAsync(part);
+        }
+
+        await reference.AppendAsync(events);
+    }
+
+    private static DateTimeOffset Midnight(DateOnly date) => new(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     /// <summary>Deterministic random events: several channels and kinds, conversations, some closed, some ids.</summary>
     protected static IEnumerable<InteractionEvent> Generate(Random random, DateTimeOffset origin, int count, int users, int days, string bot = Bot, string? idPrefix = null)

@@ -4,7 +4,7 @@ using EngagementMetrics.Trends;
 namespace EngagementMetrics.Lifecycle;
 
 /// <summary>
-/// The counting behind a lifecycle, in the one pass of <see cref="BucketCounter"/>: per bucket, the users active in it,
+/// The counting behind a lifecycle, in the one pass of <see cref="BucketCounter{TVisit}"/>: per bucket, the users active in it,
 /// those first seen in it (new) and those last counted in the bucket just before it (returning).
 /// </summary>
 /// <remarks>
@@ -16,7 +16,7 @@ namespace EngagementMetrics.Lifecycle;
 /// <para>Resurrecting and dormant follow from the counts: <c>resurrecting(B) = active(B) - new(B) - returning(B)</c>,
 /// <c>dormant(B) = active(B - 1) - returning(B)</c> (the previous bucket's users minus those still active).</para>
 /// </remarks>
-internal sealed class LifecycleAccumulator : BucketCounter
+internal sealed class LifecycleAccumulator : BucketCounter<LifecycleAccumulator.FirstVisit>
 {
     private readonly int[] _active;
     private readonly int[] _new;
@@ -86,46 +86,13 @@ internal sealed class LifecycleAccumulator : BucketCounter
         return buckets;
     }
 
-    // Bucket 0's new and returning counts mean nothing (every user's last bucket starts at -1) and are never read:
-    // only its active users are, for the first bucket's dormant count.
-    protected override void CountRun<TFilter>(int bucket, int offset, ReadOnlySpan<int> users, ReadOnlySpan<int> channels, ReadOnlySpan<int> conversations, TFilter filter)
+    protected override FirstVisit StartRun(int bucket) => default;
+
+    protected override void EndRun(int bucket, in FirstVisit visit)
     {
-        var state = Users;
-        var previous = bucket - 1;
-        var active = 0;
-        var fresh = 0;
-        var returning = 0;
-        for (var i = 0; i < users.Length; i++)
-        {
-            if (!filter.Pass(channels, conversations, offset + i))
-            {
-                continue;
-            }
-
-            ref var s = ref state[users[i]];
-            if (s.Last == bucket)
-            {
-                continue;
-            }
-
-            active++;
-            returning += s.Last == previous ? 1 : 0;
-            fresh += s.First == bucket ? 1 : 0;
-            s.Last = bucket;
-        }
-
-        _active[bucket] += active;
-        _new[bucket] += fresh;
-        _returning[bucket] += returning;
-    }
-
-    protected override void CountPair(int bucket, int user)
-    {
-        ref var s = ref Users[user];
-        _active[bucket]++;
-        _returning[bucket] += s.Last == bucket - 1 ? 1 : 0;
-        _new[bucket] += s.First == bucket ? 1 : 0;
-        s.Last = bucket;
+        _active[bucket] += visit.Active;
+        _new[bucket] += visit.New;
+        _returning[bucket] += visit.Returning;
     }
 
     private static TrendAggregation Unit(LifecycleAggregation aggregation) => aggregation switch
@@ -134,4 +101,23 @@ internal sealed class LifecycleAccumulator : BucketCounter
         LifecycleAggregation.Week => TrendAggregation.Weekly,
         _ => TrendAggregation.Monthly,
     };
+
+    /// <summary>
+    /// A user seen in bucket B for the first time is active there, returning when last counted in B - 1, new when
+    /// first seen in B. Bucket 0's new and returning counts mean nothing (every user's last bucket starts at -1) and are
+    /// never read: only its active users are, for the first bucket's dormant count.
+    /// </summary>
+    internal struct FirstVisit : IFirstVisit
+    {
+        public int Active;
+        public int New;
+        public int Returning;
+
+        public void Visit(ref UserBucketState user, int bucket)
+        {
+            Active++;
+            Returning += user.Last == bucket - 1 ? 1 : 0;
+            New += user.First == bucket ? 1 : 0;
+        }
+    }
 }

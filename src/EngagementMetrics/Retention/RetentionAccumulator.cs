@@ -4,7 +4,7 @@ using EngagementMetrics.Trends;
 namespace EngagementMetrics.Retention;
 
 /// <summary>
-/// The counting behind a retention table, in the one pass of <see cref="BucketCounter"/>: the plan's buckets are the
+/// The counting behind a retention table, in the one pass of <see cref="BucketCounter{TVisit}"/>: the plan's buckets are the
 /// intervals (local days, or whole ISO weeks) that overlap the period, and a user's first bucket is their cohort.
 /// </summary>
 /// <remarks>
@@ -12,7 +12,7 @@ namespace EngagementMetrics.Retention;
 /// cohort and the entry is within the query's periods). Cohort sizes come from the first-seen placement alone, so they
 /// ignore the filters, as first seen does. The table is <c>cohorts x periods</c> <c>int</c>s, allocated once per query.
 /// </remarks>
-internal sealed class RetentionAccumulator : BucketCounter
+internal sealed class RetentionAccumulator : BucketCounter<RetentionAccumulator.FirstVisit>
 {
     private readonly int _periods;
     private readonly int[] _retained;
@@ -68,44 +68,29 @@ internal sealed class RetentionAccumulator : BucketCounter
         return cohorts;
     }
 
-    protected override void CountRun<TFilter>(int bucket, int offset, ReadOnlySpan<int> users, ReadOnlySpan<int> channels, ReadOnlySpan<int> conversations, TFilter filter)
+    protected override FirstVisit StartRun(int bucket) => new(_retained, _periods);
+
+    // The visit added to the table as it went.
+    protected override void EndRun(int bucket, in FirstVisit visit)
     {
-        var state = Users;
-        var retained = _retained;
-        var periods = _periods;
-        for (var i = 0; i < users.Length; i++)
-        {
-            if (!filter.Pass(channels, conversations, offset + i))
-            {
-                continue;
-            }
-
-            ref var s = ref state[users[i]];
-            if (s.Last == bucket)
-            {
-                continue;
-            }
-
-            s.Last = bucket;
-            Retain(s.First, bucket, retained, periods);
-        }
     }
 
-    protected override void CountPair(int bucket, int user)
+    /// <summary>
+    /// A user seen in interval I for the first time adds one to their cohort C's entry <c>I - C</c>, when they have a
+    /// cohort and the entry is within the periods.
+    /// </summary>
+    internal readonly struct FirstVisit(int[] retained, int periods) : IFirstVisit
     {
-        ref var s = ref Users[user];
-        s.Last = bucket;
-        Retain(s.First, bucket, _retained, _periods);
-    }
-
-    // A user's first seen never follows their activity, so n is never negative for a user with a cohort; the unsigned
-    // compare keeps a store that broke that rule from writing into another cohort's entries.
-    private static void Retain(int cohort, int interval, int[] retained, int periods)
-    {
-        var n = interval - cohort;
-        if (cohort >= 0 && (uint)n < (uint)periods)
+        // A user's first seen never follows their activity, so n is never negative for a user with a cohort; the
+        // unsigned compare keeps a store that broke that rule from writing into another cohort's entries.
+        public void Visit(ref UserBucketState user, int bucket)
         {
-            retained[(cohort * periods) + n]++;
+            var cohort = user.First;
+            var n = bucket - cohort;
+            if (cohort >= 0 && (uint)n < (uint)periods)
+            {
+                retained[(cohort * periods) + n]++;
+            }
         }
     }
 }

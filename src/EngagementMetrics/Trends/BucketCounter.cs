@@ -5,22 +5,24 @@ namespace EngagementMetrics.Trends;
 
 /// <summary>
 /// The one pass shared by every per-bucket count (trend, lifecycle, retention): fed time-ordered activity batches, it
-/// hands each derived counter the runs of events that share one bucket, with every user's state in a pooled array
-/// indexed by the snapshot's user ordinal.
+/// finds each user's first event in each bucket and lets the derived counter's <typeparamref name="TVisit"/> count
+/// it, with every user's state in a pooled array indexed by the snapshot's user ordinal.
 /// </summary>
+/// <typeparam name="TVisit">What a first visit counts (a struct: one specialised loop per counter and filter).</typeparam>
 /// <remarks>
 /// <para>Per-user state is a <see cref="UserBucketState"/>: the last bucket the user was counted in, so a user is
 /// counted once per bucket without any set or dictionary (buckets never decrease along time-ordered input, see
 /// <see cref="BucketPlan.Monotonic"/>), and the bucket of the user's first-seen instant, placed once per query before
 /// the scan. Each batch is cut into runs of one bucket (<see cref="BucketCursor"/>), so a counter's inner loop has no
-/// time test and its counts can stay in registers until the run ends.</para>
+/// time test, and a run's <typeparamref name="TVisit"/> keeps its counts in registers until <see cref="EndRun"/>.</para>
 /// <para>Nothing is allocated per event. Per query: the pooled user array and what the counter allocates for its
 /// result.</para>
 /// <para>For the rare non-monotonic plan (a zone whose clock moved back across a bucket boundary) the pass collects
 /// the distinct (bucket, user) pairs in a set instead and <see cref="Complete"/> replays them in bucket order through
-/// <see cref="CountPair"/>: the same counting, exact for any plan, slower.</para>
+/// the same visits: the same counting, exact for any plan, slower.</para>
 /// </remarks>
-internal abstract class BucketCounter : IDisposable
+internal abstract class BucketCounter<TVisit> : IActivityCounter
+    where TVisit : struct, IFirstVisit
 {
     private readonly HashSet<long>? _pairs;
     private BucketCursor _cursor;
@@ -73,7 +75,9 @@ internal abstract class BucketCounter : IDisposable
             var bucket = _cursor.NextRun(ticks, start, out end);
             if (bucket >= 0)
             {
-                CountRun(bucket, start, users[start..end], channels, conversations, filter);
+                var visit = StartRun(bucket);
+                VisitRun(bucket, start, users[start..end], channels, conversations, filter, ref visit);
+                EndRun(bucket, in visit);
             }
         }
     }
@@ -90,7 +94,12 @@ internal abstract class BucketCounter : IDisposable
         Array.Sort(pairs);
         foreach (var pair in pairs)
         {
-            CountPair((int)(pair >> 32), (int)pair);
+            var bucket = (int)(pair >> 32);
+            ref var user = ref Users[(int)pair];
+            var visit = StartRun(bucket);
+            visit.Visit(ref user, bucket);
+            user.Last = bucket;
+            EndRun(bucket, in visit);
         }
 
         _pairs.Clear();
@@ -98,15 +107,34 @@ internal abstract class BucketCounter : IDisposable
 
     public void Dispose() => ArrayPool<UserBucketState>.Shared.Return(Users);
 
-    /// <summary>
-    /// Counts a run of events in one bucket: <paramref name="users"/> are the run's user ordinals, event <c>i</c> of the
-    /// run is event <c>offset + i</c> of the batch's <paramref name="channels"/> and <paramref name="conversations"/>.
-    /// </summary>
-    protected abstract void CountRun<TFilter>(int bucket, int offset, ReadOnlySpan<int> users, ReadOnlySpan<int> channels, ReadOnlySpan<int> conversations, TFilter filter)
-        where TFilter : struct, IActivityFilter;
+    /// <summary>A fresh visit for a run of events in <paramref name="bucket"/>.</summary>
+    protected abstract TVisit StartRun(int bucket);
 
-    /// <summary>Counts a user active in a bucket, each distinct pair once, in bucket order (the exact path).</summary>
-    protected abstract void CountPair(int bucket, int user);
+    /// <summary>Adds what <paramref name="visit"/> counted in <paramref name="bucket"/> to the counter's totals.</summary>
+    protected abstract void EndRun(int bucket, in TVisit visit);
+
+    // Each user once per bucket: the last counted bucket says whether this event is their first in the run's bucket.
+    private void VisitRun<TFilter>(int bucket, int offset, ReadOnlySpan<int> users, ReadOnlySpan<int> channels, ReadOnlySpan<int> conversations, TFilter filter, ref TVisit visit)
+        where TFilter : struct, IActivityFilter
+    {
+        var state = Users;
+        for (var i = 0; i < users.Length; i++)
+        {
+            if (!filter.Pass(channels, conversations, offset + i))
+            {
+                continue;
+            }
+
+            ref var s = ref state[users[i]];
+            if (s.Last == bucket)
+            {
+                continue;
+            }
+
+            visit.Visit(ref s, bucket);
+            s.Last = bucket;
+        }
+    }
 
     private void CollectPairs<TFilter>(ReadOnlySpan<long> ticks, ReadOnlySpan<int> users, ReadOnlySpan<int> channels, ReadOnlySpan<int> conversations, TFilter filter)
         where TFilter : struct, IActivityFilter

@@ -55,30 +55,21 @@ public sealed partial class EngagementEngine
     private async ValueTask<LifecycleReport> ComputeLifecycleAsync(LifecycleQuery query, QueryTelemetry telemetry, CancellationToken cancellationToken)
     {
         Validate(query);
-        if (!Enum.IsDefined(query.Aggregation))
-        {
-            throw new EngagementValidationException(nameof(LifecycleQuery.Aggregation), query.Aggregation.ToString(), $"Aggregation {query.Aggregation} is not defined");
-        }
-
+        ValidateDefined(query.Aggregation, nameof(LifecycleQuery.Aggregation));
         var plan = LifecycleAccumulator.CreatePlan(query);
-        var snapshot = await OpenSnapshotAsync(query.BotId, cancellationToken).ConfigureAwait(false);
-        await using (snapshot.ConfigureAwait(false))
-        {
-            var firstSeen = await snapshot.GetFirstSeenAsync(cancellationToken).ConfigureAwait(false);
-            using var counter = new LifecycleAccumulator(plan, snapshot.UserCount, firstSeen.Span);
-            await ScanAsync(snapshot, query, plan, counter, telemetry, cancellationToken).ConfigureAwait(false);
-            return new LifecycleReport(query, counter.Buckets(query.Aggregation));
-        }
+        return await CountAsync(
+            query,
+            plan,
+            (users, firstSeen) => new LifecycleAccumulator(plan, users, firstSeen.Span),
+            counter => new LifecycleReport(query, counter.Buckets(query.Aggregation)),
+            telemetry,
+            cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<RetentionReport> ComputeRetentionAsync(RetentionQuery query, QueryTelemetry telemetry, CancellationToken cancellationToken)
     {
         Validate(query);
-        if (!Enum.IsDefined(query.Interval))
-        {
-            throw new EngagementValidationException(nameof(RetentionQuery.Interval), query.Interval.ToString(), $"Interval {query.Interval} is not defined");
-        }
-
+        ValidateDefined(query.Interval, nameof(RetentionQuery.Interval));
         if (query.Periods is < 1 or > RetentionQuery.MaxPeriods)
         {
             throw new EngagementValidationException(
@@ -88,13 +79,12 @@ public sealed partial class EngagementEngine
         }
 
         var plan = RetentionAccumulator.CreatePlan(query);
-        var snapshot = await OpenSnapshotAsync(query.BotId, cancellationToken).ConfigureAwait(false);
-        await using (snapshot.ConfigureAwait(false))
-        {
-            var firstSeen = await snapshot.GetFirstSeenAsync(cancellationToken).ConfigureAwait(false);
-            using var counter = new RetentionAccumulator(plan, snapshot.UserCount, firstSeen.Span, query.Periods);
-            await ScanAsync(snapshot, query, plan, counter, telemetry, cancellationToken).ConfigureAwait(false);
-            return new RetentionReport(query, counter.Cohorts(query.Interval));
-        }
+        return await CountAsync(
+            query,
+            plan,
+            (users, firstSeen) => new RetentionAccumulator(plan, users, firstSeen.Span, query.Periods),
+            counter => new RetentionReport(query, counter.Cohorts(query.Interval)),
+            telemetry,
+            cancellationToken).ConfigureAwait(false);
     }
 }

@@ -48,20 +48,15 @@ public sealed partial class EngagementEngine
     private async ValueTask<EngagementTrend> ComputeTrendAsync(TrendQuery query, QueryTelemetry telemetry, CancellationToken cancellationToken)
     {
         Validate(query);
-        if (!Enum.IsDefined(query.Aggregation))
-        {
-            throw new EngagementValidationException(nameof(TrendQuery.Aggregation), query.Aggregation.ToString(), $"Aggregation {query.Aggregation} is not defined");
-        }
-
+        ValidateDefined(query.Aggregation, nameof(TrendQuery.Aggregation));
         var plan = BucketPlan.Create(query);
-        var snapshot = await OpenSnapshotAsync(query.BotId, cancellationToken).ConfigureAwait(false);
-        await using (snapshot.ConfigureAwait(false))
-        {
-            var firstSeen = await snapshot.GetFirstSeenAsync(cancellationToken).ConfigureAwait(false);
-            using var accumulator = new TrendAccumulator(plan, snapshot.UserCount, firstSeen);
-            await ScanAsync(snapshot, query, plan, accumulator, telemetry, cancellationToken).ConfigureAwait(false);
-            return BuildResult(query, plan, accumulator);
-        }
+        return await CountAsync(
+            query,
+            plan,
+            (users, firstSeen) => new TrendAccumulator(plan, users, firstSeen),
+            accumulator => BuildResult(query, plan, accumulator),
+            telemetry,
+            cancellationToken).ConfigureAwait(false);
     }
 
     // The query's common tags on its activity; null when nobody listens.
@@ -78,12 +73,29 @@ public sealed partial class EngagementEngine
         return activity;
     }
 
-    private async ValueTask<IActivitySnapshot> OpenSnapshotAsync(string botId, CancellationToken cancellationToken) =>
-        await _store.OpenSnapshotAsync(botId, cancellationToken).ConfigureAwait(false) ?? throw new BotNotFoundException(botId);
+    // The one scan behind every per-bucket question: opens the bot's snapshot, builds the counter from its user count
+    // and first-seen instants, feeds it the activity over the plan's instants in time order through the query's
+    // filters (a struct type argument per filter shape, so the unfiltered loop pays nothing), and reads the result.
+    private async ValueTask<TResult> CountAsync<TCounter, TResult>(
+        PeriodQuery query,
+        BucketPlan plan,
+        Func<int, ReadOnlyMemory<long>, TCounter> createCounter,
+        Func<TCounter, TResult> result,
+        QueryTelemetry telemetry,
+        CancellationToken cancellationToken)
+        where TCounter : IActivityCounter
+    {
+        var snapshot = await _store.OpenSnapshotAsync(query.BotId, cancellationToken).ConfigureAwait(false) ?? throw new BotNotFoundException(query.BotId);
+        await using (snapshot.ConfigureAwait(false))
+        {
+            var firstSeen = await snapshot.GetFirstSeenAsync(cancellationToken).ConfigureAwait(false);
+            using var counter = createCounter(snapshot.UserCount, firstSeen);
+            await ScanAsync(snapshot, query, plan, counter, telemetry, cancellationToken).ConfigureAwait(false);
+            return result(counter);
+        }
+    }
 
-    // The one scan behind every question: the bot's activity over the plan's instants, in time order, through the
-    // query's filters (a struct type argument per filter shape, so the unfiltered loop pays nothing).
-    private static async ValueTask ScanAsync(IActivitySnapshot snapshot, PeriodQuery query, BucketPlan plan, BucketCounter counter, QueryTelemetry telemetry, CancellationToken cancellationToken)
+    private static async ValueTask ScanAsync(IActivitySnapshot snapshot, PeriodQuery query, BucketPlan plan, IActivityCounter counter, QueryTelemetry telemetry, CancellationToken cancellationToken)
     {
         var channelAllowed = ChannelMask(query, snapshot);
         var conversationAllowed = await ConversationMaskAsync(query, snapshot, cancellationToken).ConfigureAwait(false);
@@ -163,14 +175,16 @@ public sealed partial class EngagementEngine
             throw new EngagementValidationException(nameof(PeriodQuery.EndDate), Iso(query.EndDate), "dates must lie between years 2 and 9998");
         }
 
-        if (!Enum.IsDefined(query.ConversationType))
-        {
-            throw new EngagementValidationException(nameof(PeriodQuery.ConversationType), query.ConversationType.ToString(), $"ConversationType {query.ConversationType} is not defined");
-        }
+        ValidateDefined(query.ConversationType, nameof(PeriodQuery.ConversationType));
+        ValidateDefined(query.ConversationStatus, nameof(PeriodQuery.ConversationStatus));
+    }
 
-        if (!Enum.IsDefined(query.ConversationStatus))
+    private static void ValidateDefined<TEnum>(TEnum value, string property)
+        where TEnum : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
         {
-            throw new EngagementValidationException(nameof(PeriodQuery.ConversationStatus), query.ConversationStatus.ToString(), $"ConversationStatus {query.ConversationStatus} is not defined");
+            throw new EngagementValidationException(property, value.ToString(), $"{property} {value} is not defined");
         }
     }
 

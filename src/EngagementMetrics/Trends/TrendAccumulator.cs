@@ -2,14 +2,14 @@ namespace EngagementMetrics.Trends;
 
 /// <summary>
 /// The counting behind every trend: unique, new and returning users per bucket and for the whole period, in the one
-/// pass of <see cref="BucketCounter"/>.
+/// pass of <see cref="BucketCounter{TVisit}"/>.
 /// </summary>
 /// <remarks>
-/// A user is counted in bucket B when their last counted bucket is not B, and is new there when the bucket of their
-/// first-seen instant is B: a load, a compare and a store per event. Period totals come from one pass over the user
+/// A user is counted in bucket B at their first event there, and is new there when the bucket of their first-seen
+/// instant is B: a load, a compare and a store per event. Period totals come from one pass over the user
 /// state at the end (counted somewhere; of those, first seen in the period).
 /// </remarks>
-internal sealed class TrendAccumulator : BucketCounter
+internal sealed class TrendAccumulator : BucketCounter<TrendAccumulator.FirstVisit>
 {
     private int _periodUnique;
     private int _periodNew;
@@ -44,45 +44,12 @@ internal sealed class TrendAccumulator : BucketCounter
         }
     }
 
-    protected override void CountRun<TFilter>(int bucket, int offset, ReadOnlySpan<int> users, ReadOnlySpan<int> channels, ReadOnlySpan<int> conversations, TFilter filter)
+    protected override FirstVisit StartRun(int bucket) => default;
+
+    protected override void EndRun(int bucket, in FirstVisit visit)
     {
-        var state = Users;
-        var bucketUnique = 0;
-        var bucketNew = 0;
-        for (var i = 0; i < users.Length; i++)
-        {
-            if (!filter.Pass(channels, conversations, offset + i))
-            {
-                continue;
-            }
-
-            ref var s = ref state[users[i]];
-            if (s.Last == bucket)
-            {
-                continue;
-            }
-
-            s.Last = bucket;
-            bucketUnique++;
-            if (s.First == bucket)
-            {
-                bucketNew++;
-            }
-        }
-
-        Unique[bucket] += bucketUnique;
-        New[bucket] += bucketNew;
-    }
-
-    protected override void CountPair(int bucket, int user)
-    {
-        ref var s = ref Users[user];
-        s.Last = bucket;
-        Unique[bucket]++;
-        if (s.First == bucket)
-        {
-            New[bucket]++;
-        }
+        Unique[bucket] += visit.Unique;
+        New[bucket] += visit.New;
     }
 
     // The users counted in some bucket, and those of them first seen in the period.
@@ -111,5 +78,21 @@ internal sealed class TrendAccumulator : BucketCounter
         _periodUnique = unique;
         _periodNew = fresh;
         _periodCounted = true;
+    }
+
+    /// <summary>A user seen in the bucket for the first time is unique there, and new when first seen in it.</summary>
+    internal struct FirstVisit : IFirstVisit
+    {
+        public int Unique;
+        public int New;
+
+        public void Visit(ref UserBucketState user, int bucket)
+        {
+            Unique++;
+            if (user.First == bucket)
+            {
+                New++;
+            }
+        }
     }
 }
