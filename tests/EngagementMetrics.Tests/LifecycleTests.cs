@@ -105,6 +105,30 @@ public class LifecycleTests
     }
 
     [Fact]
+    public async Task DocsWorkedExample_GivesTheDocumentedBucketsAndCohorts()
+    {
+        // docs/lifecycle-retention.md: ana, ben, cai, dee, eli and fay, UTC, 2025-12-01 to 03.
+        var events = new[]
+        {
+            Event("eli", "2025-11-10T09:00:00Z"), Event("ana", "2025-11-28T09:00:00Z"),
+            Event("ana", "2025-11-30T09:00:00Z"), Event("ben", "2025-11-30T10:00:00Z"),
+            Event("ana", "2025-12-01T09:00:00Z"), Event("cai", "2025-12-01T10:00:00Z"), Event("fay", "2025-12-01T11:00:00Z"),
+            Event("cai", "2025-12-02T09:00:00Z"), Event("dee", "2025-12-02T10:00:00Z"),
+            Event("ana", "2025-12-03T09:00:00Z"), Event("dee", "2025-12-03T10:00:00Z"), Event("eli", "2025-12-03T11:00:00Z"), Event("fay", "2025-12-03T12:00:00Z"),
+        };
+
+        var buckets = await LifecycleAsync(events, Lifecycle("2025-12-01", "2025-12-03"));
+        var cohorts = await RetentionAsync(events, Retention("2025-12-01", "2025-12-03"));
+
+        buckets.Select(Counts).Should().Equal((2, 1, 0, 1), (1, 1, 0, 2), (0, 1, 3, 1));
+        cohorts.Select(c => (c.Cohort, c.Users)).Should().Equal(("2025-12-01", 2), ("2025-12-02", 1), ("2025-12-03", 0));
+        cohorts[0].Retained.Should().Equal(2, 1, 1);
+        cohorts[0].Percent.Should().Equal(100m, 50m, 50m);
+        cohorts[1].Retained.Should().Equal(1, 1);
+        cohorts[2].Percent.Should().Equal(new decimal?[] { null });
+    }
+
+    [Fact]
     public async Task Lifecycle_SpringForwardGap_NewYork_GapHourIsAnEmptyBucketAndTheNextHourResurrects()
     {
         // America/New_York, 2025-03-09: 02:00 EST jumps to 03:00 EDT (07:00Z).
