@@ -404,6 +404,20 @@ public class LifecycleTests
         await unknown.Should().ThrowAsync<BotNotFoundException>();
     }
 
+    [Fact]
+    public async Task LifecycleAndRetention_AtTheEdgesOfTheAllowedYears_AnswerWithEmptyBuckets()
+    {
+        var engine = await EngineAsync([Event("a", "2025-12-01T09:00:00Z")]);
+
+        var first = await engine.GetLifecycleAsync(Lifecycle("0002-01-01", "0002-02-01", "Pacific/Kiritimati", LifecycleAggregation.Month));
+        var last = await engine.GetRetentionAsync(Retention("9998-12-01", "9998-12-31", "Etc/GMT+12", RetentionInterval.Week));
+
+        first.Buckets.Select(b => b.Period).Should().Equal("0002-01", "0002-02");
+        first.Buckets.Should().OnlyContain(b => b.Active == 0 && b.Dormant == 0);
+        last.Cohorts[^1].Cohort.Should().Be("9998-W53", "Thursday 9998-12-31 keeps its week in 9998; the week runs to Sunday 9999-01-03");
+        last.Cohorts.Should().OnlyContain(c => c.Users == 0);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
