@@ -4,8 +4,8 @@ using EngagementMetrics.Trends;
 namespace EngagementMetrics.Lifecycle;
 
 /// <summary>
-/// The counting behind a lifecycle, in the one pass of <see cref="BucketCounter{TVisit}"/>: per bucket, the users active in it,
-/// those first seen in it (new) and those last counted in the bucket just before it (returning).
+/// The counting behind a lifecycle, in the one pass of <see cref="BucketCounter{TVisit}"/>: per bucket, the users
+/// active in it, those first seen in it (new) and those last counted in the bucket just before it (returning).
 /// </summary>
 /// <remarks>
 /// <para>The plan's bucket 0 is the whole bucket before the period's first (the day before the start date, the ISO
@@ -47,7 +47,7 @@ internal sealed class LifecycleAccumulator : BucketCounter<LifecycleAccumulator.
             var origin = start.AddDays(-1).ToDateTime(TimeOnly.MinValue);
             for (var s = 0; s < slots; s++)
             {
-                map[s] = s - 23;
+                map[s] = s < 23 ? -1 : s - 23;
             }
 
             for (var b = 0; b < starts.Length; b++)
@@ -55,7 +55,6 @@ internal sealed class LifecycleAccumulator : BucketCounter<LifecycleAccumulator.
                 starts[b] = origin.AddHours(b + 23);
             }
 
-            Array.Fill(map, -1, 0, 23);
             return BucketPlan.Create(query.TimeZone, start.AddDays(-1), query.Days + 1, hourly: true, map, starts);
         }
 
