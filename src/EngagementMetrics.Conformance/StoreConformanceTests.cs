@@ -1,4 +1,6 @@
 using EngagementMetrics.Events;
+using EngagementMetrics.Lifecycle;
+using EngagementMetrics.Retention;
 using EngagementMetrics.Statistics;
 using EngagementMetrics.Storage;
 using EngagementMetrics.Time;
@@ -270,14 +272,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         {
             var (zone, near, name) = TimeCases[c];
             var bot = "busy-" + c;
-            var origin = new DateTimeOffset(near.AddDays(-6).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            var events = Generate(new Random(100 + c), origin, 250, users: 20, days: 8, bot: bot).ToList();
-            foreach (var chunk in events.Chunk(90))
-            {
-                await store.AppendAsync(chunk);
-            }
-
-            await reference.AppendAsync(events);
+            await AppendGeneratedAsync(store, reference, Generate(new Random(100 + c), Midnight(near.AddDays(-6)), 250, users: 20, days: 8, bot: bot), chunk: 90);
             var tz = TimeZoneParser.Parse(zone);
             var start = new DateTimeOffset(near.ToDateTime(new TimeOnly(7, 45)), TimeSpan.Zero);
             var expectedHourly = await new EngagementEngine(reference).GetChatBusierHourlyAsync(bot, start, tz);
@@ -285,6 +280,35 @@ public abstract class StoreConformanceTests : IAsyncLifetime
 
             (await new EngagementEngine(store).GetChatBusierHourlyAsync(bot, start, tz)).Hours.Should().Equal(expectedHourly.Hours, name);
             (await new EngagementEngine(store).GetChatBusierWeeklyAsync(bot, start, tz)).Days.Should().Equal(expectedWeekly.Days, name);
+        }
+    }
+
+    [StoreFact]
+    public async Task Lifecycle_and_retention_match_the_reference()
+    {
+        var store = await CreateStoreAsync();
+        var reference = new ReferenceInteractionStore();
+        foreach (var c in new[] { 0, 1, 6, 8 })
+        {
+            var (zone, near, name) = TimeCases[c];
+            var bot = "life-" + c;
+            await AppendGeneratedAsync(store, reference, Generate(new Random(200 + c), Midnight(near.AddDays(-40)), 500, users: 60, days: 50, bot: bot), chunk: 110);
+            var period = new LifecycleQuery { BotId = bot, StartDate = near.AddDays(-1), EndDate = near.AddDays(1), TimeZone = TimeZoneParser.Parse(zone) };
+            var lifecycles = Enum.GetValues<LifecycleAggregation>().Select(a => period with { Aggregation = a, EndDate = a == LifecycleAggregation.Hour ? period.EndDate : near.AddDays(9) })
+                .Append(period with { Channels = ["rtm", "slack"], ConversationType = ConversationTypeFilter.Interactive });
+            foreach (var query in lifecycles)
+            {
+                var expected = await new EngagementEngine(reference).GetLifecycleAsync(query);
+                (await new EngagementEngine(store).GetLifecycleAsync(query)).Buckets.Should().Equal(expected.Buckets, $"{name}, {query.Aggregation}");
+            }
+
+            var retention = new RetentionQuery { BotId = bot, StartDate = near.AddDays(-38), EndDate = near.AddDays(2), TimeZone = period.TimeZone, Periods = 5 };
+            foreach (var query in new[] { retention, retention with { Interval = RetentionInterval.Week }, retention with { ConversationStatus = ConversationStatusFilter.Closed } })
+            {
+                var expected = await new EngagementEngine(reference).GetRetentionAsync(query);
+                expected.Cohorts.Sum(x => x.Users).Should().BeGreaterThan(0, "the data has cohorts to compare");
+                (await new EngagementEngine(store).GetRetentionAsync(query)).Cohorts.Should().BeEquivalentTo(expected.Cohorts, o => o.WithStrictOrdering(), $"{name}, {query.Interval}");
+            }
         }
     }
 
@@ -469,4 +493,18 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         actual.Buckets.Should().Equal(expected.Buckets, because);
         actual.Summary.Should().Be(expected.Summary, because);
     }
+
+    /// <summary>Appends events to the store under test in chunks and to the reference in one batch.</summary>
+    private static async Task AppendGeneratedAsync(IInteractionStore store, ReferenceInteractionStore reference, IEnumerable<InteractionEvent> generated, int chunk)
+    {
+        var events = generated.ToList();
+        foreach (var part in events.Chunk(chunk))
+        {
+            await store.AppendAsync(part);
+        }
+
+        await reference.AppendAsync(events);
+    }
+
+    private static DateTimeOffset Midnight(DateOnly date) => new(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 }

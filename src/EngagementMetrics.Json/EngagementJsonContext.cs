@@ -18,4 +18,6 @@ namespace EngagementMetrics.Json;
 [JsonSerializable(typeof(StatisticsRowDocument[]))]
 [JsonSerializable(typeof(IngestResponse))]
 [JsonSerializable(typeof(IngestErrorResponse))]
+[JsonSerializable(typeof(LifecycleDocument))]
+[JsonSerializable(typeof(RetentionDocument))]
 public sealed partial class EngagementJsonContext : JsonSerializerContext;

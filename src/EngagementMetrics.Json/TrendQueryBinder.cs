@@ -38,11 +38,11 @@ public static class TrendQueryBinder
     }
 
     /// <summary>
-    /// The engine's validation error about <paramref name="query"/> (which names the query's properties, such as
-    /// <c>EndDate</c>) in the front door's terms: the parameter as <paramref name="names"/> calls it, and a message
-    /// that names parameters the same way (<c>end_date 2025-11-20 is before start_date 2025-12-09</c>).
+    /// The engine's validation error about <paramref name="query"/> (a trend's or any other <see cref="PeriodQuery"/>'s,
+    /// whose errors name the query's properties, such as <c>EndDate</c>) in the front door's terms: the parameter as
+    /// <paramref name="names"/> calls it, and a message that names parameters the same way (<c>end_date 2025-11-20 is before start_date 2025-12-09</c>).
     /// </summary>
-    public static EngagementValidationException InWireTerms(EngagementValidationException error, TrendQuery query, TrendParameterNames names)
+    public static EngagementValidationException InWireTerms(EngagementValidationException error, PeriodQuery query, TrendParameterNames names)
     {
         ArgumentNullException.ThrowIfNull(error);
         ArgumentNullException.ThrowIfNull(query);

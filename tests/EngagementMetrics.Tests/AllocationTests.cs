@@ -1,5 +1,7 @@
 using EngagementMetrics.Events;
 using EngagementMetrics.InMemory;
+using EngagementMetrics.Lifecycle;
+using EngagementMetrics.Retention;
 using EngagementMetrics.Time;
 using EngagementMetrics.Trends;
 
@@ -30,18 +32,22 @@ public class AllocationTests
         return store;
     }
 
-    private static long AllocatedByQuery(EngagementEngine engine, TrendQuery query)
+    private static long AllocatedByQuery(EngagementEngine engine, TrendQuery query) =>
+        Allocated(() => engine.GetTrendAsync(query).AsTask().GetAwaiter().GetResult().Summary.UniqueUsers);
+
+    // Bytes allocated by the last of four runs of a query on this thread (the first three warm up: JIT, the array
+    // pool's first rent, the zone's offset cache); the query's answer must count somebody.
+    private static long Allocated(Func<int> query)
     {
-        // Warm up: JIT, the array pool's first rent, the zone's offset cache.
         for (var i = 0; i < 3; i++)
         {
-            engine.GetTrendAsync(query).AsTask().GetAwaiter().GetResult();
+            query();
         }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
-        var trend = engine.GetTrendAsync(query).GetAwaiter().GetResult();
+        var counted = query();
         var after = GC.GetAllocatedBytesForCurrentThread();
-        trend.Summary.UniqueUsers.Should().BeGreaterThan(0);
+        counted.Should().BeGreaterThan(0);
         return after - before;
     }
 
@@ -63,5 +69,32 @@ public class AllocationTests
         // Only the result (720 buckets) and the per-query plan are allocated; ten times the events adds nothing.
         large.Should().BeLessThan(small + 1024, $"100k events allocated {small} B and 1M events {large} B");
         large.Should().BeLessThan(256 * 1024);
+    }
+
+    [Fact]
+    public async Task LifecycleAndRetention_AllocateNothingPerEvent_OneMillionEventsCostTheSameAsOneHundredThousand()
+    {
+        var start = new DateOnly(2025, 6, 2);
+        var zone = TimeZoneParser.Parse("Asia/Kolkata");
+        var hourly = new LifecycleQuery { BotId = "bot", StartDate = start, EndDate = start.AddDays(27), TimeZone = zone, Aggregation = LifecycleAggregation.Hour };
+        var weekly = hourly with { Aggregation = LifecycleAggregation.Week };
+        var retention = new RetentionQuery { BotId = "bot", StartDate = start, EndDate = start.AddDays(27), TimeZone = zone, Interval = RetentionInterval.Day, Periods = 8 };
+        var filtered = retention with { Channels = ["rtm"] };
+
+        var engines = new[] { new EngagementEngine(await StoreAsync(100_000, 5_000)), new EngagementEngine(await StoreAsync(1_000_000, 5_000)) };
+        var allocated = engines.Select(engine => new[]
+        {
+            Allocated(() => engine.GetLifecycleAsync(hourly).AsTask().GetAwaiter().GetResult().Buckets.Sum(b => b.New)),
+            Allocated(() => engine.GetLifecycleAsync(weekly).AsTask().GetAwaiter().GetResult().Buckets.Sum(b => b.New)),
+            Allocated(() => engine.GetRetentionAsync(retention).AsTask().GetAwaiter().GetResult().Cohorts.Sum(c => c.Retained[0])),
+            Allocated(() => engine.GetRetentionAsync(filtered).AsTask().GetAwaiter().GetResult().Cohorts.Sum(c => c.Retained[0])),
+        }).ToArray();
+
+        // Only the result and the per-query plan are allocated; ten times the events adds nothing.
+        for (var q = 0; q < allocated[0].Length; q++)
+        {
+            allocated[1][q].Should().BeLessThan(allocated[0][q] + 1024, $"query {q}: 100k events allocated {allocated[0][q]} B and 1M events {allocated[1][q]} B");
+            allocated[1][q].Should().BeLessThan(512 * 1024);
+        }
     }
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using EngagementMetrics.InMemory;
+using EngagementMetrics.Lifecycle;
+using EngagementMetrics.Retention;
 using EngagementMetrics.Statistics;
 using EngagementMetrics.Trends;
 
@@ -68,6 +70,26 @@ public sealed class TelemetryTests : IDisposable
         activity.GetTagItem("engagement.time_zone").Should().Be("UTC");
         activity.GetTagItem("engagement.events_scanned").Should().Be(3L);
         activity.Status.Should().Be(ActivityStatusCode.Unset);
+    }
+
+    [Fact]
+    public async Task Lifecycle_and_retention_are_measured_as_queries_that_scan_from_the_bucket_before_the_period()
+    {
+        var store = new InMemoryInteractionStore();
+        await store.AppendAsync([Event("a", "2024-12-31T10:00:00Z"), Event("a", "2025-01-01T10:00:00Z"), Event("b", "2025-01-06T11:00:00Z"), Event("c", "2025-03-01T10:00:00Z")]);
+        var engine = new EngagementEngine(store);
+
+        await engine.GetLifecycleAsync(new LifecycleQuery { BotId = Bot, StartDate = new DateOnly(2025, 1, 1), EndDate = new DateOnly(2025, 1, 31), Aggregation = LifecycleAggregation.Week });
+        await engine.GetRetentionAsync(new RetentionQuery { BotId = Bot, StartDate = new DateOnly(2025, 1, 1), EndDate = new DateOnly(2025, 1, 5), Periods = 3 });
+
+        Measurements("engagement.query.duration").Select(m => m.Tags["engagement.query"]).Should().Equal("lifecycle", "retention");
+        Measurements("engagement.events.scanned").Select(m => m.Value).Should().Equal([3, 1], "the lifecycle reads from the ISO week before 2025-W01 (Monday 2024-12-23); the retention only its five days");
+        var lifecycle = Activities("engagement lifecycle").Should().ContainSingle().Subject;
+        lifecycle.GetTagItem("engagement.aggregation").Should().Be("Week");
+        lifecycle.GetTagItem("engagement.start_date").Should().Be("2025-01-01");
+        var retention = Activities("engagement retention").Should().ContainSingle().Subject;
+        retention.GetTagItem("engagement.interval").Should().Be("Day");
+        retention.GetTagItem("engagement.periods").Should().Be(3);
     }
 
     [Fact]

@@ -41,84 +41,118 @@ public sealed partial class EngagementEngine
     public ValueTask<EngagementTrend> GetTrendAsync(TrendQuery query, CancellationToken cancellationToken = default) =>
         QueryTelemetry.MeasureAsync("trend", _store, query?.BotId, telemetry =>
         {
-            if (telemetry.Activity is { } activity && query is not null)
-            {
-                activity.SetTag("engagement.aggregation", query.Aggregation.ToString());
-                activity.SetTag("engagement.time_zone", query.TimeZone?.Id);
-                activity.SetTag("engagement.start_date", query.StartDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-                activity.SetTag("engagement.end_date", query.EndDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-            }
-
+            TagPeriod(telemetry, query)?.SetTag("engagement.aggregation", query!.Aggregation.ToString());
             return ComputeTrendAsync(query!, telemetry, cancellationToken);
         });
 
     private async ValueTask<EngagementTrend> ComputeTrendAsync(TrendQuery query, QueryTelemetry telemetry, CancellationToken cancellationToken)
     {
         Validate(query);
+        ValidateDefined(query.Aggregation, nameof(TrendQuery.Aggregation));
         var plan = BucketPlan.Create(query);
-        var snapshot = await _store.OpenSnapshotAsync(query.BotId, cancellationToken).ConfigureAwait(false)
-            ?? throw new BotNotFoundException(query.BotId);
+        return await CountAsync(
+            query,
+            plan,
+            (users, firstSeen) => new TrendAccumulator(plan, users, firstSeen),
+            accumulator => BuildResult(query, plan, accumulator),
+            telemetry,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    // The query's common tags on its activity; null when nobody listens.
+    private static System.Diagnostics.Activity? TagPeriod(QueryTelemetry telemetry, PeriodQuery? query)
+    {
+        if (telemetry.Activity is not { } activity || query is null)
+        {
+            return null;
+        }
+
+        activity.SetTag("engagement.time_zone", query.TimeZone?.Id);
+        activity.SetTag("engagement.start_date", Iso(query.StartDate));
+        activity.SetTag("engagement.end_date", Iso(query.EndDate));
+        return activity;
+    }
+
+    // The one scan behind every per-bucket question: opens the bot's snapshot, builds the counter from its user count
+    // and first-seen instants, feeds it the activity over the plan's instants in time order through the query's
+    // filters (a struct type argument per filter shape, so the unfiltered loop pays nothing), and reads the result.
+    private async ValueTask<TResult> CountAsync<TCounter, TResult>(
+        PeriodQuery query,
+        BucketPlan plan,
+        Func<int, ReadOnlyMemory<long>, TCounter> createCounter,
+        Func<TCounter, TResult> result,
+        QueryTelemetry telemetry,
+        CancellationToken cancellationToken)
+        where TCounter : IActivityCounter
+    {
+        var snapshot = await _store.OpenSnapshotAsync(query.BotId, cancellationToken).ConfigureAwait(false) ?? throw new BotNotFoundException(query.BotId);
         await using (snapshot.ConfigureAwait(false))
         {
             var firstSeen = await snapshot.GetFirstSeenAsync(cancellationToken).ConfigureAwait(false);
-            using var accumulator = new TrendAccumulator(plan, snapshot.UserCount, firstSeen);
-            var channelAllowed = ChannelMask(query, snapshot);
-            var conversationAllowed = await ConversationMaskAsync(query, snapshot, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                var allowNone = query.ConversationType == ConversationTypeFilter.All && query.ConversationStatus == ConversationStatusFilter.All;
+            using var counter = createCounter(snapshot.UserCount, firstSeen);
+            await ScanAsync(snapshot, query, plan, counter, telemetry, cancellationToken).ConfigureAwait(false);
+            return result(counter);
+        }
+    }
 
-                // Only the columns the filters read: a store need not read the others at all.
-                var columns = (channelAllowed is null ? ActivityColumns.TimeAndUser : ActivityColumns.Channels)
-                    | (conversationAllowed is null ? ActivityColumns.TimeAndUser : ActivityColumns.Conversations);
-                await foreach (var batch in snapshot.ScanAsync(plan.ScanFromUtcTicks, plan.ScanToUtcTicks, columns, cancellationToken).ConfigureAwait(false))
+    private static async ValueTask ScanAsync(IActivitySnapshot snapshot, PeriodQuery query, BucketPlan plan, IActivityCounter counter, QueryTelemetry telemetry, CancellationToken cancellationToken)
+    {
+        var channelAllowed = ChannelMask(query, snapshot);
+        var conversationAllowed = await ConversationMaskAsync(query, snapshot, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var allowNone = query.ConversationType == ConversationTypeFilter.All && query.ConversationStatus == ConversationStatusFilter.All;
+
+            // Only the columns the filters read: a store need not read the others at all.
+            var columns = (channelAllowed is null ? ActivityColumns.TimeAndUser : ActivityColumns.Channels)
+                | (conversationAllowed is null ? ActivityColumns.TimeAndUser : ActivityColumns.Conversations);
+            await foreach (var batch in snapshot.ScanAsync(plan.ScanFromUtcTicks, plan.ScanToUtcTicks, columns, cancellationToken).ConfigureAwait(false))
+            {
+                telemetry.Scanned(batch.Count);
+                if (channelAllowed is null && conversationAllowed is null)
                 {
-                    telemetry.Scanned(batch.Count);
-                    if (channelAllowed is null && conversationAllowed is null)
-                    {
-                        accumulator.Add(batch, default(PassAllFilter));
-                    }
-                    else if (conversationAllowed is null)
-                    {
-                        accumulator.Add(batch, new ChannelFilter(channelAllowed!));
-                    }
-                    else if (channelAllowed is null)
-                    {
-                        accumulator.Add(batch, new ConversationFilter(conversationAllowed, allowNone));
-                    }
-                    else
-                    {
-                        accumulator.Add(batch, new ChannelAndConversationFilter(channelAllowed, conversationAllowed, allowNone));
-                    }
+                    counter.Add(batch, default(PassAllFilter));
+                }
+                else if (conversationAllowed is null)
+                {
+                    counter.Add(batch, new ChannelFilter(channelAllowed!));
+                }
+                else if (channelAllowed is null)
+                {
+                    counter.Add(batch, new ConversationFilter(conversationAllowed, allowNone));
+                }
+                else
+                {
+                    counter.Add(batch, new ChannelAndConversationFilter(channelAllowed, conversationAllowed, allowNone));
                 }
             }
-            finally
-            {
-                if (conversationAllowed is not null)
-                {
-                    ArrayPool<bool>.Shared.Return(conversationAllowed);
-                }
-            }
 
-            return BuildResult(query, plan, accumulator);
+            counter.Complete();
+        }
+        finally
+        {
+            if (conversationAllowed is not null)
+            {
+                ArrayPool<bool>.Shared.Return(conversationAllowed);
+            }
         }
     }
 
     // Errors name the query's property (EndDate), in the core's words; the protocol layers (TrendQueryBinder) name the
     // wire parameter instead (end_date, --end-date).
-    private void Validate(TrendQuery query)
+    private void Validate(PeriodQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (string.IsNullOrWhiteSpace(query.BotId))
         {
-            throw new EngagementValidationException(nameof(TrendQuery.BotId), query.BotId, "BotId is required");
+            throw new EngagementValidationException(nameof(PeriodQuery.BotId), query.BotId, "BotId is required");
         }
 
         ArgumentNullException.ThrowIfNull(query.TimeZone, nameof(query.TimeZone));
         if (query.EndDate < query.StartDate)
         {
             throw new EngagementValidationException(
-                nameof(TrendQuery.EndDate),
+                nameof(PeriodQuery.EndDate),
                 Iso(query.EndDate),
                 $"EndDate {Iso(query.EndDate)} is before StartDate {Iso(query.StartDate)}");
         }
@@ -126,40 +160,37 @@ public sealed partial class EngagementEngine
         if (query.Days > _options.MaxPeriodDays)
         {
             throw new EngagementValidationException(
-                nameof(TrendQuery.EndDate),
+                nameof(PeriodQuery.EndDate),
                 Iso(query.EndDate),
                 $"the period {Iso(query.StartDate)} to {Iso(query.EndDate)} is {query.Days} days; at most {_options.MaxPeriodDays} are allowed");
         }
 
         if (query.StartDate.Year < 2)
         {
-            throw new EngagementValidationException(nameof(TrendQuery.StartDate), Iso(query.StartDate), "dates must lie between years 2 and 9998");
+            throw new EngagementValidationException(nameof(PeriodQuery.StartDate), Iso(query.StartDate), "dates must lie between years 2 and 9998");
         }
 
         if (query.EndDate.Year > 9998)
         {
-            throw new EngagementValidationException(nameof(TrendQuery.EndDate), Iso(query.EndDate), "dates must lie between years 2 and 9998");
+            throw new EngagementValidationException(nameof(PeriodQuery.EndDate), Iso(query.EndDate), "dates must lie between years 2 and 9998");
         }
 
-        if (!Enum.IsDefined(query.Aggregation))
-        {
-            throw new EngagementValidationException(nameof(TrendQuery.Aggregation), query.Aggregation.ToString(), $"Aggregation {query.Aggregation} is not defined");
-        }
+        ValidateDefined(query.ConversationType, nameof(PeriodQuery.ConversationType));
+        ValidateDefined(query.ConversationStatus, nameof(PeriodQuery.ConversationStatus));
+    }
 
-        if (!Enum.IsDefined(query.ConversationType))
+    private static void ValidateDefined<TEnum>(TEnum value, string property)
+        where TEnum : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
         {
-            throw new EngagementValidationException(nameof(TrendQuery.ConversationType), query.ConversationType.ToString(), $"ConversationType {query.ConversationType} is not defined");
-        }
-
-        if (!Enum.IsDefined(query.ConversationStatus))
-        {
-            throw new EngagementValidationException(nameof(TrendQuery.ConversationStatus), query.ConversationStatus.ToString(), $"ConversationStatus {query.ConversationStatus} is not defined");
+            throw new EngagementValidationException(property, value.ToString(), $"{property} {value} is not defined");
         }
     }
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static bool[]? ChannelMask(TrendQuery query, IActivitySnapshot snapshot)
+    private static bool[]? ChannelMask(PeriodQuery query, IActivitySnapshot snapshot)
     {
         if (query.Channels is not { Count: > 0 } wanted)
         {
@@ -183,7 +214,7 @@ public sealed partial class EngagementEngine
         return mask;
     }
 
-    private static async ValueTask<bool[]?> ConversationMaskAsync(TrendQuery query, IActivitySnapshot snapshot, CancellationToken cancellationToken)
+    private static async ValueTask<bool[]?> ConversationMaskAsync(PeriodQuery query, IActivitySnapshot snapshot, CancellationToken cancellationToken)
     {
         if (query.ConversationType == ConversationTypeFilter.All && query.ConversationStatus == ConversationStatusFilter.All)
         {

@@ -13,13 +13,9 @@ internal static class NaiveTrend
 
     public static Result Compute(IReadOnlyList<InteractionEvent> input, TrendQuery query)
     {
-        // Idempotency: the first event with a given (bot, eventId) wins.
-        var seenIds = new HashSet<(string, string)>();
-        var events = input.Where(e => e.EventId is null || seenIds.Add((e.BotId, e.EventId))).Where(e => e.BotId == query.BotId).ToList();
-        var activity = events.Where(e => e.Kind.IsUserActivity()).ToList();
-        var firstSeen = activity.GroupBy(e => e.UserId!).ToDictionary(g => g.Key, g => g.Min(e => e.Timestamp.UtcDateTime));
-        var interactive = events.Where(e => e.ConversationId != null && e.Kind.IsUserInput()).Select(e => e.ConversationId!).ToHashSet();
-        var closed = events.Where(e => e.ConversationId != null && e.Kind == InteractionKind.ConversationClosed).Select(e => e.ConversationId!).ToHashSet();
+        var history = new NaiveHistory(input, query.BotId);
+        var activity = history.Activity;
+        var firstSeen = history.FirstSeen;
 
         var bucketStarts = new List<DateOnly>();
         for (var d = query.StartDate; d <= query.EndDate; d = d.AddDays(1))
@@ -52,43 +48,9 @@ internal static class NaiveTrend
             };
         }
 
-        bool Passes(InteractionEvent e)
-        {
-            if (query.Channels is { Count: > 0 } channels && !channels.Contains(e.NormalizedChannel, StringComparer.OrdinalIgnoreCase))
-            {
-                return false;
-            }
-
-            if (query.ConversationType == ConversationTypeFilter.All && query.ConversationStatus == ConversationStatusFilter.All)
-            {
-                return true;
-            }
-
-            if (e.ConversationId is null)
-            {
-                return false;
-            }
-
-            var isInteractive = interactive.Contains(e.ConversationId);
-            var isClosed = closed.Contains(e.ConversationId);
-            var typeOk = query.ConversationType switch
-            {
-                ConversationTypeFilter.Interactive => isInteractive,
-                ConversationTypeFilter.NonInteractive => !isInteractive,
-                _ => true,
-            };
-            var statusOk = query.ConversationStatus switch
-            {
-                ConversationStatusFilter.Active => !isClosed,
-                ConversationStatusFilter.Closed => isClosed,
-                _ => true,
-            };
-            return typeOk && statusOk;
-        }
-
         var perBucket = Enumerable.Range(0, bucketCount).Select(_ => new HashSet<string>()).ToArray();
         var period = new HashSet<string>();
-        foreach (var e in activity.Where(Passes))
+        foreach (var e in activity.Where(e => history.Passes(e, query)))
         {
             var bucket = BucketOf(e.Timestamp.UtcDateTime);
             if (bucket >= 0)
