@@ -57,7 +57,9 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
         await page.NavigateAsync(DashboardUrl);
 
         var charts = await page.EvaluateAsync("[...document.querySelectorAll('svg[role=img]')].map(s => s.id).filter(id => id)");
-        charts.EnumerateArray().Select(e => e.GetString()).Should().Contain(["trend-svg", "busier-hourly-svg", "busier-weekly-svg"]);
+        charts.EnumerateArray().Select(e => e.GetString()).Should().Contain(["trend-svg", "lifecycle-svg", "busier-hourly-svg", "busier-weekly-svg"]);
+        (await page.EvaluateAsync("document.querySelectorAll('#retention-table tbody tr').length")).GetInt32().Should().Be(7, "a day cohort per day of the demo period");
+        (await page.EvaluateAsync("document.querySelectorAll('#panel-lifecycle g.bar').length")).GetInt32().Should().Be(7);
         (await page.EvaluateAsync("document.querySelectorAll('#panel-trend g.bar').length")).GetInt32().Should().Be(7, "the demo period has 7 days");
         (await page.EvaluateAsync("document.querySelectorAll('#panel-statistics svg.multiple').length")).GetInt32().Should().Be(19, "one small chart per statistics type");
         (await page.EvaluateAsync("[...document.querySelectorAll('svg[role=img]')].every(s => s.getAttribute('aria-labelledby').split(' ').every(id => document.getElementById(id)?.textContent.trim()))"))

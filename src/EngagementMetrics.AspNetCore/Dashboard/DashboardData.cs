@@ -1,3 +1,5 @@
+using EngagementMetrics.Lifecycle;
+using EngagementMetrics.Retention;
 using EngagementMetrics.Statistics;
 using EngagementMetrics.Storage;
 using EngagementMetrics.Trends;
@@ -7,13 +9,16 @@ namespace EngagementMetrics.AspNetCore.Dashboard;
 
 /// <summary>
 /// Everything one dashboard page shows, from the same engine calls as the HTTP APIs: the trend (v2's buckets and
-/// summary), chat busier (Rocket.Chat's hourly and weekly data, for the 24 hours and 7 days that end with the period)
+/// summary), lifecycle (by the trend's hour or day) and retention (day cohorts, or week cohorts for a period longer
+/// than 31 days; 8 intervals), chat busier (Rocket.Chat's hourly and weekly data, for the 24 hours and 7 days that end with the period)
 /// and the statistics (every type, by day, over the period's last days, at most 30, as the statistics API computes them
 /// on the period's last day).
 /// </summary>
 internal sealed record DashboardData(
     DashboardRequest Request,
     EngagementTrend Trend,
+    LifecycleReport Lifecycle,
+    RetentionReport Retention,
     ChatBusierHourly BusierHourly,
     ChatBusierWeekly BusierWeekly,
     StatisticsResult Statistics)
@@ -21,17 +26,36 @@ internal sealed record DashboardData(
     /// <summary>The longest statistics window the statistics API allows.</summary>
     private const int MaxStatisticsDays = 30;
 
+    /// <summary>The longest period whose retention cohorts are days; a longer one has week cohorts.</summary>
+    private const int MaxDayCohortDays = 31;
+
     /// <exception cref="BotNotFoundException">The bot has no events.</exception>
     /// <exception cref="EngagementValidationException">The period is reversed or too long.</exception>
     public static async Task<DashboardData> LoadAsync(DashboardRequest request, IInteractionStore store, EngagementEngine engine, CancellationToken cancellationToken)
     {
         var query = request.Query;
         var trend = await engine.GetTrendAsync(query, cancellationToken).ConfigureAwait(false);
+        var lifecycle = await engine.GetLifecycleAsync(
+            new LifecycleQuery
+            {
+                BotId = query.BotId, StartDate = query.StartDate, EndDate = query.EndDate, TimeZone = query.TimeZone, Channels = query.Channels,
+                ConversationType = query.ConversationType, ConversationStatus = query.ConversationStatus,
+                Aggregation = query.Aggregation == TrendAggregation.Hourly ? LifecycleAggregation.Hour : LifecycleAggregation.Day,
+            },
+            cancellationToken).ConfigureAwait(false);
+        var retention = await engine.GetRetentionAsync(
+            new RetentionQuery
+            {
+                BotId = query.BotId, StartDate = query.StartDate, EndDate = query.EndDate, TimeZone = query.TimeZone, Channels = query.Channels,
+                ConversationType = query.ConversationType, ConversationStatus = query.ConversationStatus,
+                Interval = query.Days > MaxDayCohortDays ? RetentionInterval.Week : RetentionInterval.Day,
+            },
+            cancellationToken).ConfigureAwait(false);
         var periodEnd = EndOf(query);
         var hourly = await engine.GetChatBusierHourlyAsync(query.BotId, periodEnd, query.TimeZone, cancellationToken).ConfigureAwait(false);
         var weekly = await engine.GetChatBusierWeeklyAsync(query.BotId, periodEnd, query.TimeZone, cancellationToken).ConfigureAwait(false);
         var statistics = await StatisticsAsync(query, periodEnd, store, engine, cancellationToken).ConfigureAwait(false);
-        return new DashboardData(request, trend, hourly, weekly, statistics);
+        return new DashboardData(request, trend, lifecycle, retention, hourly, weekly, statistics);
     }
 
     /// <summary>The instant the period ends: the start of the local day after its last day (the first valid local time of that day).</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using EngagementMetrics.Json;
+using EngagementMetrics.Retention;
 using EngagementMetrics.Statistics;
 using EngagementMetrics.Trends;
 
@@ -59,6 +60,22 @@ internal static class DashboardPage
                 new("returning", "s-returning", [.. trend.Buckets.Select(b => (double?)b.ReturningUsers)]),
             ]));
 
+        var lifecycle = data.Lifecycle;
+        var lifecycleLabels = lifecycle.Buckets.Select(b => b.Period).ToList();
+        Figure(html, "lifecycle", "Lifecycle", qs, h => SvgChart.Bars(
+            h, "lifecycle", "Users by lifecycle stage per " + lifecycle.Query.Aggregation.ToWireName(),
+            $"Per local {lifecycle.Query.Aggregation.ToWireName()}: new, returning and resurrecting users stacked above the axis (together the active users), dormant users (active in the previous {lifecycle.Query.Aggregation.ToWireName()}, not in this one) below it.",
+            lifecycleLabels,
+            [
+                new("new", "s-new", [.. lifecycle.Buckets.Select(b => (double?)b.New)]),
+                new("returning", "s-returning", [.. lifecycle.Buckets.Select(b => (double?)b.Returning)]),
+                new("resurrecting", "s-resurrecting", [.. lifecycle.Buckets.Select(b => (double?)b.Resurrecting)]),
+            ],
+            [new("dormant", "s-dormant", [.. lifecycle.Buckets.Select(b => (double?)b.Dormant)])]));
+
+        var retention = data.Retention;
+        Figure(html, "retention", "Retention by " + retention.Query.Interval.ToWireName() + " cohort", qs, h => RetentionTable(h, retention));
+
         var hours = data.BusierHourly.Hours.OrderBy(h => h.Hour).ToList();
         Figure(html, "busier-hourly", "Busiest hours", qs, h => SvgChart.Bars(
             h, "busier-hourly", "Active users by two-hour slot",
@@ -81,6 +98,46 @@ internal static class DashboardPage
                 new SvgChart.Series(s.Name, "s-stat", [.. s.Points.Select(p => p.Value is { } v ? (double?)v : null)]),
                 Headline(s)))]));
         return html.ToString();
+    }
+
+    /// <summary>The cohorts as a heat table: a row per cohort, a column per interval after it, each cell the percent retained (and the count).</summary>
+    private static void RetentionTable(Html html, RetentionReport retention)
+    {
+        var width = retention.Cohorts.Count == 0 ? 0 : retention.Cohorts.Max(c => c.Retained.Count);
+        var unit = retention.Query.Interval.ToWireName();
+        html.Raw("<div class=\"table-scroll\"><table class=\"heat\" id=\"retention-table\"><caption>").Text($"Share of each {unit}'s new users active again N {unit}s later ({unit} 0: the cohort's own)").Raw("</caption>")
+            .Raw("<thead><tr><th scope=\"col\">cohort</th><th scope=\"col\">users</th>");
+        for (var n = 0; n < width; n++)
+        {
+            html.Raw("<th scope=\"col\">").Text(unit + " " + n.ToString(CultureInfo.InvariantCulture)).Raw("</th>");
+        }
+
+        html.Raw("</tr></thead><tbody>");
+        foreach (var cohort in retention.Cohorts)
+        {
+            html.Raw("<tr><th scope=\"row\">").Text(cohort.Cohort).Raw("</th><td>").Number(cohort.Users).Raw("</td>");
+            for (var n = 0; n < width; n++)
+            {
+                if (n >= cohort.Retained.Count)
+                {
+                    html.Raw("<td></td>");
+                }
+                else if (cohort.Percent[n] is { } percent)
+                {
+                    var level = (int)Math.Round(percent / 10, MidpointRounding.AwayFromZero);
+                    html.Raw("<td class=\"h h").Text(level.ToString(CultureInfo.InvariantCulture)).Raw("\" title=\"").Text($"{cohort.Cohort}, {unit} {n}: {cohort.Retained[n]} of {cohort.Users} users").Raw("\">")
+                        .Number((double)percent).Raw("%</td>");
+                }
+                else
+                {
+                    html.Raw("<td title=\"").Text(cohort.Cohort + ": no new users").Raw("\">–</td>");
+                }
+            }
+
+            html.Raw("</tr>");
+        }
+
+        html.Raw("</tbody></table></div>");
     }
 
     private static string Headline(StatisticSeries series)
