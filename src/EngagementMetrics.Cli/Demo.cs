@@ -120,11 +120,18 @@ internal static class Demo
         var conversationNumber = 0;
         var historyStart = Start.AddDays(-28);
         var newcomer = 0;
+        var newcomers = new List<(string User, DateOnly First)>();
         for (var date = historyStart; date <= End; date = date.AddDays(1))
         {
             var weekend = date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
             var visitors = regulars.Where(_ => random.NextDouble() < (weekend ? 0.15 : 0.35)).ToList();
-            visitors.AddRange(Enumerable.Range(0, random.Next(weekend ? 2 : 5, weekend ? 6 : 12)).Select(_ => $"visitor-{newcomer++:0000}"));
+
+            // Some newcomers come back in their first two weeks, fewer as the days pass (so retention has a shape).
+            visitors.AddRange(newcomers.Where(n => date.DayNumber - n.First.DayNumber is > 0 and <= 14
+                && random.NextDouble() < (weekend ? 0.5 : 1.0) * 0.3 / (date.DayNumber - n.First.DayNumber)).Select(n => n.User));
+            var arrivals = Enumerable.Range(0, random.Next(weekend ? 2 : 5, weekend ? 6 : 12)).Select(_ => $"visitor-{newcomer++:0000}").ToList();
+            newcomers.AddRange(arrivals.Select(user => (user, date)));
+            visitors.AddRange(arrivals);
             foreach (var user in visitors)
             {
                 // Office hours peak around 10:00 and 15:00 local.

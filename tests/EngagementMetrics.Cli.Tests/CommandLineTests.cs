@@ -37,7 +37,7 @@ public sealed class CommandLineTests : IDisposable
         var file = Path.Combine(_directory, "demo.jsonl");
         var (exit, stdout, _) = await RunAsync(["demo", "--export", file]);
         exit.Should().Be(0);
-        stdout.Should().StartWith($"demo: 4868 events of bot demo-bot written to {file}").And.Contain("next: engagement ingest --store sqlite:demo.db --events ");
+        stdout.Should().StartWith($"demo: 5859 events of bot demo-bot written to {file}").And.Contain("next: engagement ingest --store sqlite:demo.db --events ");
 
         var database = Path.Combine(_directory, "demo.db");
         (await RunAsync(["ingest", "--store", $"sqlite:{database}", "--events", file])).Exit.Should().Be(0);
@@ -46,7 +46,7 @@ public sealed class CommandLineTests : IDisposable
         var fromFile = await RunAsync([.. trend, "--events", file]);
 
         fromStore.Exit.Should().Be(0, fromStore.Stderr);
-        fromStore.Stdout.Should().Be(fromFile.Stdout).And.Contain("\"uniqueUsers\": 105");
+        fromStore.Stdout.Should().Be(fromFile.Stdout).And.Contain("\"uniqueUsers\": 121");
     }
 
     [Fact]
