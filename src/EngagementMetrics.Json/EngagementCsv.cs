@@ -1,3 +1,5 @@
+using EngagementMetrics.Lifecycle;
+using EngagementMetrics.Retention;
 using EngagementMetrics.Statistics;
 using EngagementMetrics.Trends;
 
@@ -18,6 +20,8 @@ namespace EngagementMetrics.Json;
 /// <item><term>Rocket.Chat weekly-data</term><description><c>month</c>: <c>users,day,month,year</c></description></item>
 /// <item><term>statistics row array</term><description>the rows: <c>GroupLabel,BotName,ChannelName,EventLabel,EventType,Value</c></description></item>
 /// <item><term>statistics series document</term><description>the points of every series, in series order: <c>type,name,period,value</c> (the series' <c>type</c> and <c>name</c> on each of its points)</description></item>
+/// <item><term>lifecycle</term><description><c>buckets</c>: <c>period,new,returning,resurrecting,dormant</c></description></item>
+/// <item><term>retention</term><description><c>cohorts</c>: <c>cohort,users,retained[0],...,percent[0],...</c>, one column per array index up to the longest cohort's (a shorter cohort's cells past its end empty, an empty cohort's percentages empty as <c>null</c>)</description></item>
 /// </list>
 /// Thread-safe (stateless).
 /// </remarks>
@@ -69,6 +73,19 @@ public static class EngagementCsv
         .Add("name", static r => r.Series.Name)
         .Add("period", static r => r.Point.Period)
         .Add("value", static r => r.Point.Value);
+
+    private static readonly CsvColumns<LifecycleBucketDocument> LifecycleBuckets = new CsvColumns<LifecycleBucketDocument>()
+        .Add("period", static b => b.Period)
+        .Add("new", static b => b.New)
+        .Add("returning", static b => b.Returning)
+        .Add("resurrecting", static b => b.Resurrecting)
+        .Add("dormant", static b => b.Dormant);
+
+    private static readonly CsvColumns<RetentionCohortDocument> RetentionCohorts = new CsvColumns<RetentionCohortDocument>()
+        .Add("cohort", static c => c.Cohort)
+        .Add("users", static c => c.Users)
+        .AddArray("retained", static c => c.Retained.Count, static (c, i) => c.Retained[i])
+        .AddArray("percent", static c => c.Percent.Count, static (c, i) => c.Percent[i]);
 
     /// <summary>The v1 daily document's <c>results</c>: <c>date,users</c>.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="document"/> is null.</exception>
@@ -129,6 +146,34 @@ public static class EngagementCsv
         ArgumentNullException.ThrowIfNull(document);
         return StatisticsPoints.ToTable([.. document.Series.SelectMany(s => s.Points.Select(p => (s, p)))]);
     }
+
+    /// <summary>The lifecycle document's <c>buckets</c>: <c>period,new,returning,resurrecting,dormant</c>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="document"/> is null.</exception>
+    public static CsvTable ToTable(LifecycleDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return LifecycleBuckets.ToTable(document.Buckets);
+    }
+
+    /// <summary>
+    /// The retention document's <c>cohorts</c>: <c>cohort,users,retained[0],...,percent[0],...</c>, as many
+    /// <c>retained</c> and <c>percent</c> columns as the longest cohort has entries; a shorter cohort leaves the cells past
+    /// its end empty, and a <c>null</c> percentage (an empty cohort) is an empty cell.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="document"/> is null.</exception>
+    public static CsvTable ToTable(RetentionDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return RetentionCohorts.ToTable(document.Cohorts);
+    }
+
+    /// <summary>The table of a lifecycle report's document (<see cref="LifecycleJson.Serialize(LifecycleReport, bool)"/>): <c>period,new,returning,resurrecting,dormant</c>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="report"/> is null.</exception>
+    public static CsvTable Lifecycle(LifecycleReport report) => ToTable(LifecycleDocument.From(report));
+
+    /// <summary>The table of a retention report's document (<see cref="LifecycleJson.Serialize(RetentionReport, bool)"/>): <c>cohort,users,retained[0],...,percent[0],...</c>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="report"/> is null.</exception>
+    public static CsvTable Retention(RetentionReport report) => ToTable(RetentionDocument.From(report));
 
     /// <summary>The table of the Kore.ai v1 document of a trend (<see cref="KoreTrendJson.SerializeV1"/>), hourly or daily.</summary>
     /// <exception cref="ArgumentException">The trend is neither hourly nor daily.</exception>

@@ -3,6 +3,8 @@ using System.Text.Json;
 using EngagementMetrics.Events;
 using EngagementMetrics.InMemory;
 using EngagementMetrics.Json;
+using EngagementMetrics.Lifecycle;
+using EngagementMetrics.Retention;
 using EngagementMetrics.Statistics;
 using EngagementMetrics.Tests.Support;
 using EngagementMetrics.Trends;
@@ -148,5 +150,132 @@ public class EngagementCsvTests
 
         csv.Should().Be("type,name,period,value\r\n3,\"Messages, \"\"all\"\"\",2025-12-07,2.50\r\n");
         Encoding.UTF8.GetByteCount(csv).Should().Be(csv.Length, "ASCII in, ASCII out");
+    }
+
+    private static async Task<EngagementEngine> EngineAsync(IEnumerable<InteractionEvent> events)
+    {
+        var store = new InMemoryInteractionStore();
+        await store.AppendAsync(events.ToList());
+        return new EngagementEngine(store);
+    }
+
+    private static readonly DateOnly SpecStart = new(2025, 12, 1);
+    private static readonly DateOnly SpecEnd = new(2025, 12, 3);
+
+    [Fact]
+    public async Task Lifecycle_is_the_buckets_under_the_documented_header()
+    {
+        var engine = await EngineAsync(LifecycleTests.SpecLifecycleEvents("b1"));
+        var report = await engine.GetLifecycleAsync(new LifecycleQuery { BotId = "b1", StartDate = SpecStart, EndDate = SpecEnd, TimeZone = Time.TimeZoneParser.Parse("Asia/Kolkata") });
+
+        var table = EngagementCsv.Lifecycle(report);
+
+        table.ToCsv().Should().Be(
+            "period,new,returning,resurrecting,dormant\r\n" +
+            "2025-12-01,3,1,0,2\r\n" +
+            "2025-12-02,0,1,1,3\r\n" +
+            "2025-12-03,1,1,1,1\r\n");
+        ShouldBeTheJsonRows(table, LifecycleJson.Serialize(report), "lifecycle");
+        ShouldBeTheJsonRows(EngagementCsv.ToTable(JsonSerializer.Deserialize(Data("lifecycle-day.json"), EngagementJsonContext.Default.LifecycleDocument)!), Data("lifecycle-day.json"), "lifecycle");
+    }
+
+    [Fact]
+    public async Task Retention_flattens_retained_and_percent_with_empty_cells_past_a_cohorts_end_and_for_null()
+    {
+        var engine = await EngineAsync(LifecycleTests.SpecRetentionEvents("b1"));
+        var report = await engine.GetRetentionAsync(new RetentionQuery { BotId = "b1", StartDate = SpecStart, EndDate = SpecEnd });
+
+        var table = EngagementCsv.Retention(report);
+
+        table.ToCsv().Should().Be(
+            "cohort,users,retained[0],retained[1],retained[2],percent[0],percent[1],percent[2]\r\n" +
+            "2025-12-01,4,4,2,1,100,50,25\r\n" +
+            "2025-12-02,0,0,0,,,,\r\n" +
+            "2025-12-03,1,1,,,100,,\r\n");
+        table[1, 5].IsNull.Should().BeTrue("an empty cohort's percent is null");
+        table[2, 3].IsNull.Should().BeTrue("past the cohort's last entry");
+        ShouldBeTheJsonRows(table, LifecycleJson.Serialize(report), "retention");
+        ShouldBeTheJsonRows(EngagementCsv.ToTable(JsonSerializer.Deserialize(Data("retention-day.json"), EngagementJsonContext.Default.RetentionDocument)!), Data("retention-day.json"), "retention");
+    }
+
+    // A few weeks of a dozen users, one arriving every third day and then active on some days: every bucket size, both
+    // intervals, with and without a filter, against the JSON of the same report read field by field.
+    private static IEnumerable<InteractionEvent> Weeks()
+    {
+        var random = new Random(13);
+        for (var day = 0; day < 40; day++)
+        {
+            for (var user = 0; user < 12; user++)
+            {
+                if (day == user * 3 || (day > user * 3 && random.NextDouble() < 0.2 + (user % 3 * 0.2)))
+                {
+                    yield return new InteractionEvent
+                    {
+                        BotId = "b1",
+                        UserId = $"u{user}",
+                        Channel = user % 2 == 0 ? "rtm" : "slack",
+                        Timestamp = new DateTimeOffset(2025, 10, 20, 3, 0, 0, TimeSpan.Zero).AddDays(day).AddHours(random.Next(24)),
+                        Kind = InteractionKind.MessageIn,
+                    };
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(LifecycleAggregation.Hour)]
+    [InlineData(LifecycleAggregation.Day)]
+    [InlineData(LifecycleAggregation.Week)]
+    [InlineData(LifecycleAggregation.Month)]
+    public async Task Lifecycle_tables_are_the_rows_of_their_JSON_documents(LifecycleAggregation aggregation)
+    {
+        var engine = await EngineAsync(Weeks());
+        var query = new LifecycleQuery { BotId = "b1", StartDate = new DateOnly(2025, 10, 29), EndDate = new DateOnly(2025, 11, 25), TimeZone = Time.TimeZoneParser.Parse("America/New_York"), Aggregation = aggregation };
+
+        foreach (var q in new[] { query, query with { Channels = ["rtm"] } })
+        {
+            var report = await engine.GetLifecycleAsync(q);
+            var table = EngagementCsv.Lifecycle(report);
+            table.Header.Should().Equal("period", "new", "returning", "resurrecting", "dormant");
+            table.RowCount.Should().Be(report.Buckets.Count);
+            ShouldBeTheJsonRows(table, LifecycleJson.Serialize(report), "lifecycle");
+        }
+    }
+
+    [Theory]
+    [InlineData(RetentionInterval.Day, 8)]
+    [InlineData(RetentionInterval.Day, 3)]
+    [InlineData(RetentionInterval.Week, 8)]
+    [InlineData(RetentionInterval.Week, 1)]
+    public async Task Retention_tables_are_the_rows_of_their_JSON_documents(RetentionInterval interval, int periods)
+    {
+        var engine = await EngineAsync(Weeks());
+        var query = new RetentionQuery { BotId = "b1", StartDate = new DateOnly(2025, 10, 22), EndDate = new DateOnly(2025, 11, 25), TimeZone = Time.TimeZoneParser.Parse("America/New_York"), Interval = interval, Periods = periods };
+
+        foreach (var q in new[] { query, query with { Channels = ["rtm"] } })
+        {
+            var report = await engine.GetRetentionAsync(q);
+            var table = EngagementCsv.Retention(report);
+            var width = report.Cohorts.Max(c => c.Retained.Count);
+            width.Should().Be(Math.Min(periods, report.Cohorts.Count), "the first cohort has every entry");
+            report.Cohorts.Should().Contain(c => c.Users > 0 && c.Percent.All(p => p != null), "cohorts are not all empty");
+            table.Header.Should().Equal(["cohort", "users", .. Enumerable.Range(0, width).Select(i => $"retained[{i}]"), .. Enumerable.Range(0, width).Select(i => $"percent[{i}]")]);
+            ShouldBeTheJsonRows(table, LifecycleJson.Serialize(report), "retention");
+        }
+    }
+
+    [Fact]
+    public async Task Retention_percentages_are_written_as_the_JSON_writes_them()
+    {
+        // Three users first seen on Monday; two back on Tuesday, one on Wednesday: 66.67 and 33.33.
+        var monday = new DateTimeOffset(2025, 12, 1, 9, 0, 0, TimeSpan.Zero);
+        var events = new[] { ("a", 0), ("b", 0), ("c", 0), ("a", 1), ("b", 1), ("c", 2) }
+            .Select(e => new InteractionEvent { BotId = "b1", UserId = e.Item1, Timestamp = monday.AddDays(e.Item2), Kind = InteractionKind.MessageIn });
+        var report = await (await EngineAsync(events)).GetRetentionAsync(new RetentionQuery { BotId = "b1", StartDate = SpecStart, EndDate = SpecEnd });
+
+        var csv = EngagementCsv.Retention(report).ToCsv();
+
+        csv.Should().StartWith("cohort,users,retained[0],retained[1],retained[2],percent[0],percent[1],percent[2]\r\n2025-12-01,3,3,2,1,100,66.67,33.33\r\n");
+        LifecycleJson.Serialize(report, indented: false).Should().Contain("\"percent\":[100,66.67,33.33]");
     }
 }

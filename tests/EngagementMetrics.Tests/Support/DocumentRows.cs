@@ -13,7 +13,7 @@ internal static class DocumentRows
 
     /// <summary>The header and rows of <paramref name="json"/>, a document of the kind <paramref name="document"/>.</summary>
     /// <param name="json">The document.</param>
-    /// <param name="document"><c>kore-v1</c>, <c>kore-v2</c>, <c>rocketchat-hourly</c>, <c>rocketchat-weekly</c>, <c>statistics-rows</c> or <c>statistics-series</c>.</param>
+    /// <param name="document"><c>kore-v1</c>, <c>kore-v2</c>, <c>rocketchat-hourly</c>, <c>rocketchat-weekly</c>, <c>statistics-rows</c>, <c>statistics-series</c>, <c>lifecycle</c> or <c>retention</c>.</param>
     public static List<List<string>> Read(string json, string document)
     {
         using var parsed = JsonDocument.Parse(json);
@@ -49,6 +49,12 @@ internal static class DocumentRows
                 }
 
                 break;
+            case "lifecycle":
+                AddArray(rows, root.GetProperty("buckets"));
+                break;
+            case "retention":
+                AddFlattened(rows, root.GetProperty("cohorts"));
+                break;
             default:
                 throw new ArgumentException($"unknown document '{document}'", nameof(document));
         }
@@ -60,6 +66,23 @@ internal static class DocumentRows
     {
         rows.Add(Names(array[0]));
         rows.AddRange(array.EnumerateArray().Select(p => Fields(p)));
+    }
+
+    // Rows whose array fields become one column per index (name[0], name[1], ...), as many as the longest array of the
+    // field among the rows, the cells past a shorter array's end empty.
+    private static void AddFlattened(List<List<string>> rows, JsonElement array)
+    {
+        var first = array[0];
+        var widths = first.EnumerateObject().ToDictionary(
+            p => p.Name,
+            p => p.Value.ValueKind == JsonValueKind.Array ? array.EnumerateArray().Max(r => r.GetProperty(p.Name).GetArrayLength()) : -1);
+        rows.Add([.. first.EnumerateObject().SelectMany(p => widths[p.Name] < 0 ? [p.Name] : Enumerable.Range(0, widths[p.Name]).Select(i => $"{p.Name}[{i}]"))]);
+        foreach (var row in array.EnumerateArray())
+        {
+            rows.Add([.. row.EnumerateObject().SelectMany(p => widths[p.Name] < 0
+                ? [Cell(p.Value)]
+                : Enumerable.Range(0, widths[p.Name]).Select(i => i < p.Value.GetArrayLength() ? Cell(p.Value[i]) : string.Empty))]);
+        }
     }
 
     private static string Cell(JsonElement value) => value.ValueKind switch
