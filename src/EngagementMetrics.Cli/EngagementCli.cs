@@ -13,6 +13,8 @@ internal static class EngagementCli
     {
         var root = new RootCommand("Engagement metrics for bot and chat backends: unique, new and returning users, in any time zone.");
         root.Add(TrendCommand.Create(stdout, stderr));
+        root.Add(LifecycleCommand.Create(stdout, stderr));
+        root.Add(RetentionCommand.Create(stdout, stderr));
         root.Add(Ingest.Create(stdout, stderr));
         root.Add(StatsCommand.Create(stdout, stderr));
         root.Add(BusierCommand.Create("busier-hourly", "Prints Rocket.Chat's chat-busier hourly data: distinct users per two-hour bucket over the 24 hours before --start.", hourly: true, stdout, stderr));

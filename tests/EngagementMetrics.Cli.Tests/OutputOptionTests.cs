@@ -32,6 +32,9 @@ public class OutputOptionTests
         { "busier-weekly", ["busier-weekly", "--events", DataPath("rocketchat-events.jsonl"), "--bot", "rc-weekly", "--start", "2023-05-19T00:00:00.000Z"], "rocketchat-weekly", "users,day,month,year" },
         { "stats series", Stats, "statistics-series", "type,name,period,value" },
         { "stats rows", [.. Stats, "--format", "rows"], "statistics-rows", "GroupLabel,BotName,ChannelName,EventLabel,EventType,Value" },
+        { "lifecycle", ["lifecycle", .. Trend.Skip(1)], "lifecycle", "period,new,returning,resurrecting,dormant" },
+        { "lifecycle hourly", ["lifecycle", .. Trend.Skip(1), "--aggregation", "hour"], "lifecycle", "period,new,returning,resurrecting,dormant" },
+        { "retention", ["retention", .. Trend.Skip(1)], "retention", "cohort,users," + string.Join(',', Enumerable.Range(0, 5).Select(i => $"retained[{i}]")) + "," + string.Join(',', Enumerable.Range(0, 5).Select(i => $"percent[{i}]")) },
     };
 
     public static TheoryData<string, string[]> Commands()
