@@ -26,5 +26,5 @@ builder.Services.AddOptions<EngagementEndpointOptions>()
 var app = builder.Build();
 app.MapHealthChecks("/healthz");   // 200 Healthy, or 503 Unhealthy when the store cannot be used
 app.MapOpenApi();   // GET /openapi/v1.json
-app.MapEngagementMetrics();   // or MapKoreTrendEndpoints(), MapRocketChatEndpoints(), MapStatisticsEndpoints(), MapIngestEndpoints()
+app.MapEngagementMetrics();   // or MapKoreTrendEndpoints(), MapRocketChatEndpoints(), MapStatisticsEndpoints(), MapIngestEndpoints(), MapLifecycleEndpoints()
 app.Run();

@@ -3,13 +3,17 @@ using Microsoft.AspNetCore.Http;
 
 namespace EngagementMetrics.AspNetCore;
 
-/// <summary>The four API families: each has its own tag, error documents and authentication convention.</summary>
+/// <summary>
+/// The API families: each has its own tag, error documents and authentication convention (lifecycle and retention,
+/// this package's own, use the Kore.ai ones).
+/// </summary>
 internal enum ApiFamily
 {
     Kore,
     RocketChat,
     Statistics,
     Ingest,
+    Lifecycle,
 }
 
 /// <summary>Where a parameter is read.</summary>
@@ -79,6 +83,7 @@ internal static class ApiDescriptions
         ApiFamily.Kore => "Kore.ai",
         ApiFamily.RocketChat => "Rocket.Chat",
         ApiFamily.Statistics => "Statistics",
+        ApiFamily.Lifecycle => "Lifecycle and retention",
         _ => "Ingest",
     };
 

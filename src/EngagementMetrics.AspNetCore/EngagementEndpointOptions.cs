@@ -35,7 +35,7 @@ public sealed class EngagementEndpointOptions
     /// <summary>Keys accepted in the <c>X-Api-Key</c> header of the ingest route. Without any, ingest answers 401.</summary>
     public List<string> IngestApiKeys { get; set; } = [];
 
-    /// <summary>Authentication scheme(s) of the Kore.ai routes (comma-separated). Default the built-in <see cref="EngagementAuthentication.KoreScheme"/>.</summary>
+    /// <summary>Authentication scheme(s) of the Kore.ai routes and of the lifecycle and retention routes, which are authorised like them (comma-separated). Default the built-in <see cref="EngagementAuthentication.KoreScheme"/>.</summary>
     public string KoreSchemes { get; set; } = EngagementAuthentication.KoreScheme;
 
     /// <summary>Authentication scheme(s) of the Rocket.Chat routes. Default <see cref="EngagementAuthentication.RocketChatScheme"/>.</summary>

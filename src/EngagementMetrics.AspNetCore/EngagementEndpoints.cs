@@ -12,16 +12,17 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Maps the documented EngagementMetrics HTTP APIs onto an ASP.NET Core app.</summary>
 /// <remarks>
 /// One file per API family: <c>KoreTrendEndpoints.cs</c>, <c>RocketChatEndpoints.cs</c>, <c>StatisticsEndpoints.cs</c>,
-/// <c>IngestEndpoints.cs</c>. Each family's handlers take their services as parameters, bind their parameters through
+/// <c>IngestEndpoints.cs</c>, <c>LifecycleEndpoints.cs</c>. Each family's handlers take their services as parameters, bind their parameters through
 /// the protocol layer (EngagementMetrics.Json: parameter names, parsing, error texts and documents) and answer with
 /// that family's own error documents.
 /// </remarks>
 public static partial class EngagementEndpoints
 {
-    /// <summary>Maps every route group (Kore.ai trends, Rocket.Chat chat busier, statistics, ingest) under <see cref="EngagementEndpointOptions.RoutePrefix"/>.</summary>
+    /// <summary>Maps every route group (Kore.ai trends, Rocket.Chat chat busier, statistics, ingest, lifecycle and retention) under <see cref="EngagementEndpointOptions.RoutePrefix"/>.</summary>
     public static IEndpointRouteBuilder MapEngagementMetrics(this IEndpointRouteBuilder app)
     {
         app.MapKoreTrendEndpoints();
+        app.MapLifecycleEndpoints();
         app.MapRocketChatEndpoints();
         app.MapStatisticsEndpoints();
         app.MapIngestEndpoints();

@@ -401,6 +401,7 @@ public static class EngagementOpenApi
         var options = services.GetRequiredService<IOptions<EngagementEndpointOptions>>().Value;
         var inUse = new Dictionary<ApiFamily, string[]>();
         Add(ApiFamily.Kore, options.KoreSchemes, EngagementAuthentication.KoreScheme, [KoreJwtScheme]);
+        Add(ApiFamily.Lifecycle, options.KoreSchemes, EngagementAuthentication.KoreScheme, [KoreJwtScheme]);
         Add(ApiFamily.RocketChat, options.RocketChatSchemes, EngagementAuthentication.RocketChatScheme, [RocketChatUserScheme, RocketChatTokenScheme]);
         Add(ApiFamily.Statistics, options.StatisticsSchemes, EngagementAuthentication.StatisticsScheme, [StatisticsBearerScheme]);
         Add(ApiFamily.Ingest, options.IngestSchemes, EngagementAuthentication.IngestScheme, [IngestKeyScheme]);

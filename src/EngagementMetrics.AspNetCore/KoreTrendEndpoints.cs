@@ -38,8 +38,8 @@ public static partial class EngagementEndpoints
         return group;
     }
 
-    private static RouteHandlerBuilder KoreErrors(this RouteHandlerBuilder route) => route
-        .Answers<KoreErrorResponse>(400, "A parameter is missing or invalid (named with its value), or the body is not JSON.")
+    private static RouteHandlerBuilder KoreErrors(this RouteHandlerBuilder route, string badRequest = "A parameter is missing or invalid (named with its value), or the body is not JSON.") => route
+        .Answers<KoreErrorResponse>(400, badRequest)
         .Answers<KoreErrorResponse>(401, "No auth header, or a JWT that is not valid (signature, algorithm, expiry, unknown appId).")
         .Answers<KoreErrorResponse>(403, "The app may not read this bot.")
         .Answers<KoreErrorResponse>(404, "No such bot.");
@@ -53,35 +53,66 @@ public static partial class EngagementEndpoints
         [
             new(version == 1 ? "botId" : "streamId", ApiParameterPlace.Path, version == 1 ? "The bot id." : "The app (stream) id.") { Required = true, Example = "st-demo" },
             new(names.Aggregation, ApiParameterPlace.Query, $"hourly (default) or daily, in any letter case.") { Values = version == 1 ? ["Hourly", "Daily"] : ["hourly", "daily"], Default = version == 1 ? "Hourly" : "hourly" },
-            new(names.StartDate, ApiParameterPlace.Query, "First local date (YYYY-MM-DD), inclusive. Required here or in the body's filters.") { Format = "date", Example = "2025-12-01" },
-            new(names.EndDate, ApiParameterPlace.Query, "Last local date (YYYY-MM-DD), inclusive; not before start_date, and the period at most 366 days. Required here or in the body's filters.") { Format = "date", Example = "2025-12-05" },
-            new(names.Channels, ApiParameterPlace.Query, "Comma-separated channels (rtm, slack, msteams, ...), compared case-insensitively; empty or All for every channel.") { Default = "All", Example = "rtm,slack" },
+            .. KorePeriodParameters(names, zoneAndFilters: version == 2, required: false),
         ];
-        if (version == 2)
-        {
-            parameters.Add(new(names.ConversationType, ApiParameterPlace.Query, "Conversations with a user message or action (Interactive) or without (Non Interactive); any letter case, also NonInteractive or non_interactive.") { Values = ["All", "Interactive", "Non Interactive"], Default = "All" });
-            parameters.Add(new(names.ConversationStatus, ApiParameterPlace.Query, "Conversations closed (Closed) or not (Active); any letter case.") { Values = ["All", "Active", "Closed"], Default = "All" });
-            parameters.Add(ApiDescriptions.TimeZone(names.TimeZone));
-        }
-
         return new ApiOperation(ApiFamily.Kore, parameters, ApiBody.KoreFilters);
     }
 
-    private static async Task<IResult> KoreTrendAsync(HttpContext context, EngagementEngine engine, string botId, int version)
+    // The period, channels and, with zoneAndFilters, the conversation filters and the zone, by the Kore.ai names: the
+    // dates are required in the query string (required) or there or in the body's filters.
+    private static IEnumerable<ApiParameter> KorePeriodParameters(TrendParameterNames names, bool zoneAndFilters, bool required)
+    {
+        var where = required ? "Required." : "Required here or in the body's filters.";
+        yield return new(names.StartDate, ApiParameterPlace.Query, $"First local date (YYYY-MM-DD), inclusive. {where}") { Required = required, Format = "date", Example = "2025-12-01" };
+        yield return new(names.EndDate, ApiParameterPlace.Query, $"Last local date (YYYY-MM-DD), inclusive; not before start_date, and the period at most 366 days. {where}") { Required = required, Format = "date", Example = "2025-12-05" };
+        yield return new(names.Channels, ApiParameterPlace.Query, "Comma-separated channels (rtm, slack, msteams, ...), compared case-insensitively; empty or All for every channel.") { Default = "All", Example = "rtm,slack" };
+        if (zoneAndFilters)
+        {
+            yield return new(names.ConversationType, ApiParameterPlace.Query, "Conversations with a user message or action (Interactive) or without (Non Interactive); any letter case, also NonInteractive or non_interactive.") { Values = ["All", "Interactive", "Non Interactive"], Default = "All" };
+            yield return new(names.ConversationStatus, ApiParameterPlace.Query, "Conversations closed (Closed) or not (Active); any letter case.") { Values = ["All", "Active", "Closed"], Default = "All" };
+            yield return ApiDescriptions.TimeZone(names.TimeZone);
+        }
+    }
+
+    private static Task<IResult> KoreTrendAsync(HttpContext context, EngagementEngine engine, string botId, int version) => KoreAnswerAsync(
+        context,
+        botId,
+        async () =>
+        {
+            // Parameters come from the query string, or the same names inside a JSON body's "filters" object (the
+            // query string wins); "channel" is accepted for "channels".
+            var filters = await ReadFiltersAsync(context);
+            string? Param(string name) => context.Request.Query.TryGetValue(name, out var value) ? value.ToString() : filters.GetValueOrDefault(name);
+            return TrendQueryBinder.Bind(botId, name => name == TrendParameterNames.Kore.Channels ? Param(name) ?? Param("channel") : Param(name), TrendParameterNames.Kore, zoneAndFilters: version == 2);
+        },
+        engine.GetTrendAsync,
+        (error, query) => TrendQueryBinder.InWireTerms(error, query, TrendParameterNames.Kore),
+        trend => version == 2 ? KoreTrendJson.SerializeV2(trend, indented: false) : KoreTrendJson.SerializeV1(trend, indented: false),
+        trend => version == 2 ? EngagementCsv.KoreV2(trend) : EngagementCsv.KoreV1(trend));
+
+    /// <summary>
+    /// A question about one bot, asked the Kore.ai way: 403 unless the app may read the bot, 400 naming the parameter
+    /// when <paramref name="bind"/> or the engine refuses a value, 404 for a bot without events, else the answer as
+    /// JSON or, when asked for, CSV (<see cref="QueryAnswer"/>). Every error is the Kore.ai error document.
+    /// </summary>
+    private static async Task<IResult> KoreAnswerAsync<TQuery, TResult>(
+        HttpContext context,
+        string botId,
+        Func<Task<TQuery>> bind,
+        Func<TQuery, CancellationToken, ValueTask<TResult>> ask,
+        Func<EngagementValidationException, TQuery, EngagementValidationException> inWireTerms,
+        Func<TResult, string> json,
+        Func<TResult, CsvTable> csv)
     {
         if (!MayRead(context.User, botId))
         {
             return KoreError(403, $"The app is not allowed to read bot '{botId}'");
         }
 
-        TrendQuery query;
+        TQuery query;
         try
         {
-            // Parameters come from the query string, or the same names inside a JSON body's "filters" object (the
-            // query string wins); "channel" is accepted for "channels".
-            var filters = await ReadFiltersAsync(context);
-            string? Param(string name) => context.Request.Query.TryGetValue(name, out var value) ? value.ToString() : filters.GetValueOrDefault(name);
-            query = TrendQueryBinder.Bind(botId, name => name == TrendParameterNames.Kore.Channels ? Param(name) ?? Param("channel") : Param(name), TrendParameterNames.Kore, zoneAndFilters: version == 2);
+            query = await bind();
         }
         catch (EngagementValidationException ex)
         {
@@ -90,15 +121,12 @@ public static partial class EngagementEndpoints
 
         try
         {
-            var trend = await engine.GetTrendAsync(query, context.RequestAborted);
-            return QueryAnswer.Ok(
-                context,
-                () => version == 2 ? KoreTrendJson.SerializeV2(trend, indented: false) : KoreTrendJson.SerializeV1(trend, indented: false),
-                () => version == 2 ? EngagementCsv.KoreV2(trend) : EngagementCsv.KoreV1(trend));
+            var result = await ask(query, context.RequestAborted);
+            return QueryAnswer.Ok(context, () => json(result), () => csv(result));
         }
         catch (EngagementValidationException ex)
         {
-            return KoreError(400, TrendQueryBinder.InWireTerms(ex, query, TrendParameterNames.Kore).Message);
+            return KoreError(400, inWireTerms(ex, query).Message);
         }
         catch (BotNotFoundException)
         {

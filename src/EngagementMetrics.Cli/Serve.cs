@@ -189,6 +189,8 @@ internal static class Serve
         var token = demoToken ?? "<JWT signed with your app's client secret>";
         await stdout.WriteLineAsync(
             $"  try:    curl -X POST '{address}/api/public/bot/{Demo.BotId}/v2/userEngagementTrend?aggregation_type=daily&start_date={Demo.Start:yyyy-MM-dd}&end_date={Demo.End:yyyy-MM-dd}&timeZoneOffset={Demo.Zone}' -H 'auth: {token}'");
+        await stdout.WriteLineAsync(
+            $"          curl '{address}/api/engagement/bot/{Demo.BotId}/lifecycle?start_date={Demo.Start:yyyy-MM-dd}&end_date={Demo.End:yyyy-MM-dd}&timeZoneOffset={Demo.Zone}' -H 'auth: {token}' -H 'Accept: text/csv'");
         await stdout.FlushAsync(cancellationToken);
 
         // Returns when the host's lifetime is told to stop (a signal) or the command line's token is cancelled, after

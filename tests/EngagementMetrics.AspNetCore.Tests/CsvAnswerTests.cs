@@ -59,6 +59,8 @@ public sealed class CsvAnswerTests : IAsyncLifetime
         { "GET", "/analytics/statistics/account/*/0,1,2,3,8,10/day/2", "statistics-rows", "GroupLabel,BotName,ChannelName,EventLabel,EventType,Value" },
         { "GET", "/analytics/statistics/account/*/0,1,2,3,8,10/day/2?format=series", "statistics-series", "type,name,period,value" },
         { "GET", "/analytics/statistics/0,18/hour/2", "statistics-rows", "GroupLabel,BotName,ChannelName,EventLabel,EventType,Value" },
+        { "GET", $"/api/engagement/bot/st-demo/lifecycle?{Period}&timeZoneOffset=Asia/Kolkata", "lifecycle", "period,new,returning,resurrecting,dormant" },
+        { "GET", $"/api/engagement/bot/st-demo/retention?{Period}&timeZoneOffset=Asia/Kolkata", "retention", "cohort,users,retained[0],retained[1],retained[2],retained[3],retained[4],percent[0],percent[1]," },
     };
 
     public static TheoryData<string, string> RouteUrls()
@@ -75,7 +77,7 @@ public sealed class CsvAnswerTests : IAsyncLifetime
     private async Task<(HttpStatusCode Status, string? MediaType, string Body, HttpResponseMessage Response)> SendAsync(string method, string url, string? accept = null)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), url);
-        if (url.StartsWith("/api/public/", StringComparison.Ordinal))
+        if (url.StartsWith("/api/public/", StringComparison.Ordinal) || url.StartsWith("/api/engagement/bot/", StringComparison.Ordinal))
         {
             request.Headers.TryAddWithoutValidation("auth", Jwt);
         }

@@ -37,14 +37,17 @@ public sealed class HostSchemeTests
         builder.Services.Configure<EngagementEndpointOptions>(o => o.KoreSchemes = "Host");
         await using var app = builder.Build();
         app.MapKoreTrendEndpoints();
+        app.MapLifecycleEndpoints();
         await app.StartAsync();
         await app.Services.GetRequiredService<IInteractionStore>().AppendAsync(
             [new InteractionEvent { BotId = "st-demo", UserId = "u", Timestamp = new DateTimeOffset(2025, 12, 2, 10, 0, 0, TimeSpan.Zero), Kind = InteractionKind.MessageIn }]);
         using var client = app.GetTestClient();
 
-        async Task<HttpStatusCode> PostAsync(string bot, string? user)
+        Task<HttpStatusCode> PostAsync(string bot, string? user) => SendAsync(HttpMethod.Post, $"/api/public/bot/{bot}/v2/userEngagementTrend?start_date=2025-12-01&end_date=2025-12-05", user);
+
+        async Task<HttpStatusCode> SendAsync(HttpMethod method, string url, string? user)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/public/bot/{bot}/v2/userEngagementTrend?start_date=2025-12-01&end_date=2025-12-05");
+            using var request = new HttpRequestMessage(method, url);
             if (user is not null)
             {
                 request.Headers.Add("X-Host-User", user);
@@ -56,6 +59,14 @@ public sealed class HostSchemeTests
         (await PostAsync("st-demo", "alice")).Should().Be(HttpStatusCode.OK);
         (await PostAsync("other-bot", "alice")).Should().Be(HttpStatusCode.Forbidden);
         (await PostAsync("st-demo", null)).Should().Be(HttpStatusCode.Unauthorized);
+
+        // The lifecycle and retention routes are authorised like the Kore.ai ones: the same schemes and bot claims.
+        foreach (var question in new[] { "lifecycle", "retention" })
+        {
+            (await SendAsync(HttpMethod.Get, $"/api/engagement/bot/st-demo/{question}?start_date=2025-12-01&end_date=2025-12-05", "alice")).Should().Be(HttpStatusCode.OK);
+            (await SendAsync(HttpMethod.Get, $"/api/engagement/bot/other-bot/{question}?start_date=2025-12-01&end_date=2025-12-05", "alice")).Should().Be(HttpStatusCode.Forbidden);
+            (await SendAsync(HttpMethod.Get, $"/api/engagement/bot/st-demo/{question}?start_date=2025-12-01&end_date=2025-12-05", null)).Should().Be(HttpStatusCode.Unauthorized);
+        }
     }
 
     [Fact]

@@ -89,7 +89,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
     public void Every_mapped_route_is_an_operation_with_its_name_a_tag_a_summary_and_a_security_requirement()
     {
         var routes = MappedRoutes();
-        routes.Should().HaveCount(7, "two Kore.ai, two Rocket.Chat, two statistics and one ingest route");
+        routes.Should().HaveCount(9, "two Kore.ai, two Rocket.Chat, two statistics, one ingest, one lifecycle and one retention route");
         var schemes = _document.GetProperty("components").GetProperty("securitySchemes");
         foreach (var (method, path, endpoint) in routes)
         {
@@ -115,6 +115,8 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         const string Account = "/analytics/statistics/account/{apiKey}/{types}/{groupMode}/{days}";
         const string Bot = "/analytics/statistics/{types}/{groupMode}/{days}";
         const string Ingest = "/api/engagement/events";
+        const string Lifecycle = "/api/engagement/bot/{botId}/lifecycle";
+        const string Retention = "/api/engagement/bot/{botId}/retention";
         var jwt = EndpointTests.Jwt("cs-app", Secret, Now.AddMinutes(5));
         var period = "start_date=2025-12-01&end_date=2025-12-05";
         var event1 = $$"""{"eventId":"e1","botId":"b1","userId":"u","timestamp":"2025-12-01T10:00:00Z","kind":"message_in"}""";
@@ -158,6 +160,16 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
             ("POST", Ingest, Ingest + "?mode=careless", Events("ingest-key", $"[{event1}]")),
             ("POST", Ingest, Ingest, Events(null, $"[{event1}]")),
             ("POST", Ingest, Ingest, Events("ingest-key", "[" + string.Join(',', Enumerable.Repeat(event1, 100)) + "]")),
+            ("GET", Lifecycle, $"/api/engagement/bot/st-demo/lifecycle?{period}&aggregation=hour&timeZoneOffset=Asia/Kolkata", Kore(jwt)),
+            ("GET", Lifecycle, $"/api/engagement/bot/st-demo/lifecycle?{period}&aggregation=year", Kore(jwt)),
+            ("GET", Lifecycle, $"/api/engagement/bot/st-demo/lifecycle?{period}", Kore(null)),
+            ("GET", Lifecycle, $"/api/engagement/bot/not-granted/lifecycle?{period}", Kore(jwt)),
+            ("GET", Lifecycle, $"/api/engagement/bot/ghost-bot/lifecycle?{period}", Kore(jwt)),
+            ("GET", Retention, $"/api/engagement/bot/st-demo/retention?{period}&interval=week", Kore(jwt)),
+            ("GET", Retention, $"/api/engagement/bot/st-demo/retention?{period}&periods=0", Kore(jwt)),
+            ("GET", Retention, $"/api/engagement/bot/st-demo/retention?{period}", Kore("not-a-jwt")),
+            ("GET", Retention, $"/api/engagement/bot/not-granted/retention?{period}", Kore(jwt)),
+            ("GET", Retention, $"/api/engagement/bot/ghost-bot/retention?{period}", Kore(jwt)),
 
             // The same routes asked for CSV: 200 answers text/csv, errors stay JSON.
             ("POST", V1, $"/api/public/bot/st-demo/userEngagementTrend?{period}", Csv(Kore(jwt))),
@@ -172,6 +184,9 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
             ("GET", Bot, "/analytics/statistics/0,18/day/2", Csv(Bearer("acme-bot-s1"))),
             ("GET", Bot, "/analytics/statistics/0,18/day/2", Csv(Bearer("acme-bot-s1"))),
             ("POST", Ingest, Ingest, Csv(Events("ingest-key", $"[{event1}]"))),
+            ("GET", Lifecycle, $"/api/engagement/bot/st-demo/lifecycle?{period}&aggregation=week", Csv(Kore(jwt))),
+            ("GET", Retention, $"/api/engagement/bot/st-demo/retention?{period}", Csv(Kore(jwt))),
+            ("GET", Retention, $"/api/engagement/bot/ghost-bot/retention?{period}", Csv(Kore(jwt))),
         ];
 
         var answered = new HashSet<(string, string, string)>();
@@ -189,8 +204,9 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
             documented.GetProperty("content").TryGetProperty(mediaType, out var content).Should().BeTrue($"{method} {url} answered {status} {mediaType}, which {template} must document");
             if (mediaType == "text/csv")
             {
-                // The description names the header the rows come under.
+                // The description names the header the rows come under (24 hour keys, or an array's columns, elided).
                 var header = body[..body.IndexOf('\r', StringComparison.Ordinal)];
+                header = System.Text.RegularExpressions.Regex.Replace(header, @"(\w+)\[0\](,\1\[\d+\])*", "$1[0],...");
                 content.GetProperty("schema").GetProperty("type").GetString().Should().Be("string");
                 content.GetProperty("schema").GetProperty("description").GetString().Should().Contain(header.Contains(",1 - 2", StringComparison.Ordinal) ? header[..header.IndexOf(",1 - 2", StringComparison.Ordinal)] + ",...,23 - 0" : header);
                 continue;
@@ -259,7 +275,9 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
             "GET /api/v1/engagement-dashboard/users/chat-busier/hourly-data 200",
             "GET /api/v1/engagement-dashboard/users/chat-busier/weekly-data 200",
             "GET /analytics/statistics/account/{apiKey}/{types}/{groupMode}/{days} 200",
-            "GET /analytics/statistics/{types}/{groupMode}/{days} 200");
+            "GET /analytics/statistics/{types}/{groupMode}/{days} 200",
+            "GET /api/engagement/bot/{botId}/lifecycle 200",
+            "GET /api/engagement/bot/{botId}/retention 200");
     }
 
     [Fact]
@@ -315,6 +333,17 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
 
         var ingest = Operation("POST", "/api/engagement/events");
         Enum(Parameters(ingest)["mode"]).Should().Equal("strict", "lenient");
+
+        var lifecycle = Parameters(Operation("GET", "/api/engagement/bot/{botId}/lifecycle"));
+        lifecycle.Keys.Should().BeEquivalentTo(["botId", "start_date", "end_date", "channels", "conversationType", "conversationStatus", "timeZoneOffset", "aggregation"]);
+        Enum(lifecycle["aggregation"]).Should().Equal("hour", "day", "week", "month");
+        lifecycle["start_date"].GetProperty("required").GetBoolean().Should().BeTrue("a GET has no body to give it in");
+        lifecycle["end_date"].GetProperty("required").GetBoolean().Should().BeTrue();
+        var retention = Parameters(Operation("GET", "/api/engagement/bot/{botId}/retention"));
+        retention.Keys.Should().BeEquivalentTo(["botId", "start_date", "end_date", "channels", "conversationType", "conversationStatus", "timeZoneOffset", "interval", "periods"]);
+        Enum(retention["interval"]).Should().Equal("day", "week");
+        var periods = retention["periods"].GetProperty("schema");
+        (periods.GetProperty("type").GetString(), periods.GetProperty("minimum").GetInt32(), periods.GetProperty("maximum").GetInt32()).Should().Be(("integer", 1, 1000));
         ingest.GetProperty("requestBody").GetProperty("content").EnumerateObject().Select(c => c.Name).Should().BeEquivalentTo(["application/json", "application/x-ndjson"]);
         var kinds = _document.GetProperty("components").GetProperty("schemas").GetProperty("InteractionEvent").GetProperty("properties").GetProperty("kind").GetProperty("enum");
         kinds.EnumerateArray().Select(k => k.GetString()).Should().Equal(InteractionKinds.Names);
@@ -328,13 +357,16 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         {
             ("/api/public/bot/{botId}/userEngagementTrend", "/api/public/bot/st-demo/userEngagementTrend?start_date=2025-12-01&end_date=2025-12-05"),
             ("/api/public/bot/{streamId}/v2/userEngagementTrend", "/api/public/bot/st-demo/v2/userEngagementTrend?start_date=2025-12-01&end_date=2025-12-05"),
+            ("/api/engagement/bot/{botId}/lifecycle", "/api/engagement/bot/st-demo/lifecycle?start_date=2025-12-01&end_date=2025-12-05"),
+            ("/api/engagement/bot/{botId}/retention", "/api/engagement/bot/st-demo/retention?start_date=2025-12-01&end_date=2025-12-05"),
         })
         {
-            foreach (var parameter in Operation("POST", path).GetProperty("parameters").EnumerateArray().Where(p => p.GetProperty("schema").TryGetProperty("enum", out _)))
+            var method = path.StartsWith("/api/engagement/", StringComparison.Ordinal) ? HttpMethod.Get : HttpMethod.Post;
+            foreach (var parameter in Operation(method.Method, path).GetProperty("parameters").EnumerateArray().Where(p => p.GetProperty("schema").TryGetProperty("enum", out _)))
             {
                 foreach (var value in parameter.GetProperty("schema").GetProperty("enum").EnumerateArray())
                 {
-                    using var request = new HttpRequestMessage(HttpMethod.Post, $"{url}&{parameter.GetProperty("name").GetString()}={Uri.EscapeDataString(value.GetString()!)}");
+                    using var request = new HttpRequestMessage(method, $"{url}&{parameter.GetProperty("name").GetString()}={Uri.EscapeDataString(value.GetString()!)}");
                     request.Headers.TryAddWithoutValidation("auth", jwt);
                     using var response = await _client.SendAsync(request);
                     response.StatusCode.Should().Be(HttpStatusCode.OK, $"{parameter.GetProperty("name")}={value} is documented");
@@ -377,6 +409,8 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         Required("GET", "/api/v1/engagement-dashboard/users/chat-busier/weekly-data").Should().BeEquivalentTo([EngagementOpenApi.RocketChatUserScheme, EngagementOpenApi.RocketChatTokenScheme]);
         Required("GET", "/analytics/statistics/{types}/{groupMode}/{days}").Should().Equal(EngagementOpenApi.StatisticsBearerScheme);
         Required("POST", "/api/engagement/events").Should().Equal(EngagementOpenApi.IngestKeyScheme);
+        Required("GET", "/api/engagement/bot/{botId}/lifecycle").Should().Equal(EngagementOpenApi.KoreJwtScheme);
+        Required("GET", "/api/engagement/bot/{botId}/retention").Should().Equal(EngagementOpenApi.KoreJwtScheme);
     }
 
     private static bool HasProperty(JsonElement element, string name) => element.TryGetProperty(name, out _);

@@ -77,6 +77,20 @@ public sealed class ServeEndToEndTests : IDisposable
             (await (await http.SendAsync(trend)).Content.ReadAsStringAsync()).Should().Be(Minified("kore-v2-daily.json"));
         }
 
+        using (var lifecycle = new HttpRequestMessage(HttpMethod.Get, "/api/engagement/bot/st-demo/lifecycle?start_date=2025-12-01&end_date=2025-12-05&timeZoneOffset=Asia/Kolkata"))
+        {
+            lifecycle.Headers.Add("auth", Jwt());
+            (await (await http.SendAsync(lifecycle)).Content.ReadAsStringAsync()).Should().StartWith(
+                """{"bot":"st-demo","timeZone":"Asia/Kolkata","aggregation":"day","start":"2025-12-01","end":"2025-12-05","buckets":[{"period":"2025-12-01","new":0,""");
+        }
+
+        using (var retention = new HttpRequestMessage(HttpMethod.Get, "/api/engagement/bot/st-demo/retention?start_date=2025-12-01&end_date=2025-12-05&timeZoneOffset=Asia/Kolkata"))
+        {
+            retention.Headers.Add("auth", Jwt());
+            retention.Headers.Add("Accept", "text/csv");
+            (await (await http.SendAsync(retention)).Content.ReadAsStringAsync()).Should().StartWith("cohort,users,retained[0],retained[1],retained[2],retained[3],retained[4],percent[0],");
+        }
+
         using (var hourly = new HttpRequestMessage(HttpMethod.Get, "/api/v1/engagement-dashboard/users/chat-busier/hourly-data?start=2023-05-19T00:00:00.000Z"))
         {
             hourly.Headers.Add("X-User-Id", "admin");
