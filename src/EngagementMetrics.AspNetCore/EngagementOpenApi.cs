@@ -79,13 +79,16 @@ public static class EngagementOpenApi
     private static Task DescribeSchemaAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
         var type = context.JsonTypeInfo.Type;
-        if (context.JsonPropertyInfo is { } property && IsDocument(property.DeclaringType) && schema.Type is { } numeric
-            && numeric.HasFlag(JsonSchemaType.String) && (numeric.HasFlag(JsonSchemaType.Integer) || numeric.HasFlag(JsonSchemaType.Number)))
+        if (context.JsonPropertyInfo is { } property && IsDocument(property.DeclaringType))
         {
-            // The documents are written with strict number handling (EngagementJsonContext): counts and averages are
-            // JSON numbers, never strings, whatever the app's own JSON options would read.
-            schema.Type = numeric & ~JsonSchemaType.String;
-            schema.Pattern = null;
+            // The documents are written with strict number handling (EngagementJsonContext): counts, averages and
+            // percentages are JSON numbers, never strings, whatever the app's own JSON options would read; so are the
+            // entries of an array of them (retention's retained and percent).
+            StrictNumber(schema);
+            if (schema.Items is OpenApiSchema items)
+            {
+                StrictNumber(items);
+            }
         }
 
         if (type == typeof(IReadOnlyList<KoreHourlyPoint>))
@@ -105,6 +108,15 @@ public static class EngagementOpenApi
         }
 
         return Task.CompletedTask;
+    }
+
+    private static void StrictNumber(OpenApiSchema schema)
+    {
+        if (schema.Type is { } numeric && numeric.HasFlag(JsonSchemaType.String) && (numeric.HasFlag(JsonSchemaType.Integer) || numeric.HasFlag(JsonSchemaType.Number)))
+        {
+            schema.Type = numeric & ~JsonSchemaType.String;
+            schema.Pattern = null;
+        }
     }
 
     private static bool IsDocument(Type type) => type.Assembly == typeof(KoreTrendJson).Assembly;

@@ -281,6 +281,32 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Counts_and_percentages_are_JSON_numbers_also_inside_arrays()
+    {
+        JsonElement Resolve(JsonElement schema) => schema.TryGetProperty("$ref", out var reference)
+            ? _document.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!["#/components/schemas/".Length..])
+            : schema;
+        JsonElement Answer(string path) => Resolve(Operation("GET", path).GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema"));
+        static string[] Types(JsonElement schema) => schema.GetProperty("type").ValueKind == JsonValueKind.Array
+            ? [.. schema.GetProperty("type").EnumerateArray().Select(t => t.GetString()!).Order(StringComparer.Ordinal)]
+            : [schema.GetProperty("type").GetString()!];
+
+        var cohort = Resolve(Resolve(Answer("/api/engagement/bot/{botId}/retention").GetProperty("properties").GetProperty("cohorts")).GetProperty("items")).GetProperty("properties");
+        var bucket = Resolve(Resolve(Answer("/api/engagement/bot/{botId}/lifecycle").GetProperty("properties").GetProperty("buckets")).GetProperty("items")).GetProperty("properties");
+
+        Types(cohort.GetProperty("users")).Should().Equal("integer");
+        Types(Resolve(cohort.GetProperty("retained").GetProperty("items"))).Should().Equal("integer");
+        Types(Resolve(cohort.GetProperty("percent").GetProperty("items"))).Should().Equal("null", "number");
+        foreach (var count in new[] { "new", "returning", "resurrecting", "dormant" })
+        {
+            Types(bucket.GetProperty(count)).Should().Equal("integer");
+        }
+
+        Problems(Parse("""{"bot":"b","timeZone":"UTC","interval":"day","start":"2025-12-01","end":"2025-12-01","cohorts":[{"cohort":"2025-12-01","users":1,"retained":["1"],"percent":[100]}]}"""), Answer("/api/engagement/bot/{botId}/retention"), "$")
+            .Should().NotBeEmpty("a count is a JSON number");
+    }
+
+    [Fact]
     public void The_schema_check_refuses_what_the_documents_never_write()
     {
         var v1 = Operation("POST", "/api/public/bot/{botId}/userEngagementTrend").GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema");
