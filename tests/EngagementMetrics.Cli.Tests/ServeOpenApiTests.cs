@@ -38,6 +38,8 @@ public sealed class ServeOpenApiTests : IDisposable
             "GET /analytics/statistics/account/{apiKey}/{types}/{groupMode}/{days} AccountStatistics",
             "GET /analytics/statistics/{types}/{groupMode}/{days} BotStatistics",
             "POST /api/engagement/events IngestEvents",
+            "GET /api/engagement/bot/{botId}/lifecycle EngagementLifecycle",
+            "GET /api/engagement/bot/{botId}/retention EngagementRetention",
         ]);
         root.GetProperty("components").GetProperty("securitySchemes").EnumerateObject().Select(s => s.Name)
             .Should().BeEquivalentTo(["KoreJwt", "RocketChatUserId", "RocketChatAuthToken", "StatisticsBearer", "IngestApiKey"]);
