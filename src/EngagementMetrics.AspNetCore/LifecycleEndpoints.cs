@@ -27,14 +27,8 @@ public static partial class EngagementEndpoints
     public static RouteGroupBuilder MapLifecycleEndpoints(this IEndpointRouteBuilder app)
     {
         var group = Group(app, ApiFamily.Lifecycle, o => o.KoreSchemes);
-        group.MapGet(BotPath + "/lifecycle", (HttpContext context, string botId, EngagementEngine engine) => KoreAnswerAsync(
-                context,
-                botId,
-                () => Task.FromResult(LifecycleQueryBinder.BindLifecycle(botId, QueryValue(context), LifecycleNames)),
-                engine.GetLifecycleAsync,
-                (error, query) => Named(LifecycleQueryBinder.InWireTerms(error, query, LifecycleNames)),
-                report => LifecycleJson.Serialize(report, indented: false),
-                EngagementCsv.Lifecycle))
+        group.MapGet(BotPath + "/lifecycle", (HttpContext context, string botId, EngagementEngine engine) =>
+                PeriodAnswerAsync(context, botId, LifecycleQueryBinder.BindLifecycle, engine.GetLifecycleAsync, report => LifecycleJson.Serialize(report, indented: false), EngagementCsv.Lifecycle))
             .Describe(
                 "EngagementLifecycle",
                 "Lifecycle: new, returning, resurrecting and dormant users per local hour, day, week or month",
@@ -43,14 +37,8 @@ public static partial class EngagementEndpoints
             .Answers<LifecycleDocument>(200, "The lifecycle document: every bucket of the period, oldest first.")
             .AnswersCsv("With Accept: text/csv, the buckets as RFC 4180 CSV, oldest first: period,new,returning,resurrecting,dormant.")
             .KoreErrors(LifecycleBadRequest);
-        group.MapGet(BotPath + "/retention", (HttpContext context, string botId, EngagementEngine engine) => KoreAnswerAsync(
-                context,
-                botId,
-                () => Task.FromResult(LifecycleQueryBinder.BindRetention(botId, QueryValue(context), LifecycleNames)),
-                engine.GetRetentionAsync,
-                (error, query) => Named(LifecycleQueryBinder.InWireTerms(error, query, LifecycleNames)),
-                report => LifecycleJson.Serialize(report, indented: false),
-                EngagementCsv.Retention))
+        group.MapGet(BotPath + "/retention", (HttpContext context, string botId, EngagementEngine engine) =>
+                PeriodAnswerAsync(context, botId, LifecycleQueryBinder.BindRetention, engine.GetRetentionAsync, report => LifecycleJson.Serialize(report, indented: false), EngagementCsv.Retention))
             .Describe(
                 "EngagementRetention",
                 "Retention: the users first seen in each local day or ISO week, and how many are active in each interval after it",
@@ -71,9 +59,22 @@ public static partial class EngagementEndpoints
             ? new EngagementValidationException(name, error.Value, $"invalid {name} '{error.Value}': {error.Message}")
             : error;
 
-    // A query-string parameter by name, or null when absent.
-    private static Func<string, string?> QueryValue(HttpContext context) =>
-        name => context.Request.Query.TryGetValue(name, out var value) ? value.ToString() : null;
+    // A lifecycle or retention question: its parameters from the query string by LifecycleNames, answered the Kore.ai way.
+    private static Task<IResult> PeriodAnswerAsync<TQuery, TReport>(
+        HttpContext context,
+        string botId,
+        Func<string, Func<string, string?>, LifecycleParameterNames, TQuery> bind,
+        Func<TQuery, CancellationToken, ValueTask<TReport>> ask,
+        Func<TReport, string> json,
+        Func<TReport, CsvTable> csv)
+        where TQuery : PeriodQuery => KoreAnswerAsync(
+            context,
+            botId,
+            () => Task.FromResult(bind(botId, name => context.Request.Query.TryGetValue(name, out var value) ? value.ToString() : null, LifecycleNames)),
+            ask,
+            (error, query) => Named(LifecycleQueryBinder.InWireTerms(error, query, LifecycleNames)),
+            json,
+            csv);
 
     private static ApiOperation LifecycleOperation(bool retention)
     {

@@ -199,23 +199,9 @@ public sealed class LifecycleCommandTests : IAsyncLifetime
     [InlineData("retention", "--bot", "nobody")]
     public async Task A_bad_value_is_one_line_naming_the_option_and_the_value_and_exit_two(string command, string option, string value)
     {
-        var args = Period(command).ToList();
-        var at = args.IndexOf(option);
-        if (at >= 0)
-        {
-            args[at + 1] = value;
-        }
-        else
-        {
-            args.AddRange([option, value]);
-        }
+        var run = await RunAsync(Refusal.WithOption(Period(command), option, value));
 
-        var (exit, stdout, stderr) = await RunAsync([.. args]);
-
-        exit.Should().Be(2);
-        stdout.Should().BeEmpty();
-        stderr.Should().StartWith("error: ").And.EndWith("\n").And.Contain(option).And.Contain(value);
-        stderr.TrimEnd('\n').Should().NotContain("\n");
+        run.ShouldBeOneLineNaming(option, value);
     }
 
     [Fact]

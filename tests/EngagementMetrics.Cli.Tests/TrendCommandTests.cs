@@ -50,21 +50,9 @@ public class TrendCommandTests
     [InlineData("--bot", "nobody", "--bot")]
     public async Task Trend_BadOption_PrintsOneLineErrorNamingItAndExitsTwo(string option, string value, string named)
     {
-        var args = SeedArgs.Concat(["--events", DataPath("kore-v2-events.jsonl")]).ToList();
-        var at = args.IndexOf(option);
-        if (at >= 0)
-        {
-            args[at + 1] = value;
-        }
-        else
-        {
-            args.AddRange([option, value]);
-        }
+        var run = await RunAsync(Refusal.WithOption([.. SeedArgs, "--events", DataPath("kore-v2-events.jsonl")], option, value));
 
-        var (exit, stdout, stderr) = await RunAsync([.. args]);
-        exit.Should().Be(2);
-        stdout.Should().BeEmpty();
-        stderr.TrimEnd('\n').Should().NotContain("\n").And.StartWith("error: ").And.Contain(named).And.Contain(value);
+        run.ShouldBeOneLineNaming(named, value);
     }
 
     [Fact]
