@@ -124,7 +124,17 @@ public sealed class DashboardTests : IAsyncLifetime
         csv.Should().Be(EngagementCsv.KoreV2(trend).ToCsv());
         csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length.Should().BeGreaterThan(1);
 
-        foreach (var chart in new[] { "busier-hourly", "busier-weekly", "statistics" })
+        using (var lifecycle = await SendAsync("/dashboard/csv/lifecycle" + query, "ana"))
+        {
+            var report = await new EngagementEngine(_store).GetLifecycleAsync(new EngagementMetrics.Lifecycle.LifecycleQuery
+            {
+                BotId = "bot-a", StartDate = new(2025, 12, 1), EndDate = new(2025, 12, 2), TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Kolkata"),
+                Aggregation = EngagementMetrics.Lifecycle.LifecycleAggregation.Hour, Channels = ["rtm"],
+            });
+            (await lifecycle.Content.ReadAsStringAsync()).Should().Be(EngagementCsv.Lifecycle(report).ToCsv()).And.StartWith("period,new,returning,resurrecting,dormant\r\n");
+        }
+
+        foreach (var chart in new[] { "retention", "busier-hourly", "busier-weekly", "statistics" })
         {
             using var other = await SendAsync($"/dashboard/csv/{chart}{query}", "ana");
             other.StatusCode.Should().Be(HttpStatusCode.OK, chart);

@@ -51,7 +51,7 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
     [BrowserFact]
     public async Task The_dashboard_loads_without_errors_and_draws_every_chart_as_svg()
     {
-        Serve.StandardOutput.Should().Contain($"dashboard: {DashboardUrl}");
+        await Serve.WaitForOutputAsync($"dashboard: {DashboardUrl}");
         await using var page = await _chromium!.NewPageAsync();
 
         await page.NavigateAsync(DashboardUrl);
@@ -74,7 +74,7 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
         await page.NavigateAsync(DashboardUrl + "?start=2025-10-30&end=2025-11-03&tz=Asia/Kolkata&aggregation=daily&channels=slack");
         var cards = await page.EvaluateAsync("Object.fromEntries([...document.querySelectorAll('.card')].map(c => [c.dataset.metric, c.querySelector('.card-value').textContent]))");
 
-        var token = Token().Match(Serve.StandardOutput).Groups[1].Value;
+        var token = Token().Match(await Serve.WaitForOutputAsync("-H 'auth: ")).Groups[1].Value;
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/public/bot/demo-bot/v2/userEngagementTrend?aggregation_type=daily&start_date=2025-10-30&end_date=2025-11-03&timeZoneOffset=Asia/Kolkata");
         request.Headers.Add("auth", token);
         request.Content = JsonContent.Create(new { filters = new { channels = "slack" } });

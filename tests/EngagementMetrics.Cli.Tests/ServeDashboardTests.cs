@@ -38,7 +38,7 @@ public sealed class ServeDashboardTests : IDisposable
             """);
         await using var serve = await ServeProcess.StartAsync(_directory, new Dictionary<string, string>(), "--dashboard", "--demo-data");
 
-        serve.StandardOutput.Should().Contain($"dashboard: {serve.Http.BaseAddress}dashboard/ (sign in as a user of EngagementMetrics:Dashboard:Users)");
+        await serve.WaitForOutputAsync($"dashboard: {serve.Http.BaseAddress}dashboard/ (sign in as a user of EngagementMetrics:Dashboard:Users)");
         using var anonymous = await serve.Http.GetAsync("/dashboard/");
         anonymous.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         anonymous.Headers.WwwAuthenticate.ToString().Should().Contain("Basic realm=\"engagement dashboard\"");

@@ -84,6 +84,26 @@ internal sealed class ServeProcess : IAsyncDisposable
         return serve;
     }
 
+    /// <summary>
+    /// Waits until standard output holds <paramref name="text"/> (the lines serve prints after its banner, such as the
+    /// dashboard's address and the curl lines, may arrive a moment after it) and returns the output.
+    /// </summary>
+    public async Task<string> WaitForOutputAsync(string text)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!StandardOutput.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"serve never printed '{text}'. stdout: {StandardOutput}");
+            }
+
+            await Task.Delay(50);
+        }
+
+        return StandardOutput;
+    }
+
     /// <summary>Sends a POSIX signal (kill -SIGNAL pid).</summary>
     public async Task SignalAsync(string signal)
     {

@@ -8,11 +8,13 @@ namespace EngagementMetrics.AspNetCore.Dashboard;
 /// </summary>
 internal static class DashboardCsv
 {
-    public static readonly IReadOnlyList<string> Charts = ["trend", "busier-hourly", "busier-weekly", "statistics"];
+    public static readonly IReadOnlyList<string> Charts = ["trend", "lifecycle", "retention", "busier-hourly", "busier-weekly", "statistics"];
 
     public static CsvTable Of(string chart, DashboardData data) => chart switch
     {
         "trend" => EngagementCsv.KoreV2(data.Trend),
+        "lifecycle" => EngagementCsv.Lifecycle(data.Lifecycle),
+        "retention" => EngagementCsv.Retention(data.Retention),
         "busier-hourly" => EngagementCsv.ChatBusierHourly(data.BusierHourly),
         "busier-weekly" => EngagementCsv.ChatBusierWeekly(data.BusierWeekly),
         "statistics" => EngagementCsv.Statistics(data.Statistics, StatisticsFormat.Series),
