@@ -19,6 +19,7 @@ internal static class EngagementCli
         root.Add(BusierCommand.Create("busier-weekly", "Prints Rocket.Chat's chat-busier weekly data: distinct users per local date, date(--start) - 7 through date(--start).", hourly: false, stdout, stderr));
         root.Add(Demo.Create(stdout, stderr));
         root.Add(Serve.Create(stdout, stderr));
+        root.Add(Migrate.Create(stdout, stderr));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -122,9 +123,10 @@ internal static class EngagementCli
         }
         catch (EngagementStoreException ex)
         {
-            // The store cannot be used (not a database, missing, unreachable, newer schema): the message names it.
-            await stderr.WriteLineAsync($"error: invalid --store: {ex.Message}");
-            return BadInput;
+            // The store failed while the command ran (a store that cannot be used at all is refused when it is opened, as
+            // an invalid --store): a sharded store's shard that went away, say. The message names the store and the shard.
+            await stderr.WriteLineAsync($"error: {ex.Message.ReplaceLineEndings(" ")}");
+            return Failure;
         }
         catch (IOException ex)
         {

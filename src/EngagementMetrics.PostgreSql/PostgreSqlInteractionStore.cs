@@ -394,14 +394,24 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarge
             return duplicates;
         }
 
-        // Sharded: the ids already stored are looked up (one remote query per chunk, probing the shard's unique index),
-        // and the others inserted in one statement that postgres_fdw sends in batches of batch_size rows. No ON CONFLICT
-        // (a partitioned table with foreign partitions has no unique index to infer it from) and no RETURNING (it would
-        // send the rows one at a time): the bot's lock keeps any other writer of the coordinator from adding its ids
-        // between the lookup and the insert, and a writer that bypassed it would make the insert fail on the shard's key.
+        // Sharded: one INSERT ... ON CONFLICT DO NOTHING of every id, which postgres_fdw sends to the shard in batches of
+        // batch_size rows (a partitioned table with foreign partitions accepts ON CONFLICT DO NOTHING without a conflict
+        // target, and the shard's primary key decides). No RETURNING: it would make postgres_fdw send the rows one at a
+        // time. When the insert stored every id (a batch without duplicates, the usual case), that is all; otherwise it is
+        // undone (a savepoint) and the ids already stored are looked up, then the others inserted. The bot's lock keeps
+        // any other writer of the coordinator from adding its ids in between.
         private async Task<HashSet<string>> InsertEventIdsShardedAsync(DbConnection connection, DbTransaction transaction, string botId, IReadOnlyList<string> ids, CancellationToken cancellationToken)
         {
+            const string Savepoint = "em_event_ids";
             var duplicates = new HashSet<string>(StringComparer.Ordinal);
+            await transaction.SaveAsync(Savepoint, cancellationToken).ConfigureAwait(false);
+            if (await InsertIdsAsync(ids, onConflictDoNothing: true).ConfigureAwait(false) == ids.Count)
+            {
+                await transaction.ReleaseAsync(Savepoint, cancellationToken).ConfigureAwait(false);
+                return duplicates;
+            }
+
+            await transaction.RollbackAsync(Savepoint, cancellationToken).ConfigureAwait(false);
             for (var start = 0; start < ids.Count; start += KeysPerStatement)
             {
                 var chunk = new string[Math.Min(KeysPerStatement, ids.Count - start)];
@@ -420,16 +430,22 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarge
                 }
             }
 
-            var added = duplicates.Count == 0 ? ids : [.. ids.Where(id => !duplicates.Contains(id))];
-            if (added.Count > 0)
+            string[] added = [.. ids.Where(id => !duplicates.Contains(id))];
+            if (added.Length > 0)
             {
-                await using var insert = Command(connection, transaction, $"INSERT INTO {Names.EventIds} (bot_id, event_id) SELECT @bot, id FROM unnest(@ids) AS id");
-                Add(insert, "bot", botId);
-                AddStringArray(insert, "ids", (IReadOnlyCollection<string>)added);
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await InsertIdsAsync(added, onConflictDoNothing: false).ConfigureAwait(false);
             }
 
+            await transaction.ReleaseAsync(Savepoint, cancellationToken).ConfigureAwait(false);
             return duplicates;
+
+            async Task<int> InsertIdsAsync(IReadOnlyCollection<string> values, bool onConflictDoNothing)
+            {
+                await using var insert = Command(connection, transaction, $"INSERT INTO {Names.EventIds} (bot_id, event_id) SELECT @bot, id FROM unnest(@ids) AS id{(onConflictDoNothing ? " ON CONFLICT DO NOTHING" : string.Empty)}");
+                Add(insert, "bot", botId);
+                AddStringArray(insert, "ids", values);
+                return await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
         // New rows inside the append's transaction. One server: binary COPY, typed from the values. Sharded: one INSERT of
