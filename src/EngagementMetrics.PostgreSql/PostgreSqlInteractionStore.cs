@@ -394,21 +394,25 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarge
             return duplicates;
         }
 
-        // Sharded: one INSERT ... ON CONFLICT DO NOTHING of every id, which postgres_fdw sends to the shard in batches of
-        // batch_size rows (a partitioned table with foreign partitions accepts ON CONFLICT DO NOTHING without a conflict
-        // target, and the shard's primary key decides). No RETURNING: it would make postgres_fdw send the rows one at a
-        // time. When the insert stored every id (a batch without duplicates, the usual case), that is all; otherwise it is
-        // undone (a savepoint) and the ids already stored are looked up, then the others inserted. The bot's lock keeps
-        // any other writer of the coordinator from adding its ids in between.
+        // Sharded: one plain INSERT of every id, which postgres_fdw sends to the shard in batches of batch_size rows, under
+        // a savepoint. No RETURNING (it would make postgres_fdw send the rows one at a time) and no ON CONFLICT (speculative
+        // insertion made the usual case, a batch without stored ids, about 1.7 times as slow): when the shard's primary
+        // key refuses an id (23505), the insert is undone, the ids already stored are looked up, and the others inserted.
+        // The bot's lock keeps any other writer of the coordinator from adding its ids in between.
         private async Task<HashSet<string>> InsertEventIdsShardedAsync(DbConnection connection, DbTransaction transaction, string botId, IReadOnlyList<string> ids, CancellationToken cancellationToken)
         {
             const string Savepoint = "em_event_ids";
             var duplicates = new HashSet<string>(StringComparer.Ordinal);
             await transaction.SaveAsync(Savepoint, cancellationToken).ConfigureAwait(false);
-            if (await InsertIdsAsync(ids, onConflictDoNothing: true).ConfigureAwait(false) == ids.Count)
+            try
             {
+                await InsertIdsAsync(ids).ConfigureAwait(false);
                 await transaction.ReleaseAsync(Savepoint, cancellationToken).ConfigureAwait(false);
                 return duplicates;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                // Some ids are stored already: look them up below.
             }
 
             await transaction.RollbackAsync(Savepoint, cancellationToken).ConfigureAwait(false);
@@ -433,18 +437,18 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarge
             string[] added = [.. ids.Where(id => !duplicates.Contains(id))];
             if (added.Length > 0)
             {
-                await InsertIdsAsync(added, onConflictDoNothing: false).ConfigureAwait(false);
+                await InsertIdsAsync(added).ConfigureAwait(false);
             }
 
             await transaction.ReleaseAsync(Savepoint, cancellationToken).ConfigureAwait(false);
             return duplicates;
 
-            async Task<int> InsertIdsAsync(IReadOnlyCollection<string> values, bool onConflictDoNothing)
+            async Task InsertIdsAsync(IReadOnlyCollection<string> values)
             {
-                await using var insert = Command(connection, transaction, $"INSERT INTO {Names.EventIds} (bot_id, event_id) SELECT @bot, id FROM unnest(@ids) AS id{(onConflictDoNothing ? " ON CONFLICT DO NOTHING" : string.Empty)}");
+                await using var insert = Command(connection, transaction, $"INSERT INTO {Names.EventIds} (bot_id, event_id) SELECT @bot, id FROM unnest(@ids) AS id");
                 Add(insert, "bot", botId);
                 AddStringArray(insert, "ids", values);
-                return await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
