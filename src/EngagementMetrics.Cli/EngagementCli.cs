@@ -14,12 +14,12 @@ internal static class EngagementCli
         var root = new RootCommand("Engagement metrics for bot and chat backends: unique, new and returning users, in any time zone.");
         root.Add(TrendCommand.Create(stdout, stderr));
         root.Add(Ingest.Create(stdout, stderr));
+        root.Add(Migrate.Create(stdout, stderr));
         root.Add(StatsCommand.Create(stdout, stderr));
         root.Add(BusierCommand.Create("busier-hourly", "Prints Rocket.Chat's chat-busier hourly data: distinct users per two-hour bucket over the 24 hours before --start.", hourly: true, stdout, stderr));
         root.Add(BusierCommand.Create("busier-weekly", "Prints Rocket.Chat's chat-busier weekly data: distinct users per local date, date(--start) - 7 through date(--start).", hourly: false, stdout, stderr));
         root.Add(Demo.Create(stdout, stderr));
         root.Add(Serve.Create(stdout, stderr));
-        root.Add(Migrate.Create(stdout, stderr));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -58,7 +58,7 @@ internal sealed class ShardedDeployment : IAsyncDisposable
     {
         coordinator ??= Coordinator;
         shards ??= Shards;
-        var schema = schemaPrefix + Guid.NewGuid().ToString("N")[..16];
+        var schema = NewSchema(schemaPrefix);
         var options = new PostgreSqlShardingOptions { Schema = schema, Partitions = partitions };
         foreach (var shard in shards)
         {
@@ -77,6 +77,23 @@ internal sealed class ShardedDeployment : IAsyncDisposable
         }
 
         return deployment;
+    }
+
+    /// <summary>A schema name no other test uses: the prefix and 16 hex digits.</summary>
+    public static string NewSchema(string prefix) => prefix + Guid.NewGuid().ToString("N")[..16];
+
+    /// <summary>A deployment created otherwise (by <c>engagement migrate</c>, say), for its names and its cleanup.</summary>
+    public static ShardedDeployment Existing(string schema, string? coordinator = null, IReadOnlyList<string>? shards = null)
+    {
+        coordinator ??= Coordinator;
+        shards ??= Shards;
+        var options = new PostgreSqlShardingOptions { Schema = schema };
+        foreach (var shard in shards)
+        {
+            options.Shards.Add(shard);
+        }
+
+        return new ShardedDeployment(schema, coordinator, shards, new PostgreSqlShardingScript(options));
     }
 
     /// <summary>A store on the coordinator over this deployment's tables.</summary>
