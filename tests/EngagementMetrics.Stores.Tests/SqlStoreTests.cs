@@ -477,6 +477,28 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    [StoreFact]
+    public async Task Layout_Sharded_creates_nothing_and_refuses_tables_that_are_not_sharded()
+    {
+        _dataSource = NpgsqlDataSource.Create(PostgresServer.RequireConnectionString());
+        var sharded = new PostgreSqlInteractionStore(_dataSource, new PostgreSqlStoreOptions { Schema = _schema, Layout = PostgreSqlLayout.Sharded });
+
+        var empty = async () => await sharded.AppendAsync([Event("u1", "2025-01-01T10:00:00Z")]);
+
+        (await empty.Should().ThrowAsync<EngagementStoreException>()).WithMessage($"PostgreSQL database *holds no sharded tables {_schema}.em_* (Layout Sharded): create them first with engagement migrate --shards, or the SQL of PostgreSqlShardingScript; the store creates only the single-server tables");
+        await using (var schemas = _dataSource.CreateCommand($"SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '{_schema}'"))
+        {
+            ((long)(await schemas.ExecuteScalarAsync())!).Should().Be(0, "the schema created in the refused transaction is rolled back");
+        }
+
+        await new PostgreSqlInteractionStore(_dataSource, new PostgreSqlStoreOptions { Schema = _schema }).AppendAsync([Event("u1", "2025-01-01T10:00:00Z")]);
+        var plain = async () => await new PostgreSqlInteractionStore(_dataSource, new PostgreSqlStoreOptions { Schema = _schema, Layout = PostgreSqlLayout.Sharded }).EnsureSchemaAsync();
+        var single = new PostgreSqlInteractionStore(_dataSource, new PostgreSqlStoreOptions { Schema = _schema, Layout = PostgreSqlLayout.Single });
+
+        (await plain.Should().ThrowAsync<EngagementStoreException>()).WithMessage($"PostgreSQL database *: the tables {_schema}.em_* are not sharded (the bots table is not partitioned by bot), but Layout is Sharded; use Layout Auto or Single");
+        (await new EngagementEngine(single).GetTrendAsync(Query("2025-01-01", "2025-01-01"))).Summary.UniqueUsers.Should().Be(1);
+    }
+
     [Fact]
     public void Schema_and_prefix_must_be_identifiers()
     {
