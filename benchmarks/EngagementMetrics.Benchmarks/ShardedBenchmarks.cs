@@ -32,15 +32,18 @@ internal static class ShardedBench
     /// <summary>Drops what <see cref="Create"/> made: the schema on every server, and the coordinator's foreign servers.</summary>
     public static void Drop(string schema)
     {
-        Run(Coordinator, $"DROP SCHEMA IF EXISTS {schema} CASCADE");
+        SqlBench.DropSchema(Coordinator, schema);
         foreach (var server in Script(schema).ServerNames)
         {
-            Run(Coordinator, $"DROP SERVER IF EXISTS {server} CASCADE");
+            using var connection = new NpgsqlConnection(Coordinator);
+            connection.Open();
+            using var drop = new NpgsqlCommand($"DROP SERVER IF EXISTS {server} CASCADE", connection);
+            drop.ExecuteNonQuery();
         }
 
         foreach (var shard in Shards)
         {
-            Run(shard, $"DROP SCHEMA IF EXISTS {schema} CASCADE");
+            SqlBench.DropSchema(shard, schema);
         }
     }
 
@@ -57,14 +60,6 @@ internal static class ShardedBench
 
     public static PostgreSqlInteractionStore Store(string schema) =>
         new(new PostgreSqlStoreOptions { ConnectionString = Coordinator, Schema = schema, Layout = PostgreSqlLayout.Sharded });
-
-    private static void Run(string connectionString, string sql)
-    {
-        using var connection = new NpgsqlConnection(connectionString);
-        connection.Open();
-        using var command = new NpgsqlCommand(sql, connection);
-        command.ExecuteNonQuery();
-    }
 }
 
 /// <summary>
@@ -128,10 +123,7 @@ public class ShardedIngestBenchmarks
     {
         try
         {
-            if (_stored != Events)
-            {
-                throw new InvalidOperationException($"The iteration stored {_stored} events, not {Events}.");
-            }
+            SqlBench.CheckStored(_stored, Events);
         }
         finally
         {
@@ -146,10 +138,7 @@ public class ShardedIngestBenchmarks
                 }
                 else
                 {
-                    using var connection = new NpgsqlConnection(SqlBench.PostgresConnection);
-                    connection.Open();
-                    using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {_schema} CASCADE", connection);
-                    drop.ExecuteNonQuery();
+                    SqlBench.DropSchema(SqlBench.PostgresConnection, _schema);
                 }
 
                 _schema = null;
@@ -157,16 +146,7 @@ public class ShardedIngestBenchmarks
         }
     }
 
-    private long Ingest()
-    {
-        var result = IngestPaths.IngestFileAsync(_file, _store!).GetAwaiter().GetResult();
-        if (result.Rejected != 0 || result.Duplicates != 0)
-        {
-            throw new InvalidOperationException($"Ingest of {_file}: {result}; the generated file should have no bad or repeated events.");
-        }
-
-        return _stored = result.Stored;
-    }
+    private long Ingest() => _stored = SqlBench.IngestWhole(_file, _store!);
 }
 
 /// <summary>

@@ -75,10 +75,7 @@ public class SqlQueryBenchmarks
         return fixture.Kept("PostgreSQL", () => new PostgreSqlInteractionStore(new PostgreSqlStoreOptions { ConnectionString = SqlBench.PostgresConnection, Schema = schema }), store =>
         {
             store.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            using var connection = new NpgsqlConnection(SqlBench.PostgresConnection);
-            connection.Open();
-            using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", connection);
-            drop.ExecuteNonQuery();
+            SqlBench.DropSchema(SqlBench.PostgresConnection, schema);
         });
     }
 

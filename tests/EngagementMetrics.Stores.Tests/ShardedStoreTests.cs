@@ -224,25 +224,14 @@ public sealed class ShardedStoreTests
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
             var start = CrashWriterProcess.StartInfo("postgres", deployment.Schema, 1000, 300_000);
             start.Environment[PostgresServer.EnvironmentVariable] = coordinator;
-            using var process = Process.Start(start)!;
-            var lines = new List<string>();
+            var (process, lines) = await CrashWriterProcess.StartSecondBatchAsync(start, timeout.Token);
+            using var _ = process;
             try
             {
-                while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-                {
-                    lines.Add(line);
-                    if (line == "started 2")
-                    {
-                        break;
-                    }
-                }
-
-                lines.Should().Equal(["committed 1", "started 2"], "the writer commits its first batch, then starts the second");
-
                 // SIGKILL to every process of the coordinator once the second batch writes into the shard through it: the
                 // writer's session holds the lock of its insert into the ids table.
                 await using var watch = NpgsqlDataSource.Create(coordinator);
-                while (!await HoldsAsync(watch, application, $"{deployment.Schema}.em_event_ids", timeout.Token))
+                while (!await CrashWriterProcess.HoldsInsertLockAsync(watch, application, $"{deployment.Schema}.em_event_ids", timeout.Token))
                 {
                     process.HasExited.Should().BeFalse("the writer must still be inside its second batch");
                     await Task.Delay(20, timeout.Token);
@@ -263,7 +252,7 @@ public sealed class ShardedStoreTests
             foreach (var shard in deployment.ShardConnections)
             {
                 await using var source = NpgsqlDataSource.Create(shard);
-                while (await SessionsAsync(source, remote, timeout.Token) > 0)
+                while (await CrashWriterProcess.SessionsAsync(source, remote, timeout.Token) > 0)
                 {
                     await Task.Delay(50, timeout.Token);
                 }
@@ -364,22 +353,6 @@ public sealed class ShardedStoreTests
         var actual = await new EngagementEngine(store).GetTrendAsync(query);
         actual.Buckets.Should().Equal(expected.Buckets, query.BotId);
         actual.Summary.Should().Be(expected.Summary, query.BotId);
-    }
-
-    private static async Task<bool> HoldsAsync(NpgsqlDataSource dataSource, string application, string table, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(
-            "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.application_name = $1 AND l.locktype = 'relation' AND l.granted AND l.mode = 'RowExclusiveLock' AND l.relation = to_regclass($2))");
-        command.Parameters.Add(new NpgsqlParameter { Value = application });
-        command.Parameters.Add(new NpgsqlParameter { Value = table });
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    private static async Task<long> SessionsAsync(NpgsqlDataSource dataSource, string application, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = application });
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private static int Remainder(string partition) => int.Parse(partition[(partition.LastIndexOf("_p", StringComparison.Ordinal) + 2)..], CultureInfo.InvariantCulture);

@@ -393,24 +393,13 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var start = CrashWriterProcess.StartInfo("postgres", _schema, 1000, 1_000_000);
         start.Environment[PostgresServer.EnvironmentVariable] = connectionString;
-        using var process = Process.Start(start)!;
-        var lines = new List<string>();
+        var (process, lines) = await CrashWriterProcess.StartSecondBatchAsync(start, timeout.Token);
+        using var _ = process;
         try
         {
-            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-            {
-                lines.Add(line);
-                if (line == "started 2")
-                {
-                    break;
-                }
-            }
-
-            lines.Should().Equal(["committed 1", "started 2"], "the writer commits its first batch, then starts the second");
-
             // SIGKILL once the second batch's transaction is writing into the store's tables: the writer's session holds
             // the row lock of the INSERT into the ids table (its first write outside the temporary staging table).
-            while (!await WriterHoldsAsync(application, $"{_schema}.em_event_ids", timeout.Token))
+            while (!await CrashWriterProcess.HoldsInsertLockAsync(_dataSource, application, $"{_schema}.em_event_ids", timeout.Token))
             {
                 process.HasExited.Should().BeFalse("the writer must still be inside its second batch");
                 await Task.Delay(20, timeout.Token);
@@ -429,7 +418,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
 
         // The server rolls the transaction back when it finds the client gone; wait until the session has ended, so
         // what follows is the final state, not just a transaction not yet committed.
-        while (await WriterSessionsAsync(application, timeout.Token) > 0)
+        while (await CrashWriterProcess.SessionsAsync(_dataSource, application, timeout.Token) > 0)
         {
             await Task.Delay(50, timeout.Token);
         }
@@ -458,23 +447,6 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         var killed = await store.AppendAsync(CrashBatch.Create("b", 1000));
         killed.Stored.Should().Be(1000, "no id of the killed batch was kept");
         killed.Duplicates.Should().Be(0);
-    }
-
-    // True when a session of the writer holds the row-exclusive lock of an INSERT into the table.
-    private async Task<bool> WriterHoldsAsync(string application, string table, CancellationToken cancellationToken)
-    {
-        await using var command = _dataSource!.CreateCommand(
-            "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.application_name = $1 AND l.locktype = 'relation' AND l.granted AND l.mode = 'RowExclusiveLock' AND l.relation = to_regclass($2))");
-        command.Parameters.Add(new NpgsqlParameter { Value = application });
-        command.Parameters.Add(new NpgsqlParameter { Value = table });
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    private async Task<long> WriterSessionsAsync(string application, CancellationToken cancellationToken)
-    {
-        await using var command = _dataSource!.CreateCommand("SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = application });
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     [StoreFact]
