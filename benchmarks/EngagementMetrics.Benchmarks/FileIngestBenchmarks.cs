@@ -245,10 +245,7 @@ public class FileIngestBenchmarks
     {
         try
         {
-            if (_stored != Events)
-            {
-                throw new InvalidOperationException($"The iteration stored {_stored} events, not {Events}.");
-            }
+            SqlBench.CheckStored(_stored, Events);
         }
         finally
         {
@@ -267,10 +264,7 @@ public class FileIngestBenchmarks
             _store = null;
             if (_schema is not null)
             {
-                using var connection = new NpgsqlConnection(SqlBench.PostgresConnection);
-                connection.Open();
-                using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {_schema} CASCADE", connection);
-                drop.ExecuteNonQuery();
+                SqlBench.DropSchema(SqlBench.PostgresConnection, _schema);
                 _schema = null;
             }
 
@@ -283,16 +277,7 @@ public class FileIngestBenchmarks
         }
     }
 
-    private long Ingest()
-    {
-        var result = IngestPaths.IngestFileAsync(_file, _store!).GetAwaiter().GetResult();
-        if (result.Rejected != 0 || result.Duplicates != 0)
-        {
-            throw new InvalidOperationException($"Ingest of {_file}: {result}; the generated file should have no bad or repeated events.");
-        }
-
-        return _stored = result.Stored;
-    }
+    private long Ingest() => _stored = SqlBench.IngestWhole(_file, _store!);
 
     private string NewRunDirectory()
     {

@@ -20,5 +20,11 @@ if (!SqlBench.HasPostgres)
     config = config.AddFilter(new SimpleFilter(benchmark => !SqlBench.NeedsPostgres(benchmark)));
 }
 
+if (!ShardedBench.HasServers)
+{
+    Console.WriteLine("// EM_POSTGRES_SHARDED_CONNECTION or EM_POSTGRES_SHARD_CONNECTIONS is not set: the sharded benchmarks (category Sharded) are skipped.");
+    config = config.AddFilter(new SimpleFilter(benchmark => !benchmark.Descriptor.Categories.Contains(ShardedBench.Category, StringComparer.Ordinal)));
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
 return 0;

@@ -1,11 +1,7 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using EngagementMetrics.InMemory;
-using EngagementMetrics.Json;
 using EngagementMetrics.PostgreSql;
 using EngagementMetrics.Sqlite;
-using EngagementMetrics.Storage;
-using EngagementMetrics.Time;
 using EngagementMetrics.Trends;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -32,13 +28,7 @@ namespace EngagementMetrics.Benchmarks;
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 public class SqlQueryBenchmarks
 {
-    /// <summary>The bot queried: the largest of the log's three.</summary>
-    public const string Bot = "st-support";
-
-    private string _file = string.Empty;
-    private TrendQuery _query = null!;
-    private string _expected = string.Empty;
-    private EngagementEngine _inMemory = null!;
+    private QueryFixture _fixture = null!;
     private EngagementEngine _sqliteEngine = null!;
     private EngagementEngine _postgresEngine = null!;
     private PostgreSqlInteractionStore? _postgres;
@@ -51,51 +41,42 @@ public class SqlQueryBenchmarks
     public static IEnumerable<int> EventCounts() => IngestData.CountsFromEnvironment("EM_QUERY_EVENTS", [1_000_000]);
 
     [GlobalSetup(Target = nameof(InMemoryStore))]
-    public void SetupInMemory() => SetupBaseline();
+    public void SetupInMemory() => _fixture = new QueryFixture(Events);
 
     [GlobalSetup(Target = nameof(SqliteStore))]
     public void SetupSqlite()
     {
-        SetupBaseline();
+        _fixture = new QueryFixture(Events);
         Directory.CreateDirectory(SqlBench.Directory);
         var path = Path.Combine(SqlBench.Directory, string.Create(CultureInfo.InvariantCulture, $"query-{Events}.db"));
-        var store = new SqliteInteractionStore($"Data Source={path}");
-        if (!Answers(store, "SQLite"))
+        var store = _fixture.Kept("SQLite", () => new SqliteInteractionStore($"Data Source={path}"), _ =>
         {
             SqliteConnection.ClearAllPools();
             foreach (var file in new[] { path, path + "-wal", path + "-shm" })
             {
                 File.Delete(file);
             }
-
-            store = new SqliteInteractionStore($"Data Source={path}");
-            Ingest(store, "SQLite");
-        }
-
+        });
         _sqliteEngine = new EngagementEngine(store);
     }
 
     [GlobalSetup(Target = nameof(PostgreSqlStore))]
     public void SetupPostgres()
     {
-        SetupBaseline();
-        var schema = string.Create(CultureInfo.InvariantCulture, $"bench_query_{Events}");
-        _postgres = new PostgreSqlInteractionStore(new PostgreSqlStoreOptions { ConnectionString = SqlBench.PostgresConnection, Schema = schema });
-        if (!Answers(_postgres, "PostgreSQL"))
-        {
-            _postgres.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            using (var connection = new NpgsqlConnection(SqlBench.PostgresConnection))
-            {
-                connection.Open();
-                using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", connection);
-                drop.ExecuteNonQuery();
-            }
-
-            _postgres = new PostgreSqlInteractionStore(new PostgreSqlStoreOptions { ConnectionString = SqlBench.PostgresConnection, Schema = schema });
-            Ingest(_postgres, "PostgreSQL");
-        }
-
+        _fixture = new QueryFixture(Events);
+        _postgres = KeptPostgres(_fixture, Events);
         _postgresEngine = new EngagementEngine(_postgres);
+    }
+
+    /// <summary>The single-server PostgreSQL store of the query benchmarks, schema <c>bench_query_N</c> (kept between runs).</summary>
+    internal static PostgreSqlInteractionStore KeptPostgres(QueryFixture fixture, int events)
+    {
+        var schema = string.Create(CultureInfo.InvariantCulture, $"bench_query_{events}");
+        return fixture.Kept("PostgreSQL", () => new PostgreSqlInteractionStore(new PostgreSqlStoreOptions { ConnectionString = SqlBench.PostgresConnection, Schema = schema }), store =>
+        {
+            store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            SqlBench.DropSchema(SqlBench.PostgresConnection, schema);
+        });
     }
 
     [GlobalCleanup]
@@ -107,71 +88,12 @@ public class SqlQueryBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "in-memory store: hourly v2 trend")]
-    public int InMemoryStore() => Trend(_inMemory);
+    public int InMemoryStore() => _fixture.Trend(_fixture.InMemory);
 
     [Benchmark(Description = "SQLite store: hourly v2 trend")]
-    public int SqliteStore() => Trend(_sqliteEngine);
+    public int SqliteStore() => _fixture.Trend(_sqliteEngine);
 
     [Benchmark(Description = "PostgreSQL store: hourly v2 trend")]
     [BenchmarkCategory("PostgreSQL")]
-    public int PostgreSqlStore() => Trend(_postgresEngine);
-
-    private int Trend(EngagementEngine engine) => engine.GetTrendAsync(_query).AsTask().GetAwaiter().GetResult().Summary.UniqueUsers;
-
-    // The query, the log, and the in-memory store every SQL store must answer like.
-    private void SetupBaseline()
-    {
-        _query = new TrendQuery
-        {
-            BotId = Bot,
-            StartDate = new DateOnly(2025, 6, 1),
-            EndDate = new DateOnly(2025, 6, 30),
-            TimeZone = TimeZoneParser.Parse("Asia/Kolkata"),
-            Aggregation = TrendAggregation.Hourly,
-        };
-        _file = IngestData.EnsureFile(Events);
-        var store = new InMemoryInteractionStore();
-        Ingest(store, "in-memory");
-        _inMemory = new EngagementEngine(store);
-        _expected = Document(_inMemory);
-    }
-
-    // True when the store already holds the log: it answers the query exactly as the in-memory store.
-    private bool Answers(IInteractionStore store, string name)
-    {
-        try
-        {
-            if (Document(new EngagementEngine(store)) == _expected)
-            {
-                Console.WriteLine($"// {name}: reusing the ingested log ({Events:N0} events)");
-                return true;
-            }
-
-            Console.WriteLine($"// {name}: the kept store does not answer like the in-memory store; rebuilding it");
-        }
-        catch (Exception ex) when (ex is BotNotFoundException or EngagementStoreException or SqliteException or NpgsqlException or InvalidDataException)
-        {
-            Console.WriteLine($"// {name}: no usable kept store ({ex.GetType().Name}: {ex.Message.Split('\n')[0]}); ingesting");
-        }
-
-        return false;
-    }
-
-    private void Ingest(IInteractionStore store, string name)
-    {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        var result = IngestPaths.IngestFileAsync(_file, store).GetAwaiter().GetResult();
-        Console.WriteLine($"// {name}: ingested {result} in {watch.Elapsed.TotalSeconds:N1} s");
-        if (result.Stored != Events)
-        {
-            throw new InvalidOperationException($"{name}: stored {result.Stored} of {Events} events.");
-        }
-
-        if (_expected.Length > 0 && Document(new EngagementEngine(store)) != _expected)
-        {
-            throw new InvalidOperationException($"{name} answers the benchmark query differently from the in-memory store.");
-        }
-    }
-
-    private string Document(EngagementEngine engine) => KoreTrendJson.SerializeV2(engine.GetTrendAsync(_query).AsTask().GetAwaiter().GetResult());
+    public int PostgreSqlStore() => _fixture.Trend(_postgresEngine);
 }

@@ -30,6 +30,40 @@ internal static class SqlBench
         ? value
         : throw new InvalidOperationException("The PostgreSQL benchmarks need EM_POSTGRES_CONNECTION (an Npgsql connection string); see docs/benchmarks/README.md.");
 
+    /// <summary>Drops a schema (and everything in it) on the server of <paramref name="connectionString"/>.</summary>
+    public static void DropSchema(string connectionString, string schema)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", connection);
+        drop.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// "Ours" of the file ingest benchmarks: the whole file into <paramref name="store"/>; the generated file has no bad or
+    /// repeated event, so anything rejected or skipped fails the benchmark.
+    /// </summary>
+    /// <returns>The events stored.</returns>
+    public static long IngestWhole(string file, IInteractionStore store)
+    {
+        var result = IngestPaths.IngestFileAsync(file, store).GetAwaiter().GetResult();
+        if (result.Rejected != 0 || result.Duplicates != 0)
+        {
+            throw new InvalidOperationException($"Ingest of {file}: {result}; the generated file should have no bad or repeated events.");
+        }
+
+        return result.Stored;
+    }
+
+    /// <summary>An iteration's check: it stored every event.</summary>
+    public static void CheckStored(long stored, int events)
+    {
+        if (stored != events)
+        {
+            throw new InvalidOperationException($"The iteration stored {stored} events, not {events}.");
+        }
+    }
+
     public static async Task IngestAsync(IInteractionStore store, long[] ticks, int[] users, int batchSize)
     {
         foreach (var batch in BenchmarkData.Batches(ticks, users, batchSize))

@@ -16,6 +16,7 @@ internal static class EngagementCli
         root.Add(LifecycleCommand.Create(stdout, stderr));
         root.Add(RetentionCommand.Create(stdout, stderr));
         root.Add(Ingest.Create(stdout, stderr));
+        root.Add(Migrate.Create(stdout, stderr));
         root.Add(StatsCommand.Create(stdout, stderr));
         root.Add(BusierCommand.Create("busier-hourly", "Prints Rocket.Chat's chat-busier hourly data: distinct users per two-hour bucket over the 24 hours before --start.", hourly: true, stdout, stderr));
         root.Add(BusierCommand.Create("busier-weekly", "Prints Rocket.Chat's chat-busier weekly data: distinct users per local date, date(--start) - 7 through date(--start).", hourly: false, stdout, stderr));
@@ -124,9 +125,10 @@ internal static class EngagementCli
         }
         catch (EngagementStoreException ex)
         {
-            // The store cannot be used (not a database, missing, unreachable, newer schema): the message names it.
-            await stderr.WriteLineAsync($"error: invalid --store: {ex.Message}");
-            return BadInput;
+            // The store failed while the command ran (a store that cannot be used at all is refused when it is opened, as
+            // an invalid --store): a sharded store's shard that went away, say. The message names the store and the shard.
+            await stderr.WriteLineAsync($"error: {ex.Message.ReplaceLineEndings(" ")}");
+            return Failure;
         }
         catch (IOException ex)
         {

@@ -25,8 +25,8 @@ internal sealed class StoreSpec : IAsyncDisposable
     /// a writable store creates or migrates its schema; a read-only one (the query commands) creates and writes
     /// nothing and requires an existing store.
     /// </summary>
-    /// <exception cref="EngagementValidationException">The value is malformed.</exception>
-    /// <exception cref="EngagementStoreException">The database cannot be opened, reached or used.</exception>
+    /// <exception cref="EngagementValidationException">The value is malformed, or the database cannot be opened, reached or
+    /// used (the message starts with <c>invalid --store:</c> and names it).</exception>
     public static async Task<StoreSpec> OpenAsync(string spec, bool readOnly, CancellationToken cancellationToken, ILoggerFactory? loggerFactory = null)
     {
         var opened = Open(spec, readOnly, loggerFactory);
@@ -34,6 +34,12 @@ internal sealed class StoreSpec : IAsyncDisposable
         {
             await opened.EnsureSchemaAsync(cancellationToken);
             return opened;
+        }
+        catch (EngagementStoreException ex)
+        {
+            // The store cannot be used (not a database, missing, unreachable, newer schema): the message names it.
+            await opened.DisposeAsync();
+            throw new EngagementValidationException("--store", opened.Description, $"invalid --store: {ex.Message}");
         }
         catch
         {

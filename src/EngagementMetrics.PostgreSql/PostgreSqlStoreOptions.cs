@@ -18,4 +18,31 @@ public sealed class PostgreSqlStoreOptions
     /// <see cref="EngagementStoreException"/>. Default false.
     /// </summary>
     public bool ReadOnly { get; set; }
+
+    /// <summary>
+    /// How the tables are laid out: <see cref="PostgreSqlLayout.Auto"/> (the default) follows the tables it finds, so
+    /// the same settings work on one server and on the coordinator of a sharded deployment; <see cref="PostgreSqlLayout.Single"/>
+    /// or <see cref="PostgreSqlLayout.Sharded"/> insist on one and fail with <see cref="EngagementStoreException"/> on the other.
+    /// </summary>
+    public PostgreSqlLayout Layout { get; set; } = PostgreSqlLayout.Auto;
+}
+
+/// <summary>How a PostgreSQL store's tables are laid out (see docs/scale-out.md).</summary>
+public enum PostgreSqlLayout
+{
+    /// <summary>
+    /// Follow the tables found: sharded when the bots table is partitioned, single otherwise; a database without the
+    /// tables gets the single-server layout (a sharded one is created by <see cref="PostgreSqlShardingScript"/>).
+    /// </summary>
+    Auto = 0,
+
+    /// <summary>Plain tables on one server, created on first use.</summary>
+    Single = 1,
+
+    /// <summary>
+    /// The coordinator of a sharded deployment: every table partitioned by <c>HASH (bot_id)</c>, its partitions
+    /// <c>postgres_fdw</c> foreign tables on shard servers, created beforehand by <see cref="PostgreSqlShardingScript"/>
+    /// (<c>engagement migrate --shards</c>). The store never creates them: a database without them is an error.
+    /// </summary>
+    Sharded = 2,
 }

@@ -9,7 +9,7 @@ namespace EngagementMetrics.Cli.Tests;
 /// <summary>Starts the real <c>engagement serve</c> process on a free loopback port and drives it over HTTP.</summary>
 public sealed class ServeEndToEndTests : IDisposable
 {
-    private const string Secret = "e2e-client-secret-0123456789";
+    internal const string Secret = "e2e-client-secret-0123456789";
     private readonly string _directory = Directory.CreateTempSubdirectory("em-serve-").FullName;
 
     public void Dispose()
@@ -32,7 +32,8 @@ public sealed class ServeEndToEndTests : IDisposable
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    private static string Jwt()
+    /// <summary>A Kore.ai auth header for app <c>e2e</c>, signed with <see cref="Secret"/>, valid for ten minutes.</summary>
+    internal static string Jwt()
     {
         static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var header = B64("""{"alg":"HS256","typ":"JWT"}"""u8.ToArray());

@@ -393,24 +393,13 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var start = CrashWriterProcess.StartInfo("postgres", _schema, 1000, 1_000_000);
         start.Environment[PostgresServer.EnvironmentVariable] = connectionString;
-        using var process = Process.Start(start)!;
-        var lines = new List<string>();
+        var (process, lines) = await CrashWriterProcess.StartSecondBatchAsync(start, timeout.Token);
+        using var _ = process;
         try
         {
-            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-            {
-                lines.Add(line);
-                if (line == "started 2")
-                {
-                    break;
-                }
-            }
-
-            lines.Should().Equal(["committed 1", "started 2"], "the writer commits its first batch, then starts the second");
-
             // SIGKILL once the second batch's transaction is writing into the store's tables: the writer's session holds
             // the row lock of the INSERT into the ids table (its first write outside the temporary staging table).
-            while (!await WriterHoldsAsync(application, $"{_schema}.em_event_ids", timeout.Token))
+            while (!await CrashWriterProcess.HoldsInsertLockAsync(_dataSource, application, $"{_schema}.em_event_ids", timeout.Token))
             {
                 process.HasExited.Should().BeFalse("the writer must still be inside its second batch");
                 await Task.Delay(20, timeout.Token);
@@ -429,7 +418,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
 
         // The server rolls the transaction back when it finds the client gone; wait until the session has ended, so
         // what follows is the final state, not just a transaction not yet committed.
-        while (await WriterSessionsAsync(application, timeout.Token) > 0)
+        while (await CrashWriterProcess.SessionsAsync(_dataSource, application, timeout.Token) > 0)
         {
             await Task.Delay(50, timeout.Token);
         }
@@ -460,21 +449,26 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         killed.Duplicates.Should().Be(0);
     }
 
-    // True when a session of the writer holds the row-exclusive lock of an INSERT into the table.
-    private async Task<bool> WriterHoldsAsync(string application, string table, CancellationToken cancellationToken)
+    [StoreFact]
+    public async Task Layout_Sharded_creates_nothing_and_refuses_tables_that_are_not_sharded()
     {
-        await using var command = _dataSource!.CreateCommand(
-            "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.application_name = $1 AND l.locktype = 'relation' AND l.granted AND l.mode = 'RowExclusiveLock' AND l.relation = to_regclass($2))");
-        command.Parameters.Add(new NpgsqlParameter { Value = application });
-        command.Parameters.Add(new NpgsqlParameter { Value = table });
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+        _dataSource = NpgsqlDataSource.Create(PostgresServer.RequireConnectionString());
+        var sharded = new PostgreSqlInteractionStore(_dataSource, new PostgreSqlStoreOptions { Schema = _schema, Layout = PostgreSqlLayout.Sharded });
 
-    private async Task<long> WriterSessionsAsync(string application, CancellationToken cancellationToken)
-    {
-        await using var command = _dataSource!.CreateCommand("SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = application });
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        var empty = async () => await sharded.AppendAsync([Event("u1", "2025-01-01T10:00:00Z")]);
+
+        (await empty.Should().ThrowAsync<EngagementStoreException>()).WithMessage($"PostgreSQL database *holds no sharded tables {_schema}.em_* (Layout Sharded): create them first with engagement migrate --shards, or the SQL of PostgreSqlShardingScript; the store creates only the single-server tables");
+        await using (var schemas = _dataSource.CreateCommand($"SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '{_schema}'"))
+        {
+            ((long)(await schemas.ExecuteScalarAsync())!).Should().Be(0, "the schema created in the refused transaction is rolled back");
+        }
+
+        await new PostgreSqlInteractionStore(_dataSource, new PostgreSqlStoreOptions { Schema = _schema }).AppendAsync([Event("u1", "2025-01-01T10:00:00Z")]);
+        var plain = async () => await new PostgreSqlInteractionStore(_dataSource, new PostgreSqlStoreOptions { Schema = _schema, Layout = PostgreSqlLayout.Sharded }).EnsureSchemaAsync();
+        var single = new PostgreSqlInteractionStore(_dataSource, new PostgreSqlStoreOptions { Schema = _schema, Layout = PostgreSqlLayout.Single });
+
+        (await plain.Should().ThrowAsync<EngagementStoreException>()).WithMessage($"PostgreSQL database *: the tables {_schema}.em_* are not sharded (the bots table is not partitioned by bot), but Layout is Sharded; use Layout Auto or Single");
+        (await new EngagementEngine(single).GetTrendAsync(Query("2025-01-01", "2025-01-01"))).Summary.UniqueUsers.Should().Be(1);
     }
 
     [Fact]

@@ -184,6 +184,23 @@ public class AppendPipelineTests
         (await store.AppendAsync(columns)).Duplicates.Should().Be(500);
     }
 
+    [Fact]
+    public async Task A_batch_locking_transaction_gets_every_bot_s_lock_first_in_ordinal_order_from_objects_and_columns()
+    {
+        var objects = new RecordingStore { LocksFirst = true };
+        var columns = new RecordingStore { LocksFirst = true };
+        var lines = string.Join('\n', new[] { "b", "a", "B", "a" }.Select((bot, i) => $$"""{"eventId":"e{{i}}","botId":"{{bot}}","userId":"u","timestamp":"2025-12-01T00:00:00Z","kind":"message_in"}"""));
+        await using var reader = new EventStreamReader(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(lines)));
+        var batch = (EventColumns)(await reader.ReadBatchAsync())!.Events;
+
+        await AppendPipeline.AppendAsync(objects, [Event("b", "1"), Event("a", "2"), Event("B", "3"), Event("a", "4")]);
+        await AppendPipeline.AppendAsync(columns, batch);
+
+        string[] expected = ["begin", "lock all B a b", "lock B", "lock a", "lock b", "write B default 1", "write a default 2", "write b default 1", "commit", "dispose"];
+        objects.Calls.Should().Equal(expected);
+        columns.Calls.Should().Equal(expected);
+    }
+
     /// <summary>A store as a third party would write it: IInteractionStore answered by the pipeline.</summary>
     private sealed class PipelineStore(RecordingStore target) : IInteractionStore
     {
@@ -201,14 +218,28 @@ public class AppendPipelineTests
 
         public HashSet<(string Bot, string Id)> Stored { get; } = [];
 
+        /// <summary>Its transactions implement <see cref="IBatchLockingAppendTransaction"/>.</summary>
+        public bool LocksFirst { get; init; }
+
         public ValueTask<IAppendTransaction> BeginAppendAsync(CancellationToken cancellationToken = default)
         {
             Calls.Add("begin");
-            return new ValueTask<IAppendTransaction>(new Transaction(this));
+            return new ValueTask<IAppendTransaction>(LocksFirst ? new LockingTransaction(this) : new Transaction(this));
         }
 
-        private sealed class Transaction(RecordingStore store) : IAppendTransaction
+        private sealed class LockingTransaction(RecordingStore store) : Transaction(store), IBatchLockingAppendTransaction
         {
+            public ValueTask LockBotsAsync(IReadOnlyList<string> botIds, CancellationToken cancellationToken = default)
+            {
+                Store.Calls.Add("lock all " + string.Join(' ', botIds));
+                return ValueTask.CompletedTask;
+            }
+        }
+
+        private class Transaction(RecordingStore store) : IAppendTransaction
+        {
+            protected RecordingStore Store => store;
+
             public ValueTask<string?> LockBotAsync(string botId, CancellationToken cancellationToken = default)
             {
                 store.Calls.Add("lock " + botId);

@@ -106,6 +106,10 @@ public static class AppendPipeline
         }
 
         await using var transaction = await target.BeginAppendAsync(cancellationToken).ConfigureAwait(false);
+        if (transaction is IBatchLockingAppendTransaction locking)
+        {
+            await locking.LockBotsAsync([.. byBot.Keys], cancellationToken).ConfigureAwait(false);
+        }
 
         // First every bot's lock and owner, so a strict batch is refused before anything is written.
         var plans = new List<(string Bot, string Account, List<InteractionEvent> Events)>(byBot.Count);
@@ -221,6 +225,10 @@ public static class AppendPipeline
         Array.Sort(order, (a, b) => string.CompareOrdinal(botIds[a], botIds[b]));
 
         await using var transaction = await target.BeginAppendAsync(cancellationToken).ConfigureAwait(false);
+        if (transaction is IBatchLockingAppendTransaction locking)
+        {
+            await locking.LockBotsAsync([.. order.Select(b => botIds[b])], cancellationToken).ConfigureAwait(false);
+        }
 
         // First every bot's lock and owner, so a strict batch is refused before anything is written.
         var plans = new List<(string Bot, string Account, EventColumns Events)>(botIds.Count);

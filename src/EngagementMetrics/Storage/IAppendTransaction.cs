@@ -6,7 +6,8 @@ namespace EngagementMetrics.Storage;
 /// <remarks>
 /// The pipeline calls, in this order: <see cref="LockBotAsync"/> for every bot of the batch (in ordinal order of their
 /// ids, so two transactions never deadlock on each other), then <see cref="WriteAsync"/> once per bot, then
-/// <see cref="CommitAsync"/>. A transaction is used by one caller at a time.
+/// <see cref="CommitAsync"/>. A transaction that also implements <see cref="IBatchLockingAppendTransaction"/> gets every
+/// bot's lock first, in one call. A transaction is used by one caller at a time.
 /// </remarks>
 public interface IAppendTransaction : IAsyncDisposable
 {

@@ -118,18 +118,23 @@ internal static class FirstSeenPages
             touched[ordinal / PageSize][ordinal % PageSize] = ticks;
         }
 
-        await using var upsert = store.Command(
-            connection,
-            transaction,
-            $"INSERT INTO {store.Names.FirstSeen} (bot_id, page, ticks) VALUES (@bot, @page, @ticks) ON CONFLICT (bot_id, page) DO UPDATE SET ticks = excluded.ticks");
-        RelationalInteractionStore.Add(upsert, "bot", botId);
-        RelationalInteractionStore.Add(upsert, "page", 0);
-        RelationalInteractionStore.Add(upsert, "ticks", Array.Empty<byte>());
+        // The pages below `stored` exist (read above), the others are new: an UPDATE or an INSERT, never an upsert
+        // (ON CONFLICT needs a unique index, which a partitioned table with foreign partitions cannot have).
+        await using var update = store.Command(connection, transaction, $"UPDATE {store.Names.FirstSeen} SET ticks = @ticks WHERE bot_id = @bot AND page = @page");
+        await using var insert = store.Command(connection, transaction, $"INSERT INTO {store.Names.FirstSeen} (bot_id, page, ticks) VALUES (@bot, @page, @ticks)");
+        foreach (var command in new[] { update, insert })
+        {
+            RelationalInteractionStore.Add(command, "bot", botId);
+            RelationalInteractionStore.Add(command, "page", 0);
+            RelationalInteractionStore.Add(command, "ticks", Array.Empty<byte>());
+        }
+
         foreach (var (page, values) in touched)
         {
-            upsert.Parameters["page"].Value = page;
-            upsert.Parameters["ticks"].Value = Encode(values);
-            await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            var command = page < stored ? update : insert;
+            command.Parameters["page"].Value = page;
+            command.Parameters["ticks"].Value = Encode(values);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

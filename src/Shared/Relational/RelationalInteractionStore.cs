@@ -190,7 +190,8 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
             await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             if (ReadOnly)
             {
-                await CheckSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
+                var found = await CheckSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
+                await CheckLayoutAsync(connection, null, found, cancellationToken).ConfigureAwait(false);
                 _schemaReady = true;
                 return;
             }
@@ -207,6 +208,8 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
             {
                 throw OlderSchema(current);
             }
+
+            await CheckLayoutAsync(connection, transaction, current, cancellationToken).ConfigureAwait(false);
 
             // Version 3 differs from 2 only in the blob formats it writes (format 2 activity and first-seen blobs, which a
             // version 2 library would take for damage); it reads both. Recording version 3 makes a version 2 library
@@ -265,7 +268,7 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
     }
 
     // Read-only: nothing is created or migrated, so the tables must already be there, at this library's version.
-    private async Task CheckSchemaAsync(DbConnection connection, CancellationToken cancellationToken)
+    private async Task<int> CheckSchemaAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         var current = await TableExistsAsync(connection, Names.SchemaVersion, cancellationToken).ConfigureAwait(false)
             ? await ReadSchemaVersionAsync(connection, null, cancellationToken).ConfigureAwait(false)
@@ -284,6 +287,8 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
         {
             throw OlderSchema(current);
         }
+
+        return current;
     }
 
     private async Task<int> ReadSchemaVersionAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken) =>
@@ -298,6 +303,13 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
     private EngagementStoreException NewerSchema(int current) => new(
         Description,
         $"{Description}: the tables {Names.Describe} are at schema version {current}, newer than version {SchemaVersion} that this EngagementMetrics library understands. Upgrade the EngagementMetrics package; the data was not touched.");
+
+    /// <summary>
+    /// Called once the schema version is known (0: no tables yet, which a writable store is about to create), before
+    /// anything is created: a store whose tables come in several layouts finds out which one it has, and fails with
+    /// <see cref="EngagementStoreException"/> when it cannot use it. Nothing by default.
+    /// </summary>
+    protected virtual ValueTask CheckLayoutAsync(DbConnection connection, DbTransaction? transaction, int version, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     /// <summary>DDL statements that create the current schema version in an empty database.</summary>
     protected abstract IReadOnlyList<string> Schema { get; }
@@ -500,13 +512,31 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
 /// <summary>A conversation's facts and UTC day span after an append.</summary>
 internal readonly record struct ConversationUpdate(string Id, bool Interactive, bool Closed, int FirstDay, int LastDay);
 
-internal sealed class AppendTransaction(RelationalInteractionStore store, DbConnection connection, DbTransaction transaction) : IAppendTransaction
+internal sealed class AppendTransaction(RelationalInteractionStore store, DbConnection connection, DbTransaction transaction) : IAppendTransaction, IBatchLockingAppendTransaction
 {
     private readonly Dictionary<string, BotRow?> _bots = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _locked = new(StringComparer.Ordinal);
+
+    // Every bot's lock before any read: a sharded PostgreSQL store's transaction reads each shard at one snapshot
+    // (postgres_fdw's remote REPEATABLE READ, taken at its first read there), which must come after the locks.
+    public async ValueTask LockBotsAsync(IReadOnlyList<string> botIds, CancellationToken cancellationToken = default)
+    {
+        foreach (var botId in botIds)
+        {
+            if (_locked.Add(botId))
+            {
+                await store.LockBotAsync(connection, transaction, botId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
 
     public async ValueTask<string?> LockBotAsync(string botId, CancellationToken cancellationToken = default)
     {
-        await store.LockBotAsync(connection, transaction, botId, cancellationToken).ConfigureAwait(false);
+        if (_locked.Add(botId))
+        {
+            await store.LockBotAsync(connection, transaction, botId, cancellationToken).ConfigureAwait(false);
+        }
+
         var bot = await BotAppend.ReadBotAsync(store, connection, transaction, botId, cancellationToken).ConfigureAwait(false);
         _bots[botId] = bot;
         return bot?.AccountId;
