@@ -70,7 +70,7 @@ internal sealed class RetentionAccumulator : BucketCounter<RetentionAccumulator.
 
     protected override FirstVisit StartRun(int bucket) => new(_retained, _periods);
 
-    // The visit added to the table as it went.
+    // The visit adds to the table as it goes.
     protected override void EndRun(int bucket, in FirstVisit visit)
     {
     }
@@ -82,15 +82,15 @@ internal sealed class RetentionAccumulator : BucketCounter<RetentionAccumulator.
     internal readonly struct FirstVisit(int[] retained, int periods) : IFirstVisit
     {
         // A user's first seen never follows their activity, so n is never negative for a user with a cohort; the
-        // unsigned compare keeps a store that broke that rule from writing into another cohort's entries.
-        public void Visit(ref UserBucketState user, int bucket)
+        // unsigned compare keeps a store that broke that rule from counting at all.
+        public void Visit(ref UserBucketState user, int bucket, int first)
         {
             var cohort = user.First;
             var n = bucket - cohort;
-            if (cohort >= 0 && (uint)n < (uint)periods)
-            {
-                retained[(cohort * periods) + n]++;
-            }
+            var counts = first & (cohort >= 0 ? 1 : 0) & ((uint)n < (uint)periods ? 1 : 0);
+
+            // Entry 0 gets the zero when the event does not count: no branch, and never an index out of the table.
+            retained[((cohort * periods) + n) * counts] += counts;
         }
     }
 }
