@@ -124,6 +124,9 @@ internal abstract class BucketCounter<TVisit> : IActivityCounter
     private void VisitRun<TFilter>(int bucket, int offset, ReadOnlySpan<int> users, ReadOnlySpan<int> channels, ReadOnlySpan<int> conversations, TFilter filter, ref TVisit visit)
         where TFilter : struct, IActivityFilter
     {
+        // The visit's counts in a local, not behind the ref: a local struct's fields can live in registers, where
+        // each event's addition does not wait for the previous one's store.
+        var v = visit;
         var state = Users;
         var firsts = 0;
         if (_branchFree)
@@ -137,7 +140,7 @@ internal abstract class BucketCounter<TVisit> : IActivityCounter
 
                 ref var s = ref state[users[i]];
                 var first = s.Last != bucket ? 1 : 0;
-                visit.Visit(ref s, bucket, first);
+                v.Visit(ref s, bucket, first);
                 s.Last = bucket;
                 firsts += first;
             }
@@ -157,7 +160,7 @@ internal abstract class BucketCounter<TVisit> : IActivityCounter
                     continue;
                 }
 
-                visit.Visit(ref s, bucket, 1);
+                v.Visit(ref s, bucket, 1);
                 s.Last = bucket;
                 firsts++;
             }
@@ -166,6 +169,7 @@ internal abstract class BucketCounter<TVisit> : IActivityCounter
         // Under 80% first visits among the run's events (filtered out ones count as not first: the filter's own branch
         // is then as hard to predict): the branch would miss more than the branch-free loop costs.
         _branchFree = firsts * 5 < users.Length * 4;
+        visit = v;
     }
 
     private void CollectPairs<TFilter>(ReadOnlySpan<long> ticks, ReadOnlySpan<int> users, ReadOnlySpan<int> channels, ReadOnlySpan<int> conversations, TFilter filter)
