@@ -81,16 +81,18 @@ internal sealed class RetentionAccumulator : BucketCounter<RetentionAccumulator.
     /// </summary>
     internal readonly struct FirstVisit(int[] retained, int periods) : IFirstVisit
     {
-        // A user's first seen never follows their activity, so n is never negative for a user with a cohort; the
-        // unsigned compare keeps a store that broke that rule from counting at all.
+        // Whether the user's cohort follows this interval is well predicted (cohorts are followed for the first few
+        // intervals after them, and most users share a few cohorts), so it is a branch; whether the event is the user's
+        // first in the interval is not, so it is added. A user's first seen never follows their activity, so n is never
+        // negative for a user with a cohort; the unsigned compare keeps a store that broke that rule from counting.
         public void Visit(ref UserBucketState user, int bucket, int first)
         {
             var cohort = user.First;
             var n = bucket - cohort;
-            var counts = first & (cohort >= 0 ? 1 : 0) & ((uint)n < (uint)periods ? 1 : 0);
-
-            // Entry 0 gets the zero when the event does not count: no branch, and never an index out of the table.
-            retained[((cohort * periods) + n) * counts] += counts;
+            if (cohort >= 0 && (uint)n < (uint)periods)
+            {
+                retained[(cohort * periods) + n] += first;
+            }
         }
     }
 }
