@@ -112,11 +112,16 @@ internal sealed class LifecycleAccumulator : BucketCounter<LifecycleAccumulator.
         public int New;
         public int Returning;
 
-        public void Visit(ref UserBucketState user, int bucket)
+        // Active in the previous bucket is as hard to predict as a first visit, so it is counted; first seen in the
+        // bucket is rare and well predicted, so it is a branch.
+        public void Visit(ref UserBucketState user, int bucket, int first)
         {
-            Active++;
-            Returning += user.Last == bucket - 1 ? 1 : 0;
-            New += user.First == bucket ? 1 : 0;
+            Active += first;
+            Returning += first & (user.Last == bucket - 1 ? 1 : 0);
+            if (user.First == bucket)
+            {
+                New += first;
+            }
         }
     }
 }

@@ -70,7 +70,7 @@ internal sealed class RetentionAccumulator : BucketCounter<RetentionAccumulator.
 
     protected override FirstVisit StartRun(int bucket) => new(_retained, _periods);
 
-    // The visit added to the table as it went.
+    // The visit adds to the table as it goes.
     protected override void EndRun(int bucket, in FirstVisit visit)
     {
     }
@@ -81,15 +81,17 @@ internal sealed class RetentionAccumulator : BucketCounter<RetentionAccumulator.
     /// </summary>
     internal readonly struct FirstVisit(int[] retained, int periods) : IFirstVisit
     {
-        // A user's first seen never follows their activity, so n is never negative for a user with a cohort; the
-        // unsigned compare keeps a store that broke that rule from writing into another cohort's entries.
-        public void Visit(ref UserBucketState user, int bucket)
+        // Whether the user's cohort follows this interval is well predicted (cohorts are followed for the first few
+        // intervals after them, and most users share a few cohorts), so it is a branch; whether the event is the user's
+        // first in the interval is not, so it is added. A user's first seen never follows their activity, so n is never
+        // negative for a user with a cohort; the unsigned compare keeps a store that broke that rule from counting.
+        public void Visit(ref UserBucketState user, int bucket, int first)
         {
             var cohort = user.First;
             var n = bucket - cohort;
             if (cohort >= 0 && (uint)n < (uint)periods)
             {
-                retained[(cohort * periods) + n]++;
+                retained[(cohort * periods) + n] += first;
             }
         }
     }

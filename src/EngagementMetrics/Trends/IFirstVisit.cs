@@ -7,9 +7,10 @@ namespace EngagementMetrics.Trends;
 internal interface IFirstVisit
 {
     /// <summary>
-    /// Counts <paramref name="user"/>'s first event in <paramref name="bucket"/>. The user's
-    /// <see cref="UserBucketState.Last"/> still names the bucket they were last counted in; the counter sets it to
-    /// <paramref name="bucket"/> afterwards.
+    /// Sees an event of <paramref name="user"/> in <paramref name="bucket"/> and counts it when it is the user's first
+    /// there: <paramref name="first"/> is 1 then, else 0, and a visit counts with it rather than branching on it (the
+    /// counter calls with 0 only on its branch-free loop). The user's <see cref="UserBucketState.Last"/> still names the
+    /// bucket they were last counted in; the counter sets it to <paramref name="bucket"/> afterwards.
     /// </summary>
-    void Visit(ref UserBucketState user, int bucket);
+    void Visit(ref UserBucketState user, int bucket, int first);
 }

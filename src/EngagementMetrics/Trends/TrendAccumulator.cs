@@ -86,12 +86,13 @@ internal sealed class TrendAccumulator : BucketCounter<TrendAccumulator.FirstVis
         public int Unique;
         public int New;
 
-        public void Visit(ref UserBucketState user, int bucket)
+        // First seen in the bucket is rare and well predicted: a branch on it is cheaper than counting it.
+        public void Visit(ref UserBucketState user, int bucket, int first)
         {
-            Unique++;
+            Unique += first;
             if (user.First == bucket)
             {
-                New++;
+                New += first;
             }
         }
     }
