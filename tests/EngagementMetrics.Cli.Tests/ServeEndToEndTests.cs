@@ -20,9 +20,12 @@ public sealed class ServeEndToEndTests : IDisposable
 
     private static string Data(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", name));
 
-    private static string Minified(string name)
+    private static string Minified(string name) => MinifiedJson(Data(name));
+
+    /// <summary>A JSON text without whitespace, as the routes answer (relaxed escaping).</summary>
+    internal static string MinifiedJson(string json)
     {
-        using var document = JsonDocument.Parse(Data(name));
+        using var document = JsonDocument.Parse(json);
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {

@@ -54,7 +54,7 @@ public sealed class ShardedCommandTests
         (await RunAsync("busier-weekly", "--store", store, "--bot", "rc-weekly", "--start", "2023-05-19T00:00:00.000Z", "--time-zone", "utc")).Out.Should().Be(Data("rocketchat-weekly.json"));
         var rows = await RunAsync("stats", "--store", store, "--account", "acme", "--bot", "*", "--types", "0,1,2,3,8,10", "--days", "2", "--now", "2025-12-07T12:00:00Z", "--format", "rows");
         rows.Exit.Should().Be(0, rows.Err);
-        Minified(rows.Out).Should().Be(Minified(Data("statistics-rows.json")));
+        ServeEndToEndTests.MinifiedJson(rows.Out).Should().Be(ServeEndToEndTests.MinifiedJson(Data("statistics-rows.json")));
     }
 
     [Fact]
@@ -215,7 +215,7 @@ public sealed class ShardedCommandTests
                 using var trend = new HttpRequestMessage(HttpMethod.Post, $"/api/public/bot/{bot}/v2/userEngagementTrend?aggregation_type=hourly&start_date=2025-12-01&end_date=2025-12-05&timeZoneOffset=UTC");
                 trend.Headers.Add("auth", ServeEndToEndTests.Jwt());
                 using var response = await server.Http.SendAsync(trend);
-                (await response.Content.ReadAsStringAsync()).Should().Be(Minified(expected.Out), $"{bot} from both servers, as from the events file");
+                (await response.Content.ReadAsStringAsync()).Should().Be(ServeEndToEndTests.MinifiedJson(expected.Out), $"{bot} from both servers, as from the events file");
             }
         }
 
@@ -227,18 +227,6 @@ public sealed class ShardedCommandTests
         }
 
         Directory.Delete(directory, recursive: true);
-    }
-
-    private static string Minified(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            document.WriteTo(writer);
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
     }
 
     private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
