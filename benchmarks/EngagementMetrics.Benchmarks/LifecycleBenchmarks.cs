@@ -15,9 +15,8 @@ namespace EngagementMetrics.Benchmarks;
 /// baseline is the hourly trend over the same events, so <c>Ratio</c> is each question's time over the trend's.
 /// </summary>
 /// <remarks>
-/// Each benchmark runs in a process of its own with one query per iteration: 15 warm-up queries let the tiered JIT
-/// reach its optimised code of the counting loops (with 2, as the trend benchmark has, the first measured queries still
-/// ran partly unoptimised code and the hourly trend measured about 30 ms instead of 17).
+/// Each benchmark runs in a process of its own, one query per iteration: 15 warm-up and 15 measured queries (a query
+/// takes tens of milliseconds, and the machine is shared, so more of them steady the figures).
 /// </remarks>
 [MemoryDiagnoser]
 [MinColumn, MedianColumn]
