@@ -167,8 +167,7 @@ internal static class DashboardPage
     private static void Filters(Html html, IReadOnlyList<string> bots, DashboardRequest? request)
     {
         var query = request?.Query;
-        var values = request is null ? [] : Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(request.QueryString);
-        string Value(string name) => values.TryGetValue(name, out var v) ? v.ToString() : string.Empty;
+        string Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty;
 
         html.Raw("<form id=\"filters\" method=\"get\" action=\"./\" aria-label=\"Filters\">");
         html.Raw("<label>Bot <select name=\"bot\">");
@@ -178,11 +177,11 @@ internal static class DashboardPage
         }
 
         html.Raw("</select></label>");
-        Input(html, "From", "start", "date", Value("start"));
-        Input(html, "To", "end", "date", Value("end"));
-        Input(html, "Time zone", "tz", "text", Value("tz"));
-        Select(html, "Buckets", "aggregation", Value("aggregation"), [("daily", "daily"), ("hourly", "hourly")]);
-        Input(html, "Channels", "channels", "text", Value("channels"));
+        Input(html, "From", "start", "date", Date(query?.StartDate));
+        Input(html, "To", "end", "date", Date(query?.EndDate));
+        Input(html, "Time zone", "tz", "text", request?.ZoneName ?? string.Empty);
+        Select(html, "Buckets", "aggregation", query?.Aggregation.ToWireName() ?? string.Empty, [("daily", "daily"), ("hourly", "hourly")]);
+        Input(html, "Channels", "channels", "text", query?.Channels is { } channels ? string.Join(',', channels) : string.Empty);
         Select(html, "Conversations", "type", query?.ConversationType.ToWireName() ?? "all", [("all", "all"), ("interactive", "interactive"), ("non interactive", "non interactive")]);
         Select(html, "Status", "status", query?.ConversationStatus.ToWireName() ?? "all", [("all", "all"), ("active", "active"), ("closed", "closed")]);
         html.Raw("<button type=\"submit\">Show</button></form>");

@@ -9,8 +9,11 @@ namespace EngagementMetrics.AspNetCore.Dashboard;
 /// A dashboard query from its URL (<c>?bot=&amp;start=&amp;end=&amp;aggregation=&amp;tz=&amp;channels=&amp;type=&amp;status=</c>),
 /// bound by the protocol layer's trend binder under the dashboard's own parameter names.
 /// </summary>
-internal sealed record DashboardRequest(TrendQuery Query, string QueryString)
+internal sealed record DashboardRequest(TrendQuery Query, string ZoneName)
 {
+    /// <summary>The request's values as a query string, in a fixed order (for links: CSV downloads, the address bar).</summary>
+    public string QueryString { get; } = ToQueryString(Query, ZoneName);
+
     public static readonly TrendParameterNames Names = new("start", "end", "aggregation", "channels", "tz", "type", "status");
 
     /// <summary>Binds the request; missing values take the options' defaults (daily, the default zone and period).</summary>
@@ -32,10 +35,9 @@ internal sealed record DashboardRequest(TrendQuery Query, string QueryString)
             [Names.TimeZone] = zoneName,
         };
         var trend = TrendQueryBinder.Bind(bot, name => Given(name) ?? defaults.GetValueOrDefault(name), Names);
-        return new DashboardRequest(trend, ToQueryString(trend, zoneName));
+        return new DashboardRequest(trend, zoneName);
     }
 
-    /// <summary>The request's values as a query string, in a fixed order (for links: CSV downloads, the address bar).</summary>
     private static string ToQueryString(TrendQuery query, string zoneName)
     {
         var pairs = new List<KeyValuePair<string, string?>>
