@@ -92,6 +92,18 @@ internal sealed class QueryFixture
         return false;
     }
 
+    /// <summary>An engine over <paramref name="store"/> (which must already hold the log), checked to answer as the in-memory store.</summary>
+    public EngagementEngine Checked(string name, IInteractionStore store)
+    {
+        var engine = new EngagementEngine(store);
+        if (Document(engine) != Expected)
+        {
+            throw new InvalidOperationException($"{name} answers the benchmark query differently from the in-memory store.");
+        }
+
+        return engine;
+    }
+
     private void Ingest(IInteractionStore store, string name)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();

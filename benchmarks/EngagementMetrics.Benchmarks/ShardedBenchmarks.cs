@@ -58,8 +58,8 @@ internal static class ShardedBench
         return new PostgreSqlShardingScript(options);
     }
 
-    public static PostgreSqlInteractionStore Store(string schema) =>
-        new(new PostgreSqlStoreOptions { ConnectionString = Coordinator, Schema = schema, Layout = PostgreSqlLayout.Sharded });
+    public static PostgreSqlInteractionStore Store(string schema, long queryCacheBytes = PostgreSqlStoreOptions.DefaultQueryCacheBytes) =>
+        new(new PostgreSqlStoreOptions { ConnectionString = Coordinator, Schema = schema, Layout = PostgreSqlLayout.Sharded, QueryCacheBytes = queryCacheBytes });
 }
 
 /// <summary>
@@ -167,23 +167,29 @@ public class ShardedQueryBenchmarks
     private QueryFixture _fixture = null!;
     private PostgreSqlInteractionStore? _single;
     private PostgreSqlInteractionStore? _sharded;
+    private PostgreSqlInteractionStore? _singleCold;
+    private PostgreSqlInteractionStore? _shardedCold;
     private EngagementEngine _singleEngine = null!;
     private EngagementEngine _shardedEngine = null!;
+    private EngagementEngine _singleColdEngine = null!;
+    private EngagementEngine _shardedColdEngine = null!;
 
     [ParamsSource(nameof(EventCounts))]
     public int Events { get; set; }
 
     public static IEnumerable<int> EventCounts() => SqlQueryBenchmarks.EventCounts();
 
-    [GlobalSetup(Target = nameof(SingleServer))]
+    [GlobalSetup(Targets = [nameof(SingleServer), nameof(SingleServerUncached)])]
     public void SetupSingle()
     {
         _fixture = new QueryFixture(Events);
         _single = SqlQueryBenchmarks.KeptPostgres(_fixture, Events);
         _singleEngine = new EngagementEngine(_single);
+        _singleCold = new PostgreSqlInteractionStore(new PostgreSqlStoreOptions { ConnectionString = SqlBench.PostgresConnection, Schema = SqlQueryBenchmarks.PostgresSchema(Events), QueryCacheBytes = 0 });
+        _singleColdEngine = _fixture.Checked("single server, query cache off", _singleCold);
     }
 
-    [GlobalSetup(Target = nameof(Coordinator))]
+    [GlobalSetup(Targets = [nameof(Coordinator), nameof(CoordinatorUncached)])]
     public void SetupSharded()
     {
         _fixture = new QueryFixture(Events);
@@ -210,14 +216,19 @@ public class ShardedQueryBenchmarks
                 ShardedBench.Drop(schema);
             });
         _shardedEngine = new EngagementEngine(_sharded);
+        _shardedCold = ShardedBench.Store(schema, queryCacheBytes: 0);
+        _shardedColdEngine = _fixture.Checked("coordinator, query cache off", _shardedCold);
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        _single?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _sharded?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _single = _sharded = null;
+        foreach (var store in new[] { _single, _sharded, _singleCold, _shardedCold })
+        {
+            store?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        _single = _sharded = _singleCold = _shardedCold = null;
     }
 
     [Benchmark(Baseline = true, Description = "single server: hourly v2 trend of one bot")]
@@ -225,4 +236,10 @@ public class ShardedQueryBenchmarks
 
     [Benchmark(Description = "coordinator + 2 shards (postgres_fdw): hourly v2 trend of one bot")]
     public int Coordinator() => _fixture.Trend(_shardedEngine);
+
+    [Benchmark(Description = "single server, query cache off: hourly v2 trend of one bot")]
+    public int SingleServerUncached() => _fixture.Trend(_singleColdEngine);
+
+    [Benchmark(Description = "coordinator + 2 shards, query cache off: hourly v2 trend of one bot")]
+    public int CoordinatorUncached() => _fixture.Trend(_shardedColdEngine);
 }

@@ -30,8 +30,11 @@ public class SqlQueryBenchmarks
 {
     private QueryFixture _fixture = null!;
     private EngagementEngine _sqliteEngine = null!;
+    private EngagementEngine _sqliteColdEngine = null!;
+    private EngagementEngine _postgresColdEngine = null!;
     private EngagementEngine _postgresEngine = null!;
     private PostgreSqlInteractionStore? _postgres;
+    private PostgreSqlInteractionStore? _postgresCold;
 
     /// <summary>Events in the log: 1,000,000, or <c>EM_QUERY_EVENTS</c>.</summary>
     [ParamsSource(nameof(EventCounts))]
@@ -43,7 +46,7 @@ public class SqlQueryBenchmarks
     [GlobalSetup(Target = nameof(InMemoryStore))]
     public void SetupInMemory() => _fixture = new QueryFixture(Events);
 
-    [GlobalSetup(Target = nameof(SqliteStore))]
+    [GlobalSetup(Targets = [nameof(SqliteStore), nameof(SqliteStoreUncached)])]
     public void SetupSqlite()
     {
         _fixture = new QueryFixture(Events);
@@ -58,20 +61,27 @@ public class SqlQueryBenchmarks
             }
         });
         _sqliteEngine = new EngagementEngine(store);
+
+        // The same file through a store whose query cache is off: every query reads and decodes its blobs.
+        _sqliteColdEngine = _fixture.Checked("SQLite, query cache off", new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = $"Data Source={path}", QueryCacheBytes = 0 }));
     }
 
-    [GlobalSetup(Target = nameof(PostgreSqlStore))]
+    [GlobalSetup(Targets = [nameof(PostgreSqlStore), nameof(PostgreSqlStoreUncached)])]
     public void SetupPostgres()
     {
         _fixture = new QueryFixture(Events);
         _postgres = KeptPostgres(_fixture, Events);
         _postgresEngine = new EngagementEngine(_postgres);
+        _postgresCold = new PostgreSqlInteractionStore(new PostgreSqlStoreOptions { ConnectionString = SqlBench.PostgresConnection, Schema = PostgresSchema(Events), QueryCacheBytes = 0 });
+        _postgresColdEngine = _fixture.Checked("PostgreSQL, query cache off", _postgresCold);
     }
+
+    internal static string PostgresSchema(int events) => string.Create(CultureInfo.InvariantCulture, $"bench_query_{events}");
 
     /// <summary>The single-server PostgreSQL store of the query benchmarks, schema <c>bench_query_N</c> (kept between runs).</summary>
     internal static PostgreSqlInteractionStore KeptPostgres(QueryFixture fixture, int events)
     {
-        var schema = string.Create(CultureInfo.InvariantCulture, $"bench_query_{events}");
+        var schema = PostgresSchema(events);
         return fixture.Kept("PostgreSQL", () => new PostgreSqlInteractionStore(new PostgreSqlStoreOptions { ConnectionString = SqlBench.PostgresConnection, Schema = schema }), store =>
         {
             store.DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -83,7 +93,8 @@ public class SqlQueryBenchmarks
     public void Cleanup()
     {
         _postgres?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _postgres = null;
+        _postgresCold?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _postgres = _postgresCold = null;
         SqliteConnection.ClearAllPools();
     }
 
@@ -93,7 +104,14 @@ public class SqlQueryBenchmarks
     [Benchmark(Description = "SQLite store: hourly v2 trend")]
     public int SqliteStore() => _fixture.Trend(_sqliteEngine);
 
+    [Benchmark(Description = "SQLite store, query cache off: hourly v2 trend")]
+    public int SqliteStoreUncached() => _fixture.Trend(_sqliteColdEngine);
+
     [Benchmark(Description = "PostgreSQL store: hourly v2 trend")]
     [BenchmarkCategory("PostgreSQL")]
     public int PostgreSqlStore() => _fixture.Trend(_postgresEngine);
+
+    [Benchmark(Description = "PostgreSQL store, query cache off: hourly v2 trend")]
+    [BenchmarkCategory("PostgreSQL")]
+    public int PostgreSqlStoreUncached() => _fixture.Trend(_postgresColdEngine);
 }

@@ -64,6 +64,7 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarge
     private PostgreSqlInteractionStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options, bool ownsDataSource, ILoggerFactory? loggerFactory)
     {
         ValidateLayout(options.Layout);
+        ValidateQueryCache(options.QueryCacheBytes);
         _dataSource = dataSource;
         _ownsDataSource = ownsDataSource;
         _store = new Store(
@@ -71,7 +72,8 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarge
             new RelationalNames(options.Schema, options.TablePrefix, nameof(PostgreSqlStoreOptions.Schema), nameof(PostgreSqlStoreOptions.TablePrefix)),
             Describe(dataSource.ConnectionString),
             options.ReadOnly,
-            options.Layout)
+            options.Layout,
+            options.QueryCacheBytes)
         {
             Logger = (ILogger?)loggerFactory?.CreateLogger<PostgreSqlInteractionStore>() ?? NullLogger.Instance,
         };
@@ -167,6 +169,15 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarge
 
         _ = new RelationalNames(options.Schema, options.TablePrefix, nameof(PostgreSqlStoreOptions.Schema), nameof(PostgreSqlStoreOptions.TablePrefix));
         ValidateLayout(options.Layout);
+        ValidateQueryCache(options.QueryCacheBytes);
+    }
+
+    private static void ValidateQueryCache(long bytes)
+    {
+        if (bytes < 0)
+        {
+            throw new EngagementValidationException(nameof(PostgreSqlStoreOptions.QueryCacheBytes), bytes.ToString(System.Globalization.CultureInfo.InvariantCulture), $"QueryCacheBytes {bytes} is negative: give 0 to turn the query cache off");
+        }
     }
 
     private static void ValidateLayout(PostgreSqlLayout layout)
@@ -191,8 +202,8 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarge
         return NpgsqlDataSource.Create(options.ConnectionString);
     }
 
-    private sealed class Store(NpgsqlDataSource dataSource, RelationalNames names, string description, bool readOnly, PostgreSqlLayout layout)
-        : RelationalInteractionStore(names, description, readOnly)
+    private sealed class Store(NpgsqlDataSource dataSource, RelationalNames names, string description, bool readOnly, PostgreSqlLayout layout, long queryCacheBytes)
+        : RelationalInteractionStore(names, description, readOnly, queryCacheBytes)
     {
         private const long MigrationLockKey = 0x656E_6761_6765; // "engage"
 
@@ -335,11 +346,12 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarge
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        protected internal override string SnapshotPrologue => "SET TRANSACTION READ ONLY; ";
+
         protected override async ValueTask<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken)
         {
-            var transaction = await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, transaction, "SET TRANSACTION READ ONLY", cancellationToken).ConfigureAwait(false);
-            return transaction;
+            // BEGIN goes out with the first statement; a query snapshot puts READ ONLY in front of it (SnapshotPrologue).
+            return await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
         }
 
         protected override async ValueTask<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken)

@@ -25,6 +25,17 @@ public sealed class PostgreSqlStoreOptions
     /// or <see cref="PostgreSqlLayout.Sharded"/> insist on one and fail with <see cref="EngagementStoreException"/> on the other.
     /// </summary>
     public PostgreSqlLayout Layout { get; set; } = PostgreSqlLayout.Auto;
+
+    /// <summary>
+    /// Bytes of decoded query data the store keeps between queries (every user's first-seen instant, each day's
+    /// activity columns), so a repeated or overlapping query reads a few small rows instead of every blob of its
+    /// period. Answers stay exact: each query still reads the bot's row in its snapshot and reuses only what provably
+    /// equals the database's state (see docs/stores.md). 0 turns the cache off. Default 64 MiB.
+    /// </summary>
+    public long QueryCacheBytes { get; set; } = DefaultQueryCacheBytes;
+
+    /// <summary>The default <see cref="QueryCacheBytes"/>: 64 MiB.</summary>
+    public const long DefaultQueryCacheBytes = 64L * 1024 * 1024;
 }
 
 /// <summary>How a PostgreSQL store's tables are laid out (see docs/scale-out.md).</summary>

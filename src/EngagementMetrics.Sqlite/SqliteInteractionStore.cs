@@ -53,7 +53,8 @@ public sealed class SqliteInteractionStore : IInteractionStore, IAppendTarget, I
             new RelationalNames(null, options.TablePrefix, "schema", nameof(SqliteStoreOptions.TablePrefix)),
             options.SyncEveryCommit,
             FilePath(builder),
-            builder.Mode == SqliteOpenMode.ReadOnly)
+            builder.Mode == SqliteOpenMode.ReadOnly,
+            options.QueryCacheBytes)
         {
             Logger = (ILogger?)loggerFactory?.CreateLogger<SqliteInteractionStore>() ?? NullLogger.Instance,
         };
@@ -109,6 +110,11 @@ public sealed class SqliteInteractionStore : IInteractionStore, IAppendTarget, I
             throw new EngagementValidationException(nameof(SqliteStoreOptions.ConnectionString), options.ConnectionString, "ConnectionString is required, e.g. 'Data Source=engagement.db'");
         }
 
+        if (options.QueryCacheBytes < 0)
+        {
+            throw new EngagementValidationException(nameof(SqliteStoreOptions.QueryCacheBytes), options.QueryCacheBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), $"QueryCacheBytes {options.QueryCacheBytes} is negative: give 0 to turn the query cache off");
+        }
+
         try
         {
             var builder = new SqliteConnectionStringBuilder(options.ConnectionString);
@@ -137,8 +143,8 @@ public sealed class SqliteInteractionStore : IInteractionStore, IAppendTarget, I
             ? builder.DataSource
             : Path.GetFullPath(builder.DataSource);
 
-    private sealed class Store(string connectionString, RelationalNames names, bool syncEveryCommit, string path, bool readOnly)
-        : RelationalInteractionStore(names, $"SQLite file '{path}'", readOnly)
+    private sealed class Store(string connectionString, RelationalNames names, bool syncEveryCommit, string path, bool readOnly, long queryCacheBytes)
+        : RelationalInteractionStore(names, $"SQLite file '{path}'", readOnly, queryCacheBytes)
     {
         // SQLite's primary result codes for a file that cannot be used (https://sqlite.org/rescode.html).
         private const int SqlitePerm = 3, SqliteReadOnly = 8, SqliteIoError = 10, SqliteCorrupt = 11, SqliteCantOpen = 14, SqliteNotADatabase = 26;

@@ -29,4 +29,15 @@ public sealed class SqliteStoreOptions
     /// read with <see cref="EngagementStoreException"/>. Default false.
     /// </summary>
     public bool ReadOnly { get; set; }
+
+    /// <summary>
+    /// Bytes of decoded query data the store keeps between queries (every user's first-seen instant, each day's
+    /// activity columns), so a repeated or overlapping query reads a few small rows instead of every blob of its
+    /// period. Answers stay exact: each query still reads the bot's row in its snapshot and reuses only what provably
+    /// equals the database's state (see docs/stores.md). 0 turns the cache off. Default 64 MiB.
+    /// </summary>
+    public long QueryCacheBytes { get; set; } = DefaultQueryCacheBytes;
+
+    /// <summary>The default <see cref="QueryCacheBytes"/>: 64 MiB.</summary>
+    public const long DefaultQueryCacheBytes = 64L * 1024 * 1024;
 }

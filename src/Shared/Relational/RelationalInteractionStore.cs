@@ -31,12 +31,23 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
     /// <param name="names">The validated table names.</param>
     /// <param name="description">How messages name the database (a file path, or host:port/database; never a password).</param>
     /// <param name="readOnly">True to never create, migrate or write anything: the schema is only checked.</param>
-    protected RelationalInteractionStore(RelationalNames names, string description, bool readOnly)
+    /// <param name="queryCacheBytes">The query cache's capacity in bytes (see <see cref="QueryCache"/>); 0 for none.</param>
+    protected RelationalInteractionStore(RelationalNames names, string description, bool readOnly, long queryCacheBytes)
     {
         Names = names;
         Description = description;
         ReadOnly = readOnly;
+        Cache = new QueryCache(queryCacheBytes);
     }
+
+    /// <summary>Decoded query data kept between this instance's queries.</summary>
+    public QueryCache Cache { get; }
+
+    /// <summary>
+    /// SQL sent in front of a snapshot's first statement, in the same round trip (PostgreSQL: <c>SET TRANSACTION READ
+    /// ONLY;</c>); empty by default.
+    /// </summary>
+    protected internal virtual string SnapshotPrologue => string.Empty;
 
     /// <summary>Schema version this library writes and understands.</summary>
     /// <remarks>

@@ -9,7 +9,10 @@ internal sealed class ThrowAwayFiles(string prefix)
     private readonly string _directory = Directory.CreateTempSubdirectory(prefix).FullName;
 
     public SqliteInteractionStore Create() =>
-        new($"Data Source={Path.Combine(_directory, Guid.NewGuid().ToString("N") + ".db")}");
+        new($"Data Source={NewPath()}");
+
+    /// <summary>A new file path in the directory (not created).</summary>
+    public string NewPath() => Path.Combine(_directory, Guid.NewGuid().ToString("N") + ".db");
 
     public void DeleteAll()
     {

@@ -8,13 +8,18 @@ internal sealed class ThrowAwaySchemas(string prefix)
 {
     private readonly List<(PostgreSqlInteractionStore Store, string Schema)> _stores = [];
 
-    public PostgreSqlInteractionStore Create()
+    public PostgreSqlInteractionStore Create() => Open(prefix + Guid.NewGuid().ToString("N"));
+
+    /// <summary>A store over <paramref name="schema"/> (dropped with the others), with the query cache's capacity given or the default.</summary>
+    public PostgreSqlInteractionStore Open(string schema, long queryCacheBytes = PostgreSqlStoreOptions.DefaultQueryCacheBytes)
     {
-        var schema = prefix + Guid.NewGuid().ToString("N");
-        var store = new PostgreSqlInteractionStore(new PostgreSqlStoreOptions { ConnectionString = PostgresServer.RequireConnectionString(), Schema = schema });
+        var store = new PostgreSqlInteractionStore(new PostgreSqlStoreOptions { ConnectionString = PostgresServer.RequireConnectionString(), Schema = schema, QueryCacheBytes = queryCacheBytes });
         _stores.Add((store, schema));
         return store;
     }
+
+    /// <summary>A new schema name for <see cref="Open"/>.</summary>
+    public string NewSchema() => prefix + Guid.NewGuid().ToString("N");
 
     public async Task DropAllAsync()
     {

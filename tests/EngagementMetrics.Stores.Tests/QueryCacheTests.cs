@@ -1,0 +1,254 @@
+using EngagementMetrics.Events;
+using EngagementMetrics.InMemory;
+using EngagementMetrics.PostgreSql;
+using EngagementMetrics.Sqlite;
+using EngagementMetrics.Storage;
+using EngagementMetrics.Stores.Tests.Support;
+using EngagementMetrics.Time;
+using EngagementMetrics.Trends;
+
+namespace EngagementMetrics.Stores.Tests;
+
+/// <summary>
+/// The SQL stores' query cache: what a store keeps between queries is reused only while it equals what the database
+/// holds. Every answer is compared with the in-memory store's over the same events, while other store instances (as
+/// other processes would) append to the same database between queries.
+/// </summary>
+public abstract class QueryCacheTests : IAsyncLifetime
+{
+    private const string Bot = "bot-c";
+    private static readonly DateTimeOffset Origin = new(2025, 6, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly string[] Channels = ["rtm", "slack", "msteams", "whatsapp"];
+    private static readonly string[] Zones = ["UTC", "Asia/Kolkata", "America/New_York", "Australia/Lord_Howe", "Pacific/Apia"];
+
+    /// <summary>A new, empty database; the function opens a store over it with the query cache's capacity given.</summary>
+    protected abstract Func<long, IInteractionStore> NewDatabase();
+
+    /// <summary>The query cache of a store made by <see cref="NewDatabase"/>: days it has read, bytes it holds.</summary>
+    protected abstract (long DaysRead, long Bytes) CacheOf(IInteractionStore store);
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    [StoreFact]
+    public async Task A_repeated_query_reads_no_day_again_and_an_append_makes_it_read_only_the_days_it_changed()
+    {
+        var open = NewDatabase();
+        var writer = open(0);
+        var reader = open(PostgreSqlStoreOptions.DefaultQueryCacheBytes);
+        var reference = new InMemoryInteractionStore();
+        await AppendAsync([writer], reference, Conversations(new Random(1), 3_000, 400, days: 30));
+
+        var query = Trend(TrendAggregation.Hourly, "Asia/Kolkata", 1, 30);
+        await ExpectSameAsync(reader, reference, query);
+        var first = CacheOf(reader).DaysRead;
+        first.Should().BeInRange(29, 31, "the first query decodes every day it touches");
+
+        await ExpectSameAsync(reader, reference, query);
+        await ExpectSameAsync(reader, reference, query with { StartDate = new DateOnly(2025, 6, 10), EndDate = new DateOnly(2025, 6, 20) });
+        CacheOf(reader).DaysRead.Should().Be(first, "nothing changed, so nothing is read again");
+
+        // Another instance (another process) appends to day 12 only: the next query reads that day alone.
+        await AppendAsync([writer], reference, [Activity(7, Origin.AddDays(12).AddHours(3)), Activity(9_999, Origin.AddDays(12).AddHours(4))]);
+        await ExpectSameAsync(reader, reference, query);
+        CacheOf(reader).DaysRead.Should().Be(first + 1);
+
+        // A filter on channels needs the channel column, which the kept days were decoded without.
+        await ExpectSameAsync(reader, reference, query with { Channels = ["slack"] });
+        CacheOf(reader).DaysRead.Should().BeGreaterThan(first + 1);
+    }
+
+    [StoreFact]
+    public async Task Answers_equal_the_in_memory_store_through_appends_late_events_compaction_and_eviction()
+    {
+        var open = NewDatabase();
+        var writers = new[] { open(0), open(PostgreSqlStoreOptions.DefaultQueryCacheBytes) };
+        var readers = new[] { writers[1], open(PostgreSqlStoreOptions.DefaultQueryCacheBytes), open(96 * 1024) };
+        var reference = new InMemoryInteractionStore();
+        var random = new Random(20251122);
+        var nextUser = 0;
+
+        for (var step = 0; step < 40; step++)
+        {
+            switch (random.Next(5))
+            {
+                case 0:
+                    // New conversations over the month, some new users.
+                    var batch = Conversations(random, random.Next(50, 600), nextUser + 50, days: 30);
+                    nextUser += 50;
+                    await AppendAsync(writers, reference, batch, random);
+                    break;
+                case 1:
+                    // Many small appends to one day: more segments than the day keeps, so it is compacted.
+                    var day = random.Next(30);
+                    for (var i = 0; i < 10; i++)
+                    {
+                        await AppendAsync(writers, reference, [Activity(random.Next(nextUser + 5), Origin.AddDays(day).AddMinutes(random.Next(1_440)))], random);
+                    }
+
+                    break;
+                case 2:
+                    // Late events: known users seen earlier than before (their first-seen moves back).
+                    await AppendAsync(writers, reference, Enumerable.Range(0, 20).Select(_ => Activity(random.Next(Math.Max(1, nextUser)), Origin.AddHours(random.Next(48)))).ToList(), random);
+                    break;
+                default:
+                    var from = random.Next(1, 30);
+                    var to = Math.Min(30, from + random.Next(0, 15));
+                    var query = Trend(random.Next(2) == 0 ? TrendAggregation.Hourly : TrendAggregation.Daily, Zones[random.Next(Zones.Length)], from, to);
+                    if (random.Next(3) == 0)
+                    {
+                        query = query with { Channels = [Channels[random.Next(Channels.Length)]] };
+                    }
+
+                    foreach (var reader in readers)
+                    {
+                        await ExpectSameAsync(reader, reference, query);
+                    }
+
+                    break;
+            }
+        }
+
+        CacheOf(readers[2]).Bytes.Should().BeLessThanOrEqualTo(96 * 1024, "the small cache stays within its capacity");
+        CacheOf(readers[1]).Bytes.Should().BePositive();
+        foreach (var reader in readers)
+        {
+            await ExpectSameAsync(reader, reference, Trend(TrendAggregation.Daily, "UTC", 1, 30));
+        }
+    }
+
+    [StoreFact]
+    public async Task A_cache_smaller_than_one_day_keeps_nothing_and_answers_the_same()
+    {
+        var open = NewDatabase();
+        var store = open(1024);
+        var reference = new InMemoryInteractionStore();
+        await AppendAsync([store], reference, Conversations(new Random(3), 2_000, 300, days: 5));
+        for (var i = 0; i < 3; i++)
+        {
+            await ExpectSameAsync(store, reference, Trend(TrendAggregation.Hourly, "America/New_York", 1, 6));
+        }
+
+        CacheOf(store).Bytes.Should().BeLessThanOrEqualTo(1024);
+    }
+
+    private static async Task AppendAsync(IInteractionStore[] writers, InMemoryInteractionStore reference, List<InteractionEvent> events, Random? random = null)
+    {
+        var writer = writers[random?.Next(writers.Length) ?? 0];
+        (await writer.AppendAsync(events)).Stored.Should().Be(events.Count);
+        await reference.AppendAsync(events);
+    }
+
+    private static async Task ExpectSameAsync(IInteractionStore store, IInteractionStore reference, TrendQuery query)
+    {
+        var actual = await new EngagementEngine(store).GetTrendAsync(query);
+        var expected = await new EngagementEngine(reference).GetTrendAsync(query);
+        actual.Buckets.Should().Equal(expected.Buckets, $"{query.Aggregation} {query.TimeZone.Id} {query.StartDate}..{query.EndDate} {string.Join(',', query.Channels ?? [])}");
+        actual.Summary.Should().Be(expected.Summary);
+    }
+
+    private static TrendQuery Trend(TrendAggregation aggregation, string zone, int fromDay, int toDay) => new()
+    {
+        BotId = Bot,
+        StartDate = new DateOnly(2025, 6, fromDay),
+        EndDate = new DateOnly(2025, 6, toDay),
+        TimeZone = TimeZoneParser.Parse(zone),
+        Aggregation = aggregation,
+    };
+
+    private static InteractionEvent Activity(int user, DateTimeOffset at) =>
+        new() { BotId = Bot, UserId = "user-" + user, Timestamp = at, Kind = InteractionKind.MessageIn, Channel = Channels[user % Channels.Length], EventId = Guid.NewGuid().ToString("N") };
+
+    // Conversations of 2-6 events at random instants of the first `days` days, users drawn from `users`.
+    private static List<InteractionEvent> Conversations(Random random, int events, int users, int days)
+    {
+        var list = new List<InteractionEvent>(events);
+        while (list.Count < events)
+        {
+            var id = "c-" + Guid.NewGuid().ToString("N");
+            var user = random.Next(users);
+            var at = Origin.AddTicks(random.NextInt64(TimeSpan.FromDays(days).Ticks));
+            var length = random.Next(2, 7);
+            for (var i = 0; i < length && list.Count < events; i++)
+            {
+                var kind = i % 2 == 1 ? InteractionKind.MessageOut : InteractionKind.MessageIn;
+                list.Add(new InteractionEvent { BotId = Bot, UserId = "user-" + user, ConversationId = id, Channel = Channels[user % Channels.Length], Timestamp = at, Kind = kind, EventId = id + "|" + i });
+                at = at.AddSeconds(random.Next(1, 90));
+            }
+        }
+
+        return list;
+    }
+}
+
+/// <summary>The query cache of the SQLite store.</summary>
+public sealed class SqliteQueryCacheTests : QueryCacheTests
+{
+    private readonly ThrowAwayFiles _files = new("em-sqlite-cache-");
+
+    public override Task DisposeAsync()
+    {
+        _files.DeleteAll();
+        return Task.CompletedTask;
+    }
+
+    protected override Func<long, IInteractionStore> NewDatabase()
+    {
+        var path = _files.NewPath();
+        return bytes => new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = $"Data Source={path}", QueryCacheBytes = bytes });
+    }
+
+    protected override (long DaysRead, long Bytes) CacheOf(IInteractionStore store)
+    {
+        var cache = ((SqliteInteractionStore)store).Relational.Cache;
+        return (cache.DaysRead, cache.Bytes);
+    }
+}
+
+/// <summary>The query cache of the PostgreSQL store.</summary>
+[RequiresPostgres]
+public sealed class PostgreSqlQueryCacheTests : QueryCacheTests
+{
+    private readonly ThrowAwaySchemas _schemas = new("tc_");
+
+    public override Task DisposeAsync() => _schemas.DropAllAsync();
+
+    protected override Func<long, IInteractionStore> NewDatabase()
+    {
+        var schema = _schemas.NewSchema();
+        return bytes => _schemas.Open(schema, bytes);
+    }
+
+    protected override (long DaysRead, long Bytes) CacheOf(IInteractionStore store)
+    {
+        var cache = ((PostgreSqlInteractionStore)store).Relational.Cache;
+        return (cache.DaysRead, cache.Bytes);
+    }
+}
+
+/// <summary>The query cache's option on both stores.</summary>
+public sealed class QueryCacheOptionTests
+{
+    [Fact]
+    public void A_negative_capacity_is_refused_naming_the_option_and_value()
+    {
+        const string message = "QueryCacheBytes -1 is negative: give 0 to turn the query cache off";
+        var sqlite = () => new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = "Data Source=unused.db", QueryCacheBytes = -1 });
+        var postgres = () => new PostgreSqlInteractionStore(new PostgreSqlStoreOptions { ConnectionString = "Host=127.0.0.1", QueryCacheBytes = -1 });
+        foreach (var create in new Func<IInteractionStore>[] { sqlite, postgres })
+        {
+            create.Should().Throw<EngagementValidationException>().Which.Should().Match<EngagementValidationException>(e => e.ParameterName == "QueryCacheBytes" && e.Value == "-1" && e.Message == message);
+        }
+
+        File.Exists("unused.db").Should().BeFalse();
+    }
+
+    [Fact]
+    public void The_default_is_64_MiB_and_0_turns_it_off()
+    {
+        new SqliteStoreOptions().QueryCacheBytes.Should().Be(64L * 1024 * 1024);
+        new PostgreSqlStoreOptions().QueryCacheBytes.Should().Be(64L * 1024 * 1024);
+        new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = "Data Source=unused.db", QueryCacheBytes = 0 }).Relational.Cache.Enabled.Should().BeFalse();
+    }
+}
