@@ -35,6 +35,7 @@ internal sealed class QueryFixture
         File = IngestData.EnsureFile(events);
         var store = new InMemoryInteractionStore();
         Ingest(store, "in-memory");
+        InMemoryStore = store;
         InMemory = new EngagementEngine(store);
         Expected = Document(InMemory);
     }
@@ -42,6 +43,9 @@ internal sealed class QueryFixture
     public TrendQuery Query { get; }
 
     public string File { get; }
+
+    /// <summary>The in-memory store, filled from the log.</summary>
+    public InMemoryInteractionStore InMemoryStore { get; }
 
     /// <summary>The baseline engine: the in-memory store.</summary>
     public EngagementEngine InMemory { get; }

@@ -193,8 +193,19 @@ public class ShardedQueryBenchmarks
     public void SetupSharded()
     {
         _fixture = new QueryFixture(Events);
-        var schema = string.Create(CultureInfo.InvariantCulture, $"bench_sharded_{Events}");
-        _sharded = _fixture.Kept(
+        _sharded = KeptSharded(_fixture, Events);
+        _shardedEngine = new EngagementEngine(_sharded);
+        _shardedCold = ShardedBench.Store(ShardedSchema(Events), queryCacheBytes: 0);
+        _shardedColdEngine = _fixture.Checked("coordinator, query cache off", _shardedCold);
+    }
+
+    internal static string ShardedSchema(int events) => string.Create(CultureInfo.InvariantCulture, $"bench_sharded_{events}");
+
+    /// <summary>The sharded store of the query benchmarks, schema <c>bench_sharded_N</c> on the three servers (kept between runs).</summary>
+    internal static PostgreSqlInteractionStore KeptSharded(QueryFixture fixture, int events)
+    {
+        var schema = ShardedSchema(events);
+        return fixture.Kept(
             "PostgreSQL sharded",
             () =>
             {
@@ -215,9 +226,6 @@ public class ShardedQueryBenchmarks
                 store.DisposeAsync().AsTask().GetAwaiter().GetResult();
                 ShardedBench.Drop(schema);
             });
-        _shardedEngine = new EngagementEngine(_sharded);
-        _shardedCold = ShardedBench.Store(schema, queryCacheBytes: 0);
-        _shardedColdEngine = _fixture.Checked("coordinator, query cache off", _shardedCold);
     }
 
     [GlobalCleanup]

@@ -51,15 +51,8 @@ public class SqlQueryBenchmarks
     {
         _fixture = new QueryFixture(Events);
         Directory.CreateDirectory(SqlBench.Directory);
-        var path = Path.Combine(SqlBench.Directory, string.Create(CultureInfo.InvariantCulture, $"query-{Events}.db"));
-        var store = _fixture.Kept("SQLite", () => new SqliteInteractionStore($"Data Source={path}"), _ =>
-        {
-            SqliteConnection.ClearAllPools();
-            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
-            {
-                File.Delete(file);
-            }
-        });
+        var path = SqlitePath(Events);
+        var store = KeptSqlite(_fixture, Events);
         _sqliteEngine = new EngagementEngine(store);
 
         // The same file through a store whose query cache is off: every query reads and decodes its blobs.
@@ -74,6 +67,23 @@ public class SqlQueryBenchmarks
         _postgresEngine = new EngagementEngine(_postgres);
         _postgresCold = new PostgreSqlInteractionStore(new PostgreSqlStoreOptions { ConnectionString = SqlBench.PostgresConnection, Schema = PostgresSchema(Events), QueryCacheBytes = 0 });
         _postgresColdEngine = _fixture.Checked("PostgreSQL, query cache off", _postgresCold);
+    }
+
+    internal static string SqlitePath(int events) => Path.Combine(SqlBench.Directory, string.Create(CultureInfo.InvariantCulture, $"query-{events}.db"));
+
+    /// <summary>The SQLite store of the query benchmarks, <c>$EM_BENCH_DIR/query-N.db</c> (kept between runs).</summary>
+    internal static SqliteInteractionStore KeptSqlite(QueryFixture fixture, int events)
+    {
+        Directory.CreateDirectory(SqlBench.Directory);
+        var path = SqlitePath(events);
+        return fixture.Kept("SQLite", () => new SqliteInteractionStore($"Data Source={path}"), _ =>
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            {
+                File.Delete(file);
+            }
+        });
     }
 
     internal static string PostgresSchema(int events) => string.Create(CultureInfo.InvariantCulture, $"bench_query_{events}");
