@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -53,6 +54,9 @@ internal static class Serve
 
     public const string Section = "EngagementMetrics:Endpoints";
 
+    /// <summary>The SQL store's query cache capacity in bytes (default 64 MiB, 0 off); one-shot commands keep no cache.</summary>
+    public const string QueryCacheKey = "EngagementMetrics:Store:QueryCacheBytes";
+
     /// <summary>The category of the per-request log lines.</summary>
     public const string RequestLogCategory = "EngagementMetrics.Requests";
 
@@ -89,22 +93,30 @@ internal static class Serve
         // Bind the settings before anything is opened, so a value of the wrong type is one line and no file is created.
         var section = builder.Configuration.GetSection(Section);
         ServeCredentials credentials;
+        long queryCacheBytes;
         try
         {
             _ = section.Get<EngagementEndpointOptions>();
             _ = section.GetSection("Throttle").Get<StatisticsThrottleOptions>();
             credentials = section.Get<ServeCredentials>() ?? new ServeCredentials();
+            queryCacheBytes = builder.Configuration.GetValue<long?>(QueryCacheKey) ?? SqliteStoreOptions.DefaultQueryCacheBytes;
         }
         catch (InvalidOperationException ex)
         {
             throw new EngagementValidationException(Section, null, $"invalid settings: {ex.Message}");
         }
 
+        if (queryCacheBytes < 0)
+        {
+            var value = queryCacheBytes.ToString(CultureInfo.InvariantCulture);
+            throw new EngagementValidationException(QueryCacheKey, value, $"invalid settings: {QueryCacheKey} {value} is negative: give 0 to turn the query cache off");
+        }
+
         var dashboardPlan = settings.Dashboard ? ServeDashboard.Decide(builder.Configuration, urls, demoData) : null;
 
         // The store logs its schema (created, migrated, refused) as the server will, from before the host is built.
         using var storeLogging = LoggerFactory.Create(logging => ConfigureLogging(logging, logLevel));
-        await using var target = await StoreSpec.OpenAsync(spec, readOnly: false, cancellationToken, storeLogging);
+        await using var target = await StoreSpec.OpenAsync(spec, readOnly: false, cancellationToken, storeLogging, queryCacheBytes);
         ConfigureLogging(builder.Logging, logLevel);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         builder.WebHost.UseUrls(urls);

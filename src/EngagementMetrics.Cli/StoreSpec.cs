@@ -23,13 +23,14 @@ internal sealed class StoreSpec : IAsyncDisposable
     /// <summary>
     /// Opens the store of a <c>--store</c> value and checks it now, so a bad target is one clear error before any work:
     /// a writable store creates or migrates its schema; a read-only one (the query commands) creates and writes
-    /// nothing and requires an existing store.
+    /// nothing and requires an existing store. <paramref name="queryCacheBytes"/> is the SQL store's query cache (0, the
+    /// default, for one-shot commands, which ask one question; <c>serve</c> keeps one).
     /// </summary>
     /// <exception cref="EngagementValidationException">The value is malformed, or the database cannot be opened, reached or
     /// used (the message starts with <c>invalid --store:</c> and names it).</exception>
-    public static async Task<StoreSpec> OpenAsync(string spec, bool readOnly, CancellationToken cancellationToken, ILoggerFactory? loggerFactory = null)
+    public static async Task<StoreSpec> OpenAsync(string spec, bool readOnly, CancellationToken cancellationToken, ILoggerFactory? loggerFactory = null, long queryCacheBytes = 0)
     {
-        var opened = Open(spec, readOnly, loggerFactory);
+        var opened = Open(spec, readOnly, loggerFactory, queryCacheBytes);
         try
         {
             await opened.EnsureSchemaAsync(cancellationToken);
@@ -48,7 +49,7 @@ internal sealed class StoreSpec : IAsyncDisposable
         }
     }
 
-    private static StoreSpec Open(string spec, bool readOnly, ILoggerFactory? loggerFactory)
+    private static StoreSpec Open(string spec, bool readOnly, ILoggerFactory? loggerFactory, long queryCacheBytes)
     {
         var colon = spec.IndexOf(':', StringComparison.Ordinal);
         var kind = colon < 0 ? spec : spec[..colon];
@@ -63,14 +64,14 @@ internal sealed class StoreSpec : IAsyncDisposable
 
                 // A path, never connection-string text: the builder quotes whatever the path holds (';', '=', ...).
                 var connection = new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(target) }.ToString();
-                return new StoreSpec(new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = connection, ReadOnly = readOnly }, loggerFactory), Path.GetFileName(target));
+                return new StoreSpec(new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = connection, ReadOnly = readOnly, QueryCacheBytes = queryCacheBytes }, loggerFactory), Path.GetFileName(target));
             case "postgres":
             case "postgresql":
                 try
                 {
                     // The connection string's first Search Path entry, when given, is the schema of the tables.
                     var schema = new Npgsql.NpgsqlConnectionStringBuilder(target).SearchPath?.Split(',')[0].Trim() is { Length: > 0 } first ? first : "public";
-                    return new StoreSpec(new PostgreSqlInteractionStore(new PostgreSqlStoreOptions { ConnectionString = target, Schema = schema, ReadOnly = readOnly }, loggerFactory), $"the PostgreSQL store (schema {schema})");
+                    return new StoreSpec(new PostgreSqlInteractionStore(new PostgreSqlStoreOptions { ConnectionString = target, Schema = schema, ReadOnly = readOnly, QueryCacheBytes = queryCacheBytes }, loggerFactory), $"the PostgreSQL store (schema {schema})");
                 }
                 catch (EngagementValidationException ex)
                 {

@@ -63,6 +63,8 @@ public sealed class CommandLineTests : IDisposable
     [Theory]
     [InlineData("""{"EngagementMetrics": """, "error: invalid settings: {0} is not valid JSON (line 2, byte 1)")]
     [InlineData("""{"EngagementMetrics": {"Endpoints": {"MaxIngestBytes": "ten"}}}""", "error: invalid settings: Failed to convert configuration value 'ten' at 'EngagementMetrics:Endpoints:MaxIngestBytes' to type 'System.Int64'.")]
+    [InlineData("""{"EngagementMetrics": {"Store": {"QueryCacheBytes": -5}}}""", "error: invalid settings: EngagementMetrics:Store:QueryCacheBytes -5 is negative: give 0 to turn the query cache off")]
+    [InlineData("""{"EngagementMetrics": {"Store": {"QueryCacheBytes": "lots"}}}""", "error: invalid settings: Failed to convert configuration value 'lots' at 'EngagementMetrics:Store:QueryCacheBytes' to type 'System.Int64'.")]
     public async Task Serve_with_bad_settings_stops_at_once_with_one_line_and_creates_no_store(string settings, string expected)
     {
         var file = Path.Combine(_directory, "appsettings.json");
