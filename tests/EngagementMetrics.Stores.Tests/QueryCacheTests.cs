@@ -1,5 +1,7 @@
 using EngagementMetrics.Events;
 using EngagementMetrics.InMemory;
+using EngagementMetrics.Lifecycle;
+using EngagementMetrics.Retention;
 using EngagementMetrics.PostgreSql;
 using EngagementMetrics.Sqlite;
 using EngagementMetrics.Storage;
@@ -131,6 +133,170 @@ public abstract class QueryCacheTests : IAsyncLifetime
         }
 
         CacheOf(store).Bytes.Should().BeLessThanOrEqualTo(1024);
+    }
+
+    [StoreFact]
+    public async Task Lifecycle_retention_and_conversation_filters_from_kept_days_equal_the_in_memory_store()
+    {
+        var open = NewDatabase();
+        var writer = open(0);
+        var reader = open(PostgreSqlStoreOptions.DefaultQueryCacheBytes);
+        var reference = new InMemoryInteractionStore();
+        await AppendAsync([writer], reference, Conversations(new Random(5), 4_000, 500, days: 30));
+        var engine = new EngagementEngine(reader);
+        var expected = new EngagementEngine(reference);
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var aggregation in new[] { LifecycleAggregation.Day, LifecycleAggregation.Week, LifecycleAggregation.Hour })
+            {
+                var lifecycle = new LifecycleQuery { BotId = Bot, StartDate = new DateOnly(2025, 6, 1), EndDate = new DateOnly(2025, 6, 30), TimeZone = TimeZoneParser.Parse("Asia/Kolkata"), Aggregation = aggregation };
+                (await engine.GetLifecycleAsync(lifecycle)).Buckets.Should().BeEquivalentTo((await expected.GetLifecycleAsync(lifecycle)).Buckets, o => o.WithStrictOrdering());
+            }
+
+            var retention = new RetentionQuery { BotId = Bot, StartDate = new DateOnly(2025, 6, 2), EndDate = new DateOnly(2025, 6, 20), TimeZone = TimeZoneParser.Parse("America/New_York"), Periods = 5 };
+            (await engine.GetRetentionAsync(retention)).Cohorts.Should().BeEquivalentTo((await expected.GetRetentionAsync(retention)).Cohorts, o => o.WithStrictOrdering());
+
+            // A conversation filter reads the conversation column, so kept days without it are read again.
+            await ExpectSameAsync(reader, reference, Trend(TrendAggregation.Daily, "UTC", 3, 28) with { ConversationType = ConversationTypeFilter.Interactive });
+
+            // Between rounds another instance appends (new users, late events): the kept days and values are checked again.
+            await AppendAsync([writer], reference, Conversations(new Random(round), 300, 700, days: 30));
+        }
+    }
+
+    [StoreFact]
+    public async Task A_snapshot_opened_before_an_append_reads_its_own_version_after_newer_queries_refilled_the_cache()
+    {
+        var open = NewDatabase();
+        var writer = open(0);
+        var reader = open(PostgreSqlStoreOptions.DefaultQueryCacheBytes);
+        var uncached = open(0);
+        var reference = new InMemoryInteractionStore();
+        await AppendAsync([writer], reference, Conversations(new Random(7), 2_000, 300, days: 10));
+        await ExpectSameAsync(reader, reference, Trend(TrendAggregation.Hourly, "UTC", 1, 10));
+
+        await using var before = (await reader.OpenSnapshotAsync(Bot))!;
+        await using var truth = (await uncached.OpenSnapshotAsync(Bot))!;
+
+        // Twelve appends to day 3 (compacted on the way) and new users, then a query that keeps the newer version.
+        for (var i = 0; i < 12; i++)
+        {
+            await AppendAsync([writer], reference, [Activity(1_000 + i, Origin.AddDays(2).AddHours(i)), Activity(i, Origin.AddDays(1).AddMinutes(i))]);
+        }
+
+        await ExpectSameAsync(reader, reference, Trend(TrendAggregation.Hourly, "UTC", 1, 10));
+
+        before.UserCount.Should().Be(truth.UserCount);
+        (await before.GetFirstSeenAsync()).ToArray().Should().Equal((await truth.GetFirstSeenAsync()).ToArray());
+        foreach (var columns in new[] { ActivityColumns.TimeAndUser, ActivityColumns.All })
+        {
+            (await ScanAsync(before, columns)).Should().Equal(await ScanAsync(truth, columns));
+        }
+    }
+
+    [StoreFact]
+    public async Task A_scan_cancelled_half_way_leaves_nothing_half_kept()
+    {
+        var open = NewDatabase();
+        var reader = open(PostgreSqlStoreOptions.DefaultQueryCacheBytes);
+        var reference = new InMemoryInteractionStore();
+        await AppendAsync([reader], reference, Conversations(new Random(11), 3_000, 300, days: 20));
+        using (var cancel = new CancellationTokenSource())
+        {
+            await using var snapshot = (await reader.OpenSnapshotAsync(Bot))!;
+            var scan = async () =>
+            {
+                await foreach (var _ in snapshot.ScanAsync(long.MinValue, long.MaxValue, ActivityColumns.TimeAndUser, cancel.Token))
+                {
+                    await cancel.CancelAsync();
+                }
+            };
+            await scan.Should().ThrowAsync<OperationCanceledException>();
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            await ExpectSameAsync(reader, reference, Trend(TrendAggregation.Hourly, "Asia/Kolkata", 1, 20));
+        }
+    }
+
+    [StoreFact]
+    public async Task Concurrent_queries_during_appends_fail_nothing_and_end_equal_to_the_in_memory_store()
+    {
+        var open = NewDatabase();
+        var writer = open(0);
+        var reader = open(256 * 1024);
+        var reference = new InMemoryInteractionStore();
+        await AppendAsync([writer], reference, Conversations(new Random(13), 2_000, 300, days: 30));
+        var query = Trend(TrendAggregation.Daily, "UTC", 1, 30);
+        using var done = new CancellationTokenSource();
+        var readers = Enumerable.Range(0, 4).Select(r => Task.Run(async () =>
+        {
+            var engine = new EngagementEngine(reader);
+            var last = 0;
+            var queries = 0;
+            while (!done.IsCancellationRequested || queries < 5)
+            {
+                var narrow = query with { StartDate = new DateOnly(2025, 6, 1 + (queries % 10)), Channels = r % 2 == 0 ? null : ["slack", "rtm"] };
+                _ = await engine.GetTrendAsync(narrow);
+                var whole = (await engine.GetTrendAsync(query)).Summary.UniqueUsers;
+                whole.Should().BeGreaterThanOrEqualTo(last, "users only come, so a later snapshot never counts fewer");
+                last = whole;
+                queries++;
+            }
+        })).ToArray();
+
+        var random = new Random(17);
+        for (var i = 0; i < 25; i++)
+        {
+            await AppendAsync([writer], reference, i % 5 == 4
+                ? Enumerable.Range(0, 10).Select(_ => Activity(random.Next(2_000), Origin.AddDays(random.Next(30)).AddMinutes(random.Next(1_440)))).ToList()
+                : Conversations(random, 80, 400 + (i * 20), days: 30));
+        }
+
+        await done.CancelAsync();
+        await Task.WhenAll(readers);
+        await ExpectSameAsync(reader, reference, query);
+        await ExpectSameAsync(reader, reference, query with { Channels = ["slack"] });
+        CacheOf(reader).Bytes.Should().BeLessThanOrEqualTo(256 * 1024);
+    }
+
+    [StoreFact]
+    public async Task Bots_share_a_small_cache_and_each_answers_exactly()
+    {
+        var open = NewDatabase();
+        var store = open(160 * 1024);
+        var reference = new InMemoryInteractionStore();
+        string[] bots = ["bot-a", "bot-b", "bot-c"];
+        foreach (var bot in bots)
+        {
+            var events = Conversations(new Random(bot.GetHashCode(StringComparison.Ordinal)), 3_000, 400, days: 30).Select(e => e with { BotId = bot }).ToList();
+            await AppendAsync([store], reference, events);
+        }
+
+        var random = new Random(19);
+        for (var i = 0; i < 24; i++)
+        {
+            var from = random.Next(1, 25);
+            var query = Trend(TrendAggregation.Hourly, Zones[random.Next(Zones.Length)], from, from + random.Next(0, 6)) with { BotId = bots[random.Next(bots.Length)] };
+            await ExpectSameAsync(store, reference, query);
+            CacheOf(store).Bytes.Should().BeLessThanOrEqualTo(160 * 1024);
+        }
+    }
+
+    private static async Task<List<(long Ticks, int User, int Channel, int Conversation)>> ScanAsync(IActivitySnapshot snapshot, ActivityColumns columns)
+    {
+        var all = columns == ActivityColumns.All;
+        var rows = new List<(long, int, int, int)>();
+        await foreach (var batch in snapshot.ScanAsync(long.MinValue, long.MaxValue, columns))
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                rows.Add((batch.UtcTicks.Span[i], batch.Users.Span[i], all ? batch.Channels.Span[i] : 0, all ? batch.Conversations.Span[i] : 0));
+            }
+        }
+
+        return rows;
     }
 
     private static async Task AppendAsync(IInteractionStore[] writers, InMemoryInteractionStore reference, List<InteractionEvent> events, Random? random = null)

@@ -14,18 +14,24 @@ internal readonly record struct BotVersion(string AccountId, int Users, int Chan
 /// <item>a day's decoded activity is keyed by the segments it was decoded from (bot, day, and each segment's number,
 /// event count and time bounds). Segments are never changed once committed (compaction writes new ones under new
 /// numbers), so a day whose segments are the same holds the same events;</item>
-/// <item>which segments each day has, the channel names and every user's first-seen instant are kept for one
-/// <see cref="BotVersion"/> of the bot's row, and dropped when a query sees another one.</item>
+/// <item>which segments each day has, the channel names and every user's first-seen instant (the bot's "version
+/// state") are kept for one <see cref="BotVersion"/> of the bot's row, replaced when a query sees a newer one.</item>
 /// </list>
-/// Memory is bounded by <see cref="CapacityBytes"/> (the arrays' sizes); the least recently used pieces go first. The
-/// arrays are never changed once cached, so a snapshot may keep reading one that is evicted meanwhile.
+/// Memory is bounded by <see cref="CapacityBytes"/>: every kept piece (a day; a bot's version state, counting its
+/// first-seen values, directory and channel names) is counted and sits in one least-recently-used list, so finding
+/// what to evict costs O(1). The arrays are never changed once kept, so a snapshot may keep reading one that is
+/// evicted meanwhile.
 /// </summary>
 internal sealed class QueryCache(long capacityBytes)
 {
+    private const long EntryOverhead = 64;
+    private const long DirectoryDayOverhead = 48;
+    private const long SegmentKeySize = 32;
+
     private readonly object _gate = new();
     private readonly Dictionary<string, BotEntry> _bots = new(StringComparer.Ordinal);
+    private readonly LinkedList<Piece> _recency = new();
     private long _bytes;
-    private long _clock;
     private long _daysRead;
 
     public long CapacityBytes { get; } = Math.Max(0, capacityBytes);
@@ -44,6 +50,18 @@ internal sealed class QueryCache(long capacityBytes)
         }
     }
 
+    /// <summary>Bytes of every kept piece added up afresh (for tests: must equal <see cref="Bytes"/>).</summary>
+    public long CountedBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _recency.Sum(piece => piece.Size);
+            }
+        }
+    }
+
     /// <summary>Days whose segments queries have read and decoded (with the cache on), for tests and diagnostics.</summary>
     public long DaysRead => Interlocked.Read(ref _daysRead);
 
@@ -52,7 +70,7 @@ internal sealed class QueryCache(long capacityBytes)
     {
         lock (_gate)
         {
-            return Entry(botId, version) is { } entry ? entry.Channels : null;
+            return State(botId, version) is { } state ? Touch(state).Channels : null;
         }
     }
 
@@ -60,7 +78,13 @@ internal sealed class QueryCache(long capacityBytes)
     {
         lock (_gate)
         {
-            EntryFor(botId, version).Channels = channels;
+            if (StateFor(botId, version) is { } state)
+            {
+                var size = channels.Sum(channel => 24L + (2L * channel.Length));
+                Resize(state, state.Size - state.ChannelsSize + size);
+                state.ChannelsSize = size;
+                state.Channels = channels;
+            }
         }
     }
 
@@ -69,30 +93,24 @@ internal sealed class QueryCache(long capacityBytes)
     {
         lock (_gate)
         {
-            if (Entry(botId, version) is not { FirstSeen: { } firstSeen } entry)
-            {
-                return null;
-            }
-
-            entry.FirstSeenUsed = ++_clock;
-            return firstSeen;
+            return State(botId, version) is { } state ? Touch(state).FirstSeen : null;
         }
     }
 
     public void SetFirstSeen(string botId, BotVersion version, long[] firstSeen)
     {
+        if (8L * firstSeen.Length > CapacityBytes / 2)
+        {
+            return;
+        }
+
         lock (_gate)
         {
-            var entry = EntryFor(botId, version);
-            if (entry.FirstSeen is { } old)
+            if (StateFor(botId, version) is { } state)
             {
-                _bytes -= SizeOf(old);
+                Resize(state, state.Size - (8L * (state.FirstSeen?.Length ?? 0)) + (8L * firstSeen.Length));
+                state.FirstSeen = firstSeen;
             }
-
-            entry.FirstSeen = firstSeen;
-            entry.FirstSeenUsed = ++_clock;
-            _bytes += SizeOf(firstSeen);
-            Trim();
         }
     }
 
@@ -104,8 +122,8 @@ internal sealed class QueryCache(long capacityBytes)
     {
         lock (_gate)
         {
-            return Entry(botId, version) is { Directory: { } directory } entry && entry.DirectoryFirst <= firstDay && lastDay <= entry.DirectoryLast
-                ? directory
+            return State(botId, version) is { Directory: { } directory } state && state.DirectoryFirst <= firstDay && lastDay <= state.DirectoryLast
+                ? Touch(state).Directory
                 : null;
         }
     }
@@ -118,25 +136,33 @@ internal sealed class QueryCache(long capacityBytes)
     {
         lock (_gate)
         {
-            var entry = EntryFor(botId, version);
-            if (entry.Directory is { } kept && firstDay <= entry.DirectoryLast + 1 && entry.DirectoryFirst <= lastDay + 1)
+            if (StateFor(botId, version) is not { } state)
             {
-                var merged = new Dictionary<int, SegmentKey[]>(kept);
+                return;
+            }
+
+            Dictionary<int, SegmentKey[]> directory;
+            if (state.Directory is { } kept && firstDay <= state.DirectoryLast + 1 && state.DirectoryFirst <= lastDay + 1)
+            {
+                directory = new Dictionary<int, SegmentKey[]>(kept);
                 foreach (var (day, segments) in days)
                 {
-                    merged[day] = segments;
+                    directory[day] = segments;
                 }
 
-                entry.Directory = merged;
-                entry.DirectoryFirst = Math.Min(firstDay, entry.DirectoryFirst);
-                entry.DirectoryLast = Math.Max(lastDay, entry.DirectoryLast);
+                (firstDay, lastDay) = (Math.Min(firstDay, state.DirectoryFirst), Math.Max(lastDay, state.DirectoryLast));
             }
             else
             {
-                entry.Directory = days;
-                entry.DirectoryFirst = firstDay;
-                entry.DirectoryLast = lastDay;
+                directory = days;
             }
+
+            var size = directory.Values.Sum(segments => DirectoryDayOverhead + (SegmentKeySize * segments.Length));
+            Resize(state, state.Size - state.DirectorySize + size);
+            state.DirectorySize = size;
+            state.Directory = directory;
+            state.DirectoryFirst = firstDay;
+            state.DirectoryLast = lastDay;
         }
     }
 
@@ -167,140 +193,184 @@ internal sealed class QueryCache(long capacityBytes)
     {
         lock (_gate)
         {
-            if (!_bots.TryGetValue(botId, out var entry) || !entry.Days.TryGetValue(day, out var cached)
-                || (dims && cached.Channels is null) || !segments.SequenceEqual(cached.Segments))
+            if (!_bots.TryGetValue(botId, out var entry) || !entry.Days.TryGetValue(day, out var piece))
             {
                 return null;
             }
 
-            cached.LastUsed = ++_clock;
+            var cached = piece.Day!;
+            if ((dims && cached.Channels is null) || !segments.SequenceEqual(cached.Segments))
+            {
+                return null;
+            }
+
+            Touch(piece);
             return cached;
         }
     }
 
-    /// <summary>Keeps a day's decoded activity (replacing what was kept for that day), then trims to the capacity.</summary>
+    /// <summary>
+    /// Keeps a day's decoded activity (replacing what was kept for that day), then trims to the capacity. A day larger
+    /// than half the capacity is not kept (and what was kept for that day is dropped).
+    /// </summary>
     public void AddDay(string botId, int day, CachedDay cached)
     {
         Interlocked.Increment(ref _daysRead);
-        if (cached.Size > CapacityBytes / 2)
-        {
-            return;
-        }
-
         lock (_gate)
         {
-            if (!_bots.TryGetValue(botId, out var entry))
+            if (_bots.TryGetValue(botId, out var entry) && entry.Days.Remove(day, out var old))
+            {
+                Drop(old);
+            }
+
+            if (cached.Size > CapacityBytes / 2)
+            {
+                RemoveIfEmpty(botId);
+                return;
+            }
+
+            if (entry is null)
             {
                 entry = new BotEntry();
                 _bots.Add(botId, entry);
             }
 
-            if (entry.Days.Remove(day, out var old))
-            {
-                _bytes -= old.Size;
-            }
-
-            cached.LastUsed = ++_clock;
-            entry.Days.Add(day, cached);
-            _bytes += cached.Size;
+            var piece = new Piece(botId, day, cached.Size) { Day = cached };
+            piece.Node = _recency.AddLast(piece);
+            entry.Days.Add(day, piece);
+            _bytes += piece.Size;
             Trim();
         }
     }
 
-    private static long SizeOf(long[] values) => 8L * values.Length;
+    private static T Touch<T>(T piece)
+        where T : Piece
+    {
+        var list = piece.Node!.List!;
+        list.Remove(piece.Node);
+        list.AddLast(piece.Node);
+        return piece;
+    }
 
-    private BotEntry? Entry(string botId, BotVersion version) =>
-        _bots.TryGetValue(botId, out var entry) && entry.Version == version ? entry : null;
+    private VersionState? State(string botId, BotVersion version) =>
+        _bots.TryGetValue(botId, out var entry) && entry.State is { } state && state.Version == version ? state : null;
 
-    // The bot's entry at this version: what was kept for another version (all but the days) is dropped.
-    private BotEntry EntryFor(string botId, BotVersion version)
+    // The bot's version state at this version, created or replacing an older version's. Null when a newer version is
+    // kept (a query that opened its snapshot before the bot's last append finished after queries that saw it): what
+    // an older snapshot read is not kept.
+    private VersionState? StateFor(string botId, BotVersion version)
     {
         if (!_bots.TryGetValue(botId, out var entry))
         {
-            entry = new BotEntry { Version = version };
+            entry = new BotEntry();
             _bots.Add(botId, entry);
         }
-        else if (entry.Version != version)
+
+        if (entry.State is { } state)
         {
-            if (entry.FirstSeen is { } firstSeen)
+            if (state.Version == version)
             {
-                _bytes -= SizeOf(firstSeen);
+                return Touch(state);
             }
 
-            entry.Version = version;
-            entry.Channels = null;
-            entry.FirstSeen = null;
-            entry.Directory = null;
+            if (state.Version.SegmentSeq > version.SegmentSeq)
+            {
+                return null;
+            }
+
+            Drop(state);
         }
 
-        return entry;
+        var next = new VersionState(botId, version);
+        next.Node = _recency.AddLast(next);
+        entry.State = next;
+        _bytes += next.Size;
+        return next;
     }
 
-    // Evicts the least recently used pieces (days and first-seen arrays, of any bot) until within the capacity.
+    private void Resize(Piece piece, long size)
+    {
+        _bytes += size - piece.Size;
+        piece.Size = size;
+        Trim();
+    }
+
+    // Evicts the least recently used pieces until within the capacity (O(1) each).
     private void Trim()
     {
-        while (_bytes > CapacityBytes)
+        while (_bytes > CapacityBytes && _recency.First is { } oldest)
         {
-            string? victimBot = null;
-            var victimDay = 0;
-            var oldest = long.MaxValue;
-            foreach (var (bot, entry) in _bots)
+            var piece = oldest.Value;
+            var entry = _bots[piece.BotId];
+            if (piece is VersionState)
             {
-                if (entry.FirstSeen is not null && entry.FirstSeenUsed < oldest)
-                {
-                    (victimBot, victimDay, oldest) = (bot, int.MinValue, entry.FirstSeenUsed);
-                }
-
-                foreach (var (day, cached) in entry.Days)
-                {
-                    if (cached.LastUsed < oldest)
-                    {
-                        (victimBot, victimDay, oldest) = (bot, day, cached.LastUsed);
-                    }
-                }
-            }
-
-            if (victimBot is null)
-            {
-                return;
-            }
-
-            var victim = _bots[victimBot];
-            if (victimDay == int.MinValue)
-            {
-                _bytes -= SizeOf(victim.FirstSeen!);
-                victim.FirstSeen = null;
+                entry.State = null;
             }
             else
             {
-                victim.Days.Remove(victimDay, out var day);
-                _bytes -= day!.Size;
+                entry.Days.Remove(piece.DayNumber);
             }
 
-            if (victim.FirstSeen is null && victim.Days.Count == 0)
-            {
-                _bots.Remove(victimBot);
-            }
+            Drop(piece);
+            RemoveIfEmpty(piece.BotId);
+        }
+    }
+
+    private void Drop(Piece piece)
+    {
+        if (piece.Node is { List: { } list } node)
+        {
+            list.Remove(node);
+            _bytes -= piece.Size;
+        }
+    }
+
+    private void RemoveIfEmpty(string botId)
+    {
+        if (_bots.TryGetValue(botId, out var entry) && entry.State is null && entry.Days.Count == 0)
+        {
+            _bots.Remove(botId);
         }
     }
 
     private sealed class BotEntry
     {
-        public BotVersion Version { get; set; }
+        public VersionState? State { get; set; }
+
+        public Dictionary<int, Piece> Days { get; } = [];
+    }
+
+    // One kept piece: a day (DayNumber, Day) or a bot's version state.
+    private class Piece(string botId, int day, long size)
+    {
+        public string BotId { get; } = botId;
+
+        public int DayNumber { get; } = day;
+
+        public long Size { get; set; } = size;
+
+        public CachedDay? Day { get; init; }
+
+        public LinkedListNode<Piece>? Node { get; set; }
+    }
+
+    private sealed class VersionState(string botId, BotVersion version) : Piece(botId, int.MinValue, EntryOverhead)
+    {
+        public BotVersion Version { get; } = version;
 
         public string[]? Channels { get; set; }
 
+        public long ChannelsSize { get; set; }
+
         public long[]? FirstSeen { get; set; }
 
-        public long FirstSeenUsed { get; set; }
-
         public Dictionary<int, SegmentKey[]>? Directory { get; set; }
+
+        public long DirectorySize { get; set; }
 
         public int DirectoryFirst { get; set; }
 
         public int DirectoryLast { get; set; }
-
-        public Dictionary<int, CachedDay> Days { get; } = [];
     }
 }
 
@@ -321,7 +391,5 @@ internal sealed class CachedDay(SegmentKey[] segments, long[] ticks, int[] users
 
     public int[]? Conversations { get; } = conversations;
 
-    public long Size => (12L + (Channels is null ? 0 : 8)) * Ticks.Length + (32L * Segments.Length) + 64;
-
-    public long LastUsed { get; set; }
+    public long Size => ((12L + (Channels is null ? 0 : 8)) * Ticks.Length) + (32L * Segments.Length) + 64;
 }

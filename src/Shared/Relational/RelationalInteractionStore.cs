@@ -176,6 +176,11 @@ internal abstract class RelationalInteractionStore : IInteractionStore, IAppendT
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (SnapshotPrologue.Length > 0)
+        {
+            await ExecuteAsync(connection, transaction, SnapshotPrologue, cancellationToken).ConfigureAwait(false);
+        }
+
         return await HistoryReader.ReadAsync(this, connection, transaction, botId, fromUtcTicks, toUtcTicks, cancellationToken).ConfigureAwait(false);
     }
 

@@ -214,6 +214,7 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
         var day = firstDay;
         while (day <= lastDay)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (!directory.TryGetValue(day, out var segments))
             {
                 day++;
@@ -301,6 +302,8 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
         var segments = found is null ? null : new List<SegmentKey>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
+            // Npgsql does not look at the token while the rows are already buffered.
+            cancellationToken.ThrowIfCancellationRequested();
             var rowDay = reader.GetInt32(0);
             if (rowDay != day && filled > 0)
             {
