@@ -6,6 +6,7 @@ using EngagementMetrics.PostgreSql;
 using EngagementMetrics.Sqlite;
 using EngagementMetrics.Storage;
 using EngagementMetrics.Stores.Tests.Support;
+using EngagementMetrics.Tests.Sharding;
 using EngagementMetrics.Time;
 using EngagementMetrics.Trends;
 
@@ -385,6 +386,42 @@ public sealed class PostgreSqlQueryCacheTests : QueryCacheTests
         var schema = _schemas.NewSchema();
         return bytes => _schemas.Open(schema, bytes);
     }
+
+    protected override (long DaysRead, long Bytes) CacheOf(IInteractionStore store)
+    {
+        var cache = ((PostgreSqlInteractionStore)store).Relational.Cache;
+        return (cache.DaysRead, cache.Bytes);
+    }
+}
+
+/// <summary>The query cache of the PostgreSQL store through the coordinator of a sharded deployment.</summary>
+[RequiresEnvironmentVariable(ShardedDeployment.CoordinatorVariable, Hint = ShardedDeployment.Hint)]
+public sealed class ShardedQueryCacheTests : QueryCacheTests
+{
+    private readonly List<PostgreSqlInteractionStore> _stores = [];
+    private ShardedDeployment? _deployment;
+
+    public override async Task InitializeAsync() => _deployment = await ShardedDeployment.CreateAsync("qc_", partitions: 4);
+
+    public override async Task DisposeAsync()
+    {
+        foreach (var store in _stores)
+        {
+            await store.DisposeAsync();
+        }
+
+        if (_deployment is not null)
+        {
+            await _deployment.DisposeAsync();
+        }
+    }
+
+    protected override Func<long, IInteractionStore> NewDatabase() => bytes =>
+    {
+        var store = _deployment!.CreateStore(PostgreSqlLayout.Sharded, queryCacheBytes: bytes);
+        _stores.Add(store);
+        return store;
+    };
 
     protected override (long DaysRead, long Bytes) CacheOf(IInteractionStore store)
     {

@@ -97,8 +97,8 @@ internal sealed class ShardedDeployment : IAsyncDisposable
     }
 
     /// <summary>A store on the coordinator over this deployment's tables.</summary>
-    public PostgreSqlInteractionStore CreateStore(PostgreSqlLayout layout = PostgreSqlLayout.Auto, bool readOnly = false) =>
-        new(new PostgreSqlStoreOptions { ConnectionString = CoordinatorConnection, Schema = Schema, Layout = layout, ReadOnly = readOnly });
+    public PostgreSqlInteractionStore CreateStore(PostgreSqlLayout layout = PostgreSqlLayout.Auto, bool readOnly = false, long queryCacheBytes = PostgreSqlStoreOptions.DefaultQueryCacheBytes) =>
+        new(new PostgreSqlStoreOptions { ConnectionString = CoordinatorConnection, Schema = Schema, Layout = layout, ReadOnly = readOnly, QueryCacheBytes = queryCacheBytes });
 
     /// <summary>The partition (0-based remainder) holding <paramref name="botId"/>, as the coordinator routes it.</summary>
     public async Task<int> PartitionOfAsync(string botId)
