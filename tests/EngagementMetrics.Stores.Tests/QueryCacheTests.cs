@@ -144,6 +144,9 @@ public abstract class QueryCacheTests : IAsyncLifetime
         var reader = open(PostgreSqlStoreOptions.DefaultQueryCacheBytes);
         var reference = new InMemoryInteractionStore();
         await AppendAsync([writer], reference, Conversations(new Random(5), 4_000, 500, days: 30));
+        InteractionEvent Fixed(int round, InteractionKind kind) =>
+            new() { BotId = Bot, UserId = "user-fixed-" + round, ConversationId = "c-fixed-" + round, Channel = "rtm", Kind = kind, Timestamp = Origin.AddDays(5 + round).AddHours(kind == InteractionKind.ConversationClosed ? 1 : 0), EventId = $"fixed-{round}-{kind}" };
+        await AppendAsync([writer], reference, [Fixed(0, InteractionKind.MessageIn), Fixed(1, InteractionKind.MessageIn), Fixed(2, InteractionKind.MessageIn)]);
         var engine = new EngagementEngine(reader);
         var expected = new EngagementEngine(reference);
         for (var round = 0; round < 3; round++)
@@ -157,11 +160,14 @@ public abstract class QueryCacheTests : IAsyncLifetime
             var retention = new RetentionQuery { BotId = Bot, StartDate = new DateOnly(2025, 6, 2), EndDate = new DateOnly(2025, 6, 20), TimeZone = TimeZoneParser.Parse("America/New_York"), Periods = 5 };
             (await engine.GetRetentionAsync(retention)).Cohorts.Should().BeEquivalentTo((await expected.GetRetentionAsync(retention)).Cohorts, o => o.WithStrictOrdering());
 
-            // A conversation filter reads the conversation column, so kept days without it are read again.
+            // A conversation filter reads the conversation column (kept days without it are read again) and the
+            // conversations' facts (kept for this version of the bot).
             await ExpectSameAsync(reader, reference, Trend(TrendAggregation.Daily, "UTC", 3, 28) with { ConversationType = ConversationTypeFilter.Interactive });
+            await ExpectSameAsync(reader, reference, Trend(TrendAggregation.Daily, "UTC", 3, 28) with { ConversationStatus = ConversationStatusFilter.Closed });
 
-            // Between rounds another instance appends (new users, late events): the kept days and values are checked again.
-            await AppendAsync([writer], reference, Conversations(new Random(round), 300, 700, days: 30));
+            // Between rounds another instance appends (new users, late events, a conversation closed): the kept days
+            // and values are checked again.
+            await AppendAsync([writer], reference, [.. Conversations(new Random(round), 300, 700, days: 30), Fixed(round, InteractionKind.ConversationClosed)]);
         }
     }
 

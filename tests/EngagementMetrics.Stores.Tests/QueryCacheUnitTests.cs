@@ -83,7 +83,7 @@ public sealed class QueryCacheUnitTests
         {
             var bot = "bot-" + random.Next(6);
             var version = versions.TryGetValue(bot, out var v) ? v : V1;
-            switch (random.Next(6))
+            switch (random.Next(7))
             {
                 case 0:
                     cache.AddDay(bot, random.Next(60), Day(random.Next(1, 3_000), random.Next(1_000), dims: random.Next(2) == 0));
@@ -97,10 +97,14 @@ public sealed class QueryCacheUnitTests
                 case 3:
                     cache.SetChannels(bot, version, [.. Enumerable.Range(0, random.Next(1, 8)).Select(i => "channel-" + i)]);
                     break;
+                case 5 when random.Next(2) == 0:
+                    cache.SetConversationFacts(bot, version, new EngagementMetrics.Storage.ConversationFacts[random.Next(1, 5_000)]);
+                    break;
                 case 4:
                     versions[bot] = version with { SegmentSeq = version.SegmentSeq + 1 };
                     break;
                 default:
+                    _ = cache.GetConversationFacts(bot, version);
                     _ = cache.GetFirstSeen(bot, version);
                     _ = cache.GetDirectory(bot, version, 0, 59);
                     break;

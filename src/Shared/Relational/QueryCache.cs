@@ -14,11 +14,11 @@ internal readonly record struct BotVersion(string AccountId, int Users, int Chan
 /// <item>a day's decoded activity is keyed by the segments it was decoded from (bot, day, and each segment's number,
 /// event count and time bounds). Segments are never changed once committed (compaction writes new ones under new
 /// numbers), so a day whose segments are the same holds the same events;</item>
-/// <item>which segments each day has, the channel names and every user's first-seen instant (the bot's "version
-/// state") are kept for one <see cref="BotVersion"/> of the bot's row, replaced when a query sees a newer one.</item>
+/// <item>which segments each day has, the channel names, every user's first-seen instant and every conversation's
+/// facts (the bot's "version state") are kept for one <see cref="BotVersion"/> of the bot's row, replaced when a query sees a newer one.</item>
 /// </list>
 /// Memory is bounded by <see cref="CapacityBytes"/>: every kept piece (a day; a bot's version state, counting its
-/// first-seen values, directory and channel names) is counted and sits in one least-recently-used list, so finding
+/// first-seen values, conversation facts, directory and channel names) is counted and sits in one least-recently-used list, so finding
 /// what to evict costs O(1). The arrays are never changed once kept, so a snapshot may keep reading one that is
 /// evicted meanwhile.
 /// </summary>
@@ -110,6 +110,32 @@ internal sealed class QueryCache(long capacityBytes)
             {
                 Resize(state, state.Size - (8L * (state.FirstSeen?.Length ?? 0)) + (8L * firstSeen.Length));
                 state.FirstSeen = firstSeen;
+            }
+        }
+    }
+
+    /// <summary>Every conversation's facts kept for exactly this version of the bot, or null.</summary>
+    public ConversationFacts[]? GetConversationFacts(string botId, BotVersion version)
+    {
+        lock (_gate)
+        {
+            return State(botId, version) is { } state ? Touch(state).Facts : null;
+        }
+    }
+
+    public void SetConversationFacts(string botId, BotVersion version, ConversationFacts[] facts)
+    {
+        if (facts.Length > CapacityBytes / 2)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (StateFor(botId, version) is { } state)
+            {
+                Resize(state, state.Size - (state.Facts?.Length ?? 0) + facts.Length);
+                state.Facts = facts;
             }
         }
     }
@@ -363,6 +389,8 @@ internal sealed class QueryCache(long capacityBytes)
         public long ChannelsSize { get; set; }
 
         public long[]? FirstSeen { get; set; }
+
+        public ConversationFacts[]? Facts { get; set; }
 
         public Dictionary<int, SegmentKey[]>? Directory { get; set; }
 

@@ -141,6 +141,23 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
             return;
         }
 
+        // Facts change with appends (a conversation closes, becomes interactive): kept for this version of the bot only.
+        var cache = _store.Cache;
+        if (cache.Enabled && cache.GetConversationFacts(BotId, _version) is { } kept)
+        {
+            kept.AsSpan().CopyTo(destination.Span);
+            return;
+        }
+
+        await ReadConversationFactsAsync(destination[..ConversationCount], cancellationToken).ConfigureAwait(false);
+        if (cache.Enabled)
+        {
+            cache.SetConversationFacts(BotId, _version, destination.Span[..ConversationCount].ToArray());
+        }
+    }
+
+    private async ValueTask ReadConversationFactsAsync(Memory<ConversationFacts> destination, CancellationToken cancellationToken)
+    {
         if (_store.ConversationFactsBlobSql is { } blobSql)
         {
             await using var blob = await _store.ReadRowsAsync(_connection, _transaction, blobSql, BotId, cancellationToken: cancellationToken).ConfigureAwait(false);
