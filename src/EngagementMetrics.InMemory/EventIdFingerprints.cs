@@ -500,7 +500,9 @@ internal sealed class FingerprintSet
             // On the pinned-object heap, which collections never compact: a growing set outgrows its tables one after
             // another, and each table lives through several collections, which on the ordinary heap would copy it
             // from generation to generation before it is outgrown (most of an append's garbage-collection time).
-            var slots = GC.AllocateArray<Entry>((Buckets + 2) * BucketSlots, pinned: true);
+            // Not cleared by the allocator: this one pass writes every slot, the entries and the empty slots between
+            // them, instead of a second pass over a cleared table.
+            var slots = GC.AllocateUninitializedArray<Entry>((Buckets + 2) * BucketSlots, pinned: true);
             var next = 0;
             foreach (var e in source)
             {
@@ -513,13 +515,21 @@ internal sealed class FingerprintSet
                 if (at >= slots.Length - BucketSlots)
                 {
                     // Rare: the last run passes the end. Room for it, and again an empty last bucket.
-                    Array.Resize(ref slots, slots.Length + (2 * BucketSlots));
+                    var larger = GC.AllocateUninitializedArray<Entry>(slots.Length + (2 * BucketSlots), pinned: true);
+                    slots.AsSpan(0, next).CopyTo(larger);
+                    slots = larger;
+                }
+
+                for (var gap = next; gap < at; gap++)
+                {
+                    slots[gap] = default;
                 }
 
                 slots[at] = e;
                 next = at + 1;
             }
 
+            slots.AsSpan(next).Clear();
             Slots = slots;
             Count = count;
             Limit = (int)(Buckets * BucketSlots * MaxLoad);

@@ -31,6 +31,10 @@ internal sealed class IdTable
     private string?[] _recentIds = new string?[16];
     private int[] _recentOrdinals = new int[16];
 
+    // Each recent id's string hash: an id that is not the one in its slot (a new conversation, a user not seen lately)
+    // is told apart by the hash, without reading the slot's string, which was allocated long ago (a cache miss).
+    private int[] _recentHashes = new int[16];
+
     public int Count { get; private set; }
 
     /// <summary>The ordinal of <paramref name="id"/>, numbering it when it is new.</summary>
@@ -40,8 +44,9 @@ internal sealed class IdTable
     /// </remarks>
     public int Intern(string id, out bool isNew)
     {
-        var recent = id.GetHashCode() & (_recentIds.Length - 1);
-        if (_recentIds[recent] is { } cached && (ReferenceEquals(cached, id) || string.Equals(cached, id, StringComparison.Ordinal)))
+        var code = id.GetHashCode();
+        var recent = code & (_recentIds.Length - 1);
+        if (IsRecent(recent, id, code))
         {
             isNew = false;
             return _recentOrdinals[recent];
@@ -52,19 +57,22 @@ internal sealed class IdTable
         {
             _recentIds = new string?[_recentIds.Length * 2];
             _recentOrdinals = new int[_recentIds.Length];
-            recent = id.GetHashCode() & (_recentIds.Length - 1);
+            _recentHashes = new int[_recentIds.Length];
+            recent = code & (_recentIds.Length - 1);
         }
 
         _recentIds[recent] = id;
         _recentOrdinals[recent] = ordinal;
+        _recentHashes[recent] = code;
         return ordinal;
     }
 
     /// <summary>The ordinal of <paramref name="id"/> if it is numbered.</summary>
     public bool TryFind(string id, out int ordinal)
     {
-        var recent = id.GetHashCode() & (_recentIds.Length - 1);
-        if (_recentIds[recent] is { } cached && (ReferenceEquals(cached, id) || string.Equals(cached, id, StringComparison.Ordinal)))
+        var code = id.GetHashCode();
+        var recent = code & (_recentIds.Length - 1);
+        if (IsRecent(recent, id, code))
         {
             ordinal = _recentOrdinals[recent];
             return true;
@@ -73,6 +81,10 @@ internal sealed class IdTable
         ordinal = Lookup(id, insert: false, out _);
         return ordinal >= 0;
     }
+
+    // The reader hands out one instance per value, so a recent id is usually the very string in its slot.
+    private bool IsRecent(int slot, string id, int code) =>
+        _recentIds[slot] is { } cached && (ReferenceEquals(cached, id) || (_recentHashes[slot] == code && string.Equals(cached, id, StringComparison.Ordinal)));
 
     private int Lookup(string id, bool insert, out bool isNew)
     {

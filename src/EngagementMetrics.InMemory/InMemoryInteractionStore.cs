@@ -88,6 +88,12 @@ public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget,
         private bool _committed;
         private bool _released;
 
+        /// <summary>
+        /// An id repeated within a write is added to the bot's set of fingerprints once and found there the second
+        /// time, so it is skipped and counted as a duplicate like an id stored before (<see cref="AddIds"/>).
+        /// </summary>
+        public bool FindsRepeatedIds => true;
+
         public ValueTask<string?> LockBotAsync(string botId, CancellationToken cancellationToken = default) =>
             new(store._bots.TryGetValue(botId, out var log) ? log.AccountId : _newBots.TryGetValue(botId, out var staged) ? staged.AccountId : null);
 

@@ -185,6 +185,32 @@ public class AppendPipelineTests
     }
 
     [Fact]
+    public async Task A_transaction_that_finds_repeated_ids_itself_gets_them_and_counts_them_as_duplicates()
+    {
+        // The in-memory store says it finds ids repeated within a write (FindsRepeatedIds), so the pipeline hands it
+        // every accepted event: the first of each id is stored, the later ones are duplicates, as when the pipeline
+        // clears them; an uncommitted write of repeated ids forgets every one of them.
+        var store = new EngagementMetrics.InMemory.InMemoryInteractionStore();
+        var lines = string.Join('\n', Enumerable.Range(0, 300).Select(i => $$"""{"eventId":"e{{i % 100}}","botId":"b","userId":"u{{i % 7}}","timestamp":"2025-12-01T00:00:{{i % 60:00}}Z","kind":"message_in"}"""));
+        await using var reader = new EventStreamReader(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(lines)));
+        var columns = (EventColumns)(await reader.ReadBatchAsync())!.Events;
+
+        await using (var transaction = (IColumnarAppendTransaction)await store.BeginAppendAsync())
+        {
+            transaction.FindsRepeatedIds.Should().BeTrue();
+            (await transaction.LockBotAsync("b")).Should().BeNull();
+            (await transaction.WriteColumnsAsync("b", "default", columns)).Should().Be(200);
+        }
+
+        (await store.OpenSnapshotAsync("b")).Should().BeNull();
+        var result = await store.AppendAsync(columns);
+        (result.Stored, result.Duplicates).Should().Be((100, 200));
+        var stored = await store.ReadEventsAsync("b", long.MinValue, long.MaxValue);
+        stored.Select(e => e.Timestamp.Second).Order().Should().Equal(Enumerable.Range(0, 100).Select(i => i % 60).Order(), "the first event of each id is the one stored");
+        (await store.AppendAsync(columns)).Duplicates.Should().Be(300);
+    }
+
+    [Fact]
     public async Task A_batch_locking_transaction_gets_every_bot_s_lock_first_in_ordinal_order_from_objects_and_columns()
     {
         var objects = new RecordingStore { LocksFirst = true };

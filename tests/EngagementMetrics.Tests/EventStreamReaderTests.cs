@@ -440,6 +440,39 @@ public class EventStreamReaderTests
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(200), property);
     }
 
+    [Fact]
+    public async Task A_source_that_keeps_up_is_read_in_large_reads_and_a_slow_one_reads_the_same()
+    {
+        // About 6 MB of lines. A source that fills every read (a file) gets a buffer that doubles up to 1 MB, so it is
+        // read in a few dozen reads rather than about a hundred of 64 KB; one handing out 5,000 bytes at a time keeps
+        // the first buffer. Both read the same events at the same lines.
+        var body = Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(0, 30_000).Select(i =>
+            $$"""{"eventId":"c-{{i / 7:x8}}|{{i:D7}}","botId":"b{{i % 3}}","userId":"u-{{i % 977}}","conversationId":"c-{{i / 7:x8}}","timestamp":"2025-06-01T00:{{i / 1000 % 60:00}}:{{i % 60:00}}.000Z","channel":"rtm","kind":"message_in","intentMatched":true}""")));
+        body.Length.Should().BeGreaterThan(5_000_000);
+        var fast = new TrickleStream(body, int.MaxValue);
+        var slow = new TrickleStream(body, 5_000);
+
+        async Task<List<(int Line, InteractionEvent Event)>> ReadAsync(Stream stream)
+        {
+            var read = new List<(int, InteractionEvent)>();
+            await using var reader = new EventStreamReader(stream, new EventReaderOptions { BatchSize = 4_000 });
+            while (await reader.ReadBatchAsync() is { } batch)
+            {
+                batch.Errors.Should().BeEmpty();
+                read.AddRange(batch.Events.Select((e, i) => (batch.Positions[i], e)));
+            }
+
+            return read;
+        }
+
+        var fromFast = await ReadAsync(fast);
+        var fromSlow = await ReadAsync(slow);
+        fromFast.Should().HaveCount(30_000);
+        fromFast.Should().Equal(fromSlow);
+        fast.Reads.Should().BeLessThan(20, "64 KB, 128 KB, ... 1 MB: then about one read per megabyte");
+        slow.Reads.Should().BeGreaterThan(body.Length / 5_000);
+    }
+
     // The reader's contract on any bytes: no exception; every accepted record is valid UTF-8 and round-trips.
     private static bool Holds(byte[] bytes)
     {
@@ -562,6 +595,8 @@ public class EventStreamReaderTests
     {
         private int _position;
 
+        public int Reads { get; private set; }
+
         public override bool CanRead => true;
 
         public override bool CanSeek => false;
@@ -574,6 +609,7 @@ public class EventStreamReaderTests
 
         public override int Read(byte[] buffer, int offset, int count)
         {
+            Reads++;
             var n = Math.Min(Math.Min(count, chunk), data.Length - _position);
             Array.Copy(data, _position, buffer, offset, n);
             _position += n;

@@ -18,8 +18,14 @@ internal sealed partial class EventRecordParser
         (byte)'"', 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]);
 
     /// <summary>Parses a record that is valid UTF-8 and holds no backslash; false to leave it to the general path.</summary>
+    /// <param name="record">The record.</param>
+    /// <param name="index">Zero-based record number.</param>
+    /// <param name="lineNumber">One-based line, or <see langword="null"/>.</param>
+    /// <param name="batch">Where the row goes.</param>
+    /// <param name="mayHoldDelete">False when the record holds no DEL (0x7F) anywhere: its strings need no check for it.</param>
+    /// <param name="ascii">True when the record is all ASCII (its event id has as many UTF-16 code units as bytes).</param>
     /// <remarks>On false nothing of the record is kept in <paramref name="batch"/> (the caller restores its arena).</remarks>
-    private bool TryFast(ReadOnlySpan<byte> record, int index, int? lineNumber, EventRowBatch batch)
+    private bool TryFast(ReadOnlySpan<byte> record, int index, int? lineNumber, EventRowBatch batch, bool mayHoldDelete, bool ascii)
     {
         var at = SkipSpace(record, 0);
         if (at >= record.Length || record[at] != '{')
@@ -164,7 +170,7 @@ internal sealed partial class EventRecordParser
 
                     // Without escapes, only DEL can be a character the rules refuse (raw control characters end the
                     // string above).
-                    if (text.Contains((byte)0x7F))
+                    if (mayHoldDelete && text.Contains((byte)0x7F))
                     {
                         return false;
                     }
@@ -175,7 +181,7 @@ internal sealed partial class EventRecordParser
                         eventIdStart = batch.IdsUsed;
                         eventIdLength = text.Length;
                         batch.IdsUsed += text.Length;
-                        eventIdChars = System.Text.Ascii.IsValid(text) ? text.Length : Encoding.UTF8.GetCharCount(text);
+                        eventIdChars = ascii || System.Text.Ascii.IsValid(text) ? text.Length : Encoding.UTF8.GetCharCount(text);
                         break;
                     }
 

@@ -82,20 +82,26 @@ internal sealed partial class EventRecordParser
 
     private bool TryParseRecord(ReadOnlySpan<byte> record, int index, int? lineNumber, string what, EventRowBatch batch, [NotNullWhen(false)] out EventError? error)
     {
-        if (!Utf8.IsValid(record))
+        // Nearly every record is ASCII, which is valid UTF-8 and tells the fast path that its event id has as many
+        // characters as bytes.
+        var ascii = Ascii.IsValid(record);
+        if (!ascii && !Utf8.IsValid(record))
         {
             error = new EventError(index, lineNumber, "$", DescribeInvalidUtf8(record));
             return false;
         }
 
         // Escaped lone surrogates are invisible to the UTF-8 check and make System.Text.Json throw on decoding; one
-        // vectorised search for a backslash keeps the common case free. A record without one is first tried by the
-        // fast path, which only ever accepts what the general path below would accept, as the same row.
-        var backslash = record.IndexOf((byte)'\\') >= 0;
+        // vectorised search for a backslash keeps the common case free. The same search looks for DEL, the only
+        // character the rules refuse that unescaped valid UTF-8 can hold in a string, so the fast path checks its
+        // strings for it only when the record holds one. A record without a backslash is first tried by the fast
+        // path, which only ever accepts what the general path below would accept, as the same row.
+        var special = record.IndexOfAny((byte)'\\', (byte)0x7F) >= 0;
+        var backslash = special && record.IndexOf((byte)'\\') >= 0;
         if (!backslash && UseFastPath)
         {
             var idsUsed = batch.IdsUsed;
-            if (TryFast(record, index, lineNumber, batch))
+            if (TryFast(record, index, lineNumber, batch, mayHoldDelete: special, ascii))
             {
                 error = null;
                 return true;

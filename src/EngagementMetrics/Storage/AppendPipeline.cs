@@ -233,6 +233,12 @@ public static class AppendPipeline
         // First every bot's lock and owner, so a strict batch is refused before anything is written.
         var plans = new List<(string Bot, string Account, EventColumns Events)>(botIds.Count);
         var duplicates = 0;
+        var columnar = transaction as IColumnarAppendTransaction;
+
+        // A transaction that finds ids repeated within a write itself (the in-memory store, whose set of ids answers
+        // for the batch's earlier events as for stored ones) is given them: looking them up here too would hash every
+        // id twice.
+        var findRepeated = columnar is not { FindsRepeatedIds: true };
         foreach (var b in order)
         {
             var botId = botIds[b];
@@ -240,7 +246,7 @@ public static class AppendPipeline
             var account = owner;
             var mine = indexes[b];
             var accepted = 0;
-            var seen = new Utf8IdSet(events, mine.Length);
+            var seen = findRepeated ? new Utf8IdSet(events, mine.Length) : default;
             try
             {
                 foreach (var i in mine)
@@ -254,7 +260,7 @@ public static class AppendPipeline
                         continue;
                     }
 
-                    if (events.TryGetEventIdUtf8(i, out var id) && !seen.Add(id, i))
+                    if (findRepeated && events.TryGetEventIdUtf8(i, out var id) && !seen.Add(id, i))
                     {
                         duplicates++;
                         continue;
@@ -279,7 +285,6 @@ public static class AppendPipeline
         }
 
         var stored = 0;
-        var columnar = transaction as IColumnarAppendTransaction;
         foreach (var (botId, account, accepted) in plans)
         {
             if (accepted.Count == 0)
@@ -444,7 +449,7 @@ internal struct Utf8IdSet : IDisposable
 
     public void Dispose()
     {
-        if (_slots.Length > 0)
+        if (_slots is { Length: > 0 })
         {
             System.Buffers.ArrayPool<int>.Shared.Return(_slots);
             _slots = [];

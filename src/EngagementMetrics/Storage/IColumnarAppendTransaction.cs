@@ -10,7 +10,8 @@ namespace EngagementMetrics.Storage;
 /// <remarks>
 /// Same contract as <see cref="IAppendTransaction.WriteAsync"/>: called once per locked bot, after
 /// <see cref="IAppendTransaction.LockBotAsync"/>, with events the pipeline has validated, checked against the bot's account
-/// and cleared of ids repeated within the batch. Read the columns field by field (<see cref="EventColumns.GetUtcTicks"/>,
+/// and cleared of ids repeated within the batch (unless the transaction says it finds those itself,
+/// <see cref="FindsRepeatedIds"/>). Read the columns field by field (<see cref="EventColumns.GetUtcTicks"/>,
 /// <see cref="EventColumns.TryGetEventIdUtf8"/>, ...); the instance and its storage stay valid as long as the caller holds
 /// them, so a transaction may keep it until commit.
 /// </remarks>
@@ -23,4 +24,12 @@ public interface IColumnarAppendTransaction : IAppendTransaction
     /// <param name="cancellationToken">Cancels the write; the transaction must then be disposed without commit.</param>
     /// <returns>How many events were skipped because their id was already stored.</returns>
     ValueTask<int> WriteColumnsAsync(string botId, string accountId, EventColumns events, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// True when <see cref="WriteColumnsAsync"/> itself skips, and counts among the duplicates it returns, an event whose
+    /// id an earlier event of the same call has (the first occurrence is written), as it does for ids already stored.
+    /// The pipeline then does not look for ids repeated within the batch, which would look up every id twice; the
+    /// outcome is the same. False by default: the pipeline clears the events of repeated ids before the write.
+    /// </summary>
+    bool FindsRepeatedIds => false;
 }
