@@ -166,7 +166,8 @@ public class SqlTrendBenchmarks
         SetupQuery();
         System.IO.Directory.CreateDirectory(SqlBench.Directory);
         _sqliteFile = Path.Combine(SqlBench.Directory, FormattableString.Invariant($"bench-trend-{Events}.db"));
-        _sqlite = new SqliteInteractionStore($"Data Source={_sqliteFile}");
+        // The query cache off: every query reads its segments, as the plain SQL reads its rows.
+        _sqlite = new SqliteInteractionStore(new SqliteStoreOptions { ConnectionString = $"Data Source={_sqliteFile}", QueryCacheBytes = 0 });
         EnsureIngested(_sqlite, "SQLite");
         using var connection = OpenSqlite();
         EnsurePlainSqlite(connection);
@@ -177,7 +178,7 @@ public class SqlTrendBenchmarks
     public void SetupPostgres()
     {
         SetupQuery();
-        _postgres = new PostgreSqlInteractionStore(new PostgreSqlStoreOptions { ConnectionString = SqlBench.PostgresConnection, Schema = Schema });
+        _postgres = new PostgreSqlInteractionStore(new PostgreSqlStoreOptions { ConnectionString = SqlBench.PostgresConnection, Schema = Schema, QueryCacheBytes = 0 });
         EnsureIngested(_postgres, "PostgreSQL");
         _postgresSql = PostgresPlainSql($"{Schema}.{PlainTable}");
         using var connection = new NpgsqlConnection(SqlBench.PostgresConnection);
