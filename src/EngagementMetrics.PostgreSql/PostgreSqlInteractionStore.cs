@@ -64,7 +64,7 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarge
     private PostgreSqlInteractionStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options, bool ownsDataSource, ILoggerFactory? loggerFactory)
     {
         ValidateLayout(options.Layout);
-        ValidateQueryCache(options.QueryCacheBytes);
+        QueryCache.ValidateCapacity(options.QueryCacheBytes);
         _dataSource = dataSource;
         _ownsDataSource = ownsDataSource;
         _store = new Store(
@@ -169,15 +169,7 @@ public sealed class PostgreSqlInteractionStore : IInteractionStore, IAppendTarge
 
         _ = new RelationalNames(options.Schema, options.TablePrefix, nameof(PostgreSqlStoreOptions.Schema), nameof(PostgreSqlStoreOptions.TablePrefix));
         ValidateLayout(options.Layout);
-        ValidateQueryCache(options.QueryCacheBytes);
-    }
-
-    private static void ValidateQueryCache(long bytes)
-    {
-        if (bytes < 0)
-        {
-            throw new EngagementValidationException(nameof(PostgreSqlStoreOptions.QueryCacheBytes), bytes.ToString(System.Globalization.CultureInfo.InvariantCulture), $"QueryCacheBytes {bytes} is negative: give 0 to turn the query cache off");
-        }
+        QueryCache.ValidateCapacity(options.QueryCacheBytes);
     }
 
     private static void ValidateLayout(PostgreSqlLayout layout)

@@ -110,10 +110,7 @@ public sealed class SqliteInteractionStore : IInteractionStore, IAppendTarget, I
             throw new EngagementValidationException(nameof(SqliteStoreOptions.ConnectionString), options.ConnectionString, "ConnectionString is required, e.g. 'Data Source=engagement.db'");
         }
 
-        if (options.QueryCacheBytes < 0)
-        {
-            throw new EngagementValidationException(nameof(SqliteStoreOptions.QueryCacheBytes), options.QueryCacheBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), $"QueryCacheBytes {options.QueryCacheBytes} is negative: give 0 to turn the query cache off");
-        }
+        QueryCache.ValidateCapacity(options.QueryCacheBytes);
 
         try
         {

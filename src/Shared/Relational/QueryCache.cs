@@ -36,6 +36,17 @@ internal sealed class QueryCache(long capacityBytes)
 
     public long CapacityBytes { get; } = Math.Max(0, capacityBytes);
 
+    /// <summary>Checks a store option's capacity (<c>QueryCacheBytes</c>): 0 or more.</summary>
+    /// <exception cref="EngagementValidationException">The capacity is negative.</exception>
+    public static void ValidateCapacity(long bytes)
+    {
+        if (bytes < 0)
+        {
+            var value = bytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            throw new EngagementValidationException("QueryCacheBytes", value, $"QueryCacheBytes {value} is negative: give 0 to turn the query cache off");
+        }
+    }
+
     public bool Enabled => CapacityBytes > 0;
 
     /// <summary>Bytes held now (for tests and diagnostics).</summary>

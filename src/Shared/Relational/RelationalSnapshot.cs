@@ -308,7 +308,7 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
         await using var reader = await _store.ReadRowsAsync(
             _connection,
             _transaction,
-            $"SELECT day, segment, event_count, min_ticks, max_ticks, core{(dims ? ", dims" : string.Empty)} FROM {_store.Names.Activity} WHERE bot_id = @bot AND day >= @first AND day <= @last ORDER BY day, segment",
+            $"SELECT {SegmentKeyColumns}, core{(dims ? ", dims" : string.Empty)} FROM {_store.Names.Activity} WHERE bot_id = @bot AND day >= @first AND day <= @last ORDER BY day, segment",
             BotId,
             firstDay,
             lastDay,
@@ -319,8 +319,6 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
         var segments = found is null ? null : new List<SegmentKey>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            // Npgsql does not look at the token while the rows are already buffered.
-            cancellationToken.ThrowIfCancellationRequested();
             var rowDay = reader.GetInt32(0);
             if (rowDay != day && filled > 0)
             {
@@ -337,7 +335,7 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
             // A segment is in time order (its deltas are never negative), so the day's segments together are when
             // each one starts no earlier than the one before it ends.
             day = rowDay;
-            var key = new SegmentKey(reader.GetInt64(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetInt64(4));
+            var key = ReadSegmentKey(reader);
             var count = DecodeSegment(reader, key.EventCount, dims, filled);
             segments?.Add(key);
             sorted &= filled == 0 || count == 0 || _ticks[filled] >= _ticks[filled - 1];
@@ -409,6 +407,11 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
         return new ActivityBatch(day.Ticks.AsMemory(start, length), day.Users.AsMemory(start, length), _channels.AsMemory(0, length), _conversations.AsMemory(0, length));
     }
 
+    // Columns 0-4 of both activity reads: the day, then what a segment key holds.
+    private const string SegmentKeyColumns = "day, segment, event_count, min_ticks, max_ticks";
+
+    private static SegmentKey ReadSegmentKey(RowReader reader) => new(reader.GetInt64(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetInt64(4));
+
     // The segments of each day in [firstDay, lastDay] (days without any are absent), without their blobs.
     private async Task<Dictionary<int, SegmentKey[]>> ReadDirectoryAsync(int firstDay, int lastDay, CancellationToken cancellationToken)
     {
@@ -418,7 +421,7 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
         await using var reader = await _store.ReadRowsAsync(
             _connection,
             _transaction,
-            $"SELECT day, segment, event_count, min_ticks, max_ticks FROM {_store.Names.Activity} WHERE bot_id = @bot AND day >= @first AND day <= @last ORDER BY day, segment",
+            $"SELECT {SegmentKeyColumns} FROM {_store.Names.Activity} WHERE bot_id = @bot AND day >= @first AND day <= @last ORDER BY day, segment",
             BotId,
             firstDay,
             lastDay,
@@ -433,7 +436,7 @@ internal sealed class RelationalSnapshot : IActivitySnapshot
             }
 
             day = rowDay;
-            segments.Add(new SegmentKey(reader.GetInt64(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetInt64(4)));
+            segments.Add(ReadSegmentKey(reader));
         }
 
         if (segments.Count > 0)

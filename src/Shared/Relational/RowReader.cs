@@ -51,7 +51,12 @@ internal sealed class DbRowReader(DbCommand command, DbDataReader reader) : RowR
         }
     }
 
-    public override async ValueTask<bool> ReadAsync(CancellationToken cancellationToken) => await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+    public override async ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
+    {
+        // Npgsql does not look at the token while the rows are already buffered: a long read stops at the next row.
+        cancellationToken.ThrowIfCancellationRequested();
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     public override int GetInt32(int ordinal) => reader.GetInt32(ordinal);
 
