@@ -151,11 +151,30 @@ internal readonly struct EventIdFingerprints
 internal sealed class FingerprintSet
 {
     private const int BucketSlots = 8;
-    private const int MaxShardBuckets = 500;
+    private const int MaxShardBuckets = 680;
     private const double MaxLoad = 0.93;
-    private const double Growth = 1.15;
+    private const double Growth = 1.5;
     private Shard[] _directory = [new Shard(0, 4)];
     private int _depth;
+
+    /// <summary>Frees the tables once the set is unreachable (they are native memory; see the remarks).</summary>
+    ~FingerprintSet()
+    {
+        Shard? previous = null;
+        foreach (var shard in _directory ?? [])
+        {
+            if (shard != previous)
+            {
+                shard.Free();
+                previous = shard;
+            }
+        }
+    }
+
+    /// <summary>Bytes of every set's tables now allocated in this process (they are outside the garbage-collected heap).</summary>
+    public static long NativeBytes => Interlocked.Read(ref s_nativeBytes);
+
+    private static long s_nativeBytes;
 
     public int Count { get; private set; }
 
@@ -210,19 +229,13 @@ internal sealed class FingerprintSet
         }
     }
 
-    private void Prefetch(UInt128 fingerprint)
+    private unsafe void Prefetch(UInt128 fingerprint)
     {
         if (Sse.IsSupported)
         {
             var hi = (ulong)(fingerprint >> 64);
             var shard = _directory[Prefix(hi, _depth)];
-            var slots = shard.Slots;
-            var at = shard.Home(hi) * BucketSlots;
-            unsafe
-            {
-                // A hint only: if the array moves meanwhile, the add still reads the right one.
-                Sse.Prefetch0(Unsafe.AsPointer(ref slots[at]));
-            }
+            Sse.Prefetch0(Unsafe.AsPointer(ref shard.Slots[shard.Home(hi) * BucketSlots]));
         }
     }
 
@@ -299,7 +312,17 @@ internal sealed class FingerprintSet
         // and the whole set would swing between 81% and 93% full together. Each half instead starts at its own point
         // of the growth cycle, drawn from the fingerprints themselves (uniform in log scale between 81% and 93% full),
         // so at any moment the shards are spread over the cycle and the set is about 87% full on average.
-        var seed = Array.Find(shard.Slots, static e => !e.IsEmpty).Lo;
+        var some = default(Entry);
+        foreach (var e in shard.Slots)
+        {
+            if (!e.IsEmpty)
+            {
+                some = e;
+                break;
+            }
+        }
+
+        var seed = (some.Hi << 32) | some.Lo;
         var zero = new Shard(shard.Depth + 1, StaggeredBuckets(shard.Count / 2, seed), allocate: false);
         var one = new Shard(shard.Depth + 1, StaggeredBuckets(shard.Count / 2, BitOperations.RotateLeft(seed, 32)), allocate: false);
 
@@ -332,6 +355,8 @@ internal sealed class FingerprintSet
         {
             _directory[first + i] = i < span / 2 ? zero : one;
         }
+
+        shard.Free();
     }
 
     // Some fingerprint of the shard's prefix, to find its directory entries (the shard is never empty when split).
@@ -356,10 +381,11 @@ internal sealed class FingerprintSet
 
     private static int Prefix(ulong hi, int depth) => depth == 0 ? 0 : (int)(hi >> (64 - depth));
 
-    private static (ulong Hi, ulong Lo) Split(UInt128 fingerprint)
+    // The 96 bits kept: the high half and the low 32 bits of the low half.
+    private static (ulong Hi, uint Lo) Split(UInt128 fingerprint)
     {
         var hi = (ulong)(fingerprint >> 64);
-        var lo = (ulong)fingerprint;
+        var lo = (uint)fingerprint;
         return hi == 0 && lo == 0 ? (0, 1) : (hi, lo);
     }
 
@@ -371,13 +397,23 @@ internal sealed class FingerprintSet
     }
 
     /// <summary>One open-addressing table, in fingerprint order: the fingerprints with the shard's prefix of <see cref="Depth"/> bits.</summary>
-    private sealed class Shard
+    private sealed unsafe class Shard
     {
+        private Entry* _slots;
+        private int _length;
+
         public Shard(int depth, int buckets, bool allocate = true)
         {
             Depth = depth;
             Buckets = buckets;
-            Slots = allocate ? new Entry[(buckets + 2) * BucketSlots] : [];
+            if (allocate)
+            {
+                var length = (buckets + 2) * BucketSlots;
+                _slots = Allocate(length);
+                _length = length;
+                Slots.Clear();
+            }
+
             Limit = (int)(buckets * BucketSlots * MaxLoad);
         }
 
@@ -385,7 +421,8 @@ internal sealed class FingerprintSet
 
         public int Buckets { get; private set; }
 
-        public Entry[] Slots { get; private set; }
+        /// <summary>The table: native memory of this shard alone, valid until <see cref="Free"/> or the next rebuild.</summary>
+        public Span<Entry> Slots => new(_slots, _length);
 
         public int Limit { get; private set; }
 
@@ -395,7 +432,7 @@ internal sealed class FingerprintSet
         public int Home(ulong hi) => (int)Math.BigMul(hi << Depth, (ulong)Buckets, out _);
 
         /// <summary>The slot holding (hi, lo), or -1.</summary>
-        public int Find(ulong hi, ulong lo)
+        public int Find(ulong hi, uint lo)
         {
             var slots = Slots;
             for (var i = Home(hi) * BucketSlots; ; i++)
@@ -413,7 +450,7 @@ internal sealed class FingerprintSet
             }
         }
 
-        public Inserted TryInsert(ulong hi, ulong lo)
+        public Inserted TryInsert(ulong hi, uint lo)
         {
             var slots = Slots;
             var last = slots.Length - BucketSlots;
@@ -460,7 +497,7 @@ internal sealed class FingerprintSet
         }
 
         /// <summary>Removes (hi, lo) if present, moving the displaced entries after it back one slot each.</summary>
-        public bool Remove(ulong hi, ulong lo)
+        public bool Remove(ulong hi, uint lo)
         {
             var at = Find(hi, lo);
             if (at < 0)
@@ -484,9 +521,38 @@ internal sealed class FingerprintSet
         /// <summary>Grows the table to <paramref name="buckets"/> buckets, keeping its entries (one pass: they are in order).</summary>
         public void Rebuild(int buckets)
         {
-            var old = Slots;
+            var old = _slots;
+            var oldLength = _length;
             Buckets = buckets;
-            Place(old, Count);
+            Place(new ReadOnlySpan<Entry>(old, oldLength), Count);
+            Release(old, oldLength);
+        }
+
+        /// <summary>Gives the table back to the operating system's allocator; the shard is not used again.</summary>
+        public void Free()
+        {
+            var old = _slots;
+            var oldLength = _length;
+            _slots = null;
+            _length = 0;
+            Release(old, oldLength);
+        }
+
+        private static Entry* Allocate(int length)
+        {
+            var bytes = (nuint)length * (nuint)sizeof(Entry);
+            var table = (Entry*)NativeMemory.Alloc(bytes);
+            Interlocked.Add(ref s_nativeBytes, (long)bytes);
+            return table;
+        }
+
+        private static void Release(Entry* table, int length)
+        {
+            if (table is not null)
+            {
+                NativeMemory.Free(table);
+                Interlocked.Add(ref s_nativeBytes, -(length * (long)sizeof(Entry)));
+            }
         }
 
         /// <summary>Fills a new table of <see cref="Buckets"/> buckets with distinct entries given in fingerprint order.</summary>
@@ -497,12 +563,11 @@ internal sealed class FingerprintSet
         // requires. Entries pushed past the last home go to spare buckets after it; the very last bucket stays empty.
         private void Place(ReadOnlySpan<Entry> source, int count)
         {
-            // On the pinned-object heap, which collections never compact: a growing set outgrows its tables one after
-            // another, and each table lives through several collections, which on the ordinary heap would copy it
-            // from generation to generation before it is outgrown (most of an append's garbage-collection time).
             // Not cleared by the allocator: this one pass writes every slot, the entries and the empty slots between
             // them, instead of a second pass over a cleared table.
-            var slots = GC.AllocateUninitializedArray<Entry>((Buckets + 2) * BucketSlots, pinned: true);
+            var length = (Buckets + 2) * BucketSlots;
+            var table = Allocate(length);
+            var slots = new Span<Entry>(table, length);
             var next = 0;
             foreach (var e in source)
             {
@@ -515,9 +580,12 @@ internal sealed class FingerprintSet
                 if (at >= slots.Length - BucketSlots)
                 {
                     // Rare: the last run passes the end. Room for it, and again an empty last bucket.
-                    var larger = GC.AllocateUninitializedArray<Entry>(slots.Length + (2 * BucketSlots), pinned: true);
-                    slots.AsSpan(0, next).CopyTo(larger);
-                    slots = larger;
+                    var larger = Allocate(length + (2 * BucketSlots));
+                    slots[..next].CopyTo(new Span<Entry>(larger, length + (2 * BucketSlots)));
+                    Release(table, length);
+                    table = larger;
+                    length += 2 * BucketSlots;
+                    slots = new Span<Entry>(table, length);
                 }
 
                 for (var gap = next; gap < at; gap++)
@@ -529,17 +597,20 @@ internal sealed class FingerprintSet
                 next = at + 1;
             }
 
-            slots.AsSpan(next).Clear();
-            Slots = slots;
+            slots[next..].Clear();
+            _slots = table;
+            _length = length;
             Count = count;
             Limit = (int)(Buckets * BucketSlots * MaxLoad);
         }
     }
 
-    private readonly struct Entry(ulong hi, ulong lo)
+    // 12 bytes: packed to 4 so an array of them has no padding (x64 reads an unaligned 8-byte field at full speed).
+    [StructLayout(LayoutKind.Sequential, Pack = 4)]
+    private readonly struct Entry(ulong hi, uint lo)
     {
         public readonly ulong Hi = hi;
-        public readonly ulong Lo = lo;
+        public readonly uint Lo = lo;
 
         public bool IsEmpty => (Hi | Lo) == 0;
     }

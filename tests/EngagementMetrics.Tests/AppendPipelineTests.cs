@@ -100,13 +100,25 @@ public class AppendPipelineTests
         var store = new EngagementMetrics.InMemory.InMemoryInteractionStore();
 
         var seen = new List<(int Records, int Stored, string[] Rejected)>();
+        var batches = new List<(EventReadResult Batch, EventRow[] Rows)>();
         await using (var reader = new EventStreamReader(new MemoryStream(bytes), new EventReaderOptions { BatchSize = 3 }))
         {
             await foreach (var (batch, result) in store.AppendAllAsync(reader))
             {
                 seen.Add((batch.RecordCount, result.Stored, [.. result.Rejected.Select(e => e.ToString())]));
+                batch.Events.Should().NotBeEmpty().And.OnlyContain(e => e.BotId == "b", "a batch's events are readable until the enumeration moves on");
+                batches.Add((batch, ((EventColumns)batch.Events).Batch.Rows));
             }
         }
+
+        // Once the enumeration moved on, a batch's events are released (their storage went to a later batch at once):
+        // reading them is a clear error, never a later batch's events. Its counts and errors stay.
+        var first = batches[0].Batch;
+        first.Invoking(b => b.Events[0]).Should().Throw<ObjectDisposedException>().WithMessage("*released when AppendAllAsync moved on*");
+        first.Invoking(b => b.Positions[0]).Should().Throw<ObjectDisposedException>();
+        first.RecordCount.Should().Be(3);
+        batches[1].Batch.Errors.Should().ContainSingle().Which.LineNumber.Should().Be(5);
+        batches.Select(b => b.Rows).Distinct().Should().HaveCount(2, "each batch is read after the one before the last was released: two storages serve them all");
 
         seen.Select(s => s.Records).Should().Equal(3, 3, 3, 1);
         seen.Sum(s => s.Stored).Should().Be(9);

@@ -50,7 +50,7 @@ public class InMemoryColumnarTests
         set.Add(kept[12_345]).Should().BeFalse();
         set.Add(UInt128.Zero).Should().BeFalse();
         kept.Should().OnlyContain(f => set.Contains(f));
-        set.Bytes.Should().BeLessThan(22L * kept.Length, "16 bytes per fingerprint at 80% to 96% load, and a small directory");
+        set.Bytes.Should().BeLessThan(18L * kept.Length, "12 bytes per fingerprint in tables 62% to 93% full, and a small directory");
 
         // Undo without growth in between, then with growth and splits in between (entries removed where they lie).
         foreach (var count in new[] { 5, 60_000 })

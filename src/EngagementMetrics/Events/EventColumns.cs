@@ -226,7 +226,7 @@ internal struct EventRow
 internal sealed class EventRowBatch
 {
     private readonly int _maxRows;
-    private readonly Storage _storage;
+    private Storage? _storage;
 
     public EventRowBatch(int maxRows)
         : this(maxRows, new Storage(maxRows))
@@ -239,9 +239,9 @@ internal sealed class EventRowBatch
         _storage = storage;
     }
 
-    public EventRow[] Rows => _storage.Rows;
+    public EventRow[] Rows => (_storage ?? Released()).Rows;
 
-    public byte[] Ids => _storage.Ids;
+    public byte[] Ids => (_storage ?? Released()).Ids;
 
     public int IdsUsed { get; set; }
 
@@ -250,7 +250,22 @@ internal sealed class EventRowBatch
     /// <summary>A new, empty batch over <paramref name="storage"/> (whose previous batch is unreachable).</summary>
     public static EventRowBatch Over(int maxRows, Storage storage) => new(maxRows, storage);
 
-    internal Storage Arrays => _storage;
+    internal Storage Arrays => _storage ?? Released();
+
+    /// <summary>
+    /// Takes the arrays away from this batch (for a later batch to reuse them at once): every view of it (its events, their
+    /// positions) throws <see cref="ObjectDisposedException"/> from then on instead of showing a later batch's events.
+    /// </summary>
+    internal Storage? Detach()
+    {
+        var storage = _storage;
+        _storage = null;
+        return storage;
+    }
+
+    private static Storage Released() => throw new ObjectDisposedException(
+        nameof(EventColumns),
+        "These events were released when AppendAllAsync moved on to the next batch; read what you need of a batch before asking for the next one.");
 
     /// <summary>The next row, to be filled and then kept by <see cref="Commit"/>.</summary>
     public ref EventRow Next()
@@ -259,7 +274,7 @@ internal sealed class EventRowBatch
         {
             var rows = new EventRow[Math.Min(_maxRows, Rows.Length * 2)];
             Rows.AsSpan().CopyTo(rows);
-            _storage.Rows = rows;
+            Arrays.Rows = rows;
         }
 
         ref var row = ref Rows[Count];
@@ -276,7 +291,7 @@ internal sealed class EventRowBatch
         {
             var ids = new byte[Math.Max(Ids.Length * 2, IdsUsed + length)];
             Ids.AsSpan(0, IdsUsed).CopyTo(ids);
-            _storage.Ids = ids;
+            Arrays.Ids = ids;
         }
 
         return Ids.AsSpan(IdsUsed, length);
@@ -301,35 +316,74 @@ internal sealed class EventRowBatch
 }
 
 /// <summary>
-/// The batch storages of one reader, reused once the batch that used them is unreachable: the caller may keep a batch
-/// (or any view of it) as long as it likes, and its storage is only reused after the garbage collector has found it
-/// unreachable (a weak reference to the batch). A reader of a large input then allocates a few batch storages, not one
-/// per batch, so its large arrays stop driving full collections.
+/// The batch storages of one reader, reused once the batch that used them is released (<see cref="Release"/>, as
+/// <c>AppendAllAsync</c> does when it moves on) or unreachable: a caller of the reader may keep a batch (or any view of
+/// it) as long as it likes, and then its storage is only reused after the garbage collector has found it unreachable
+/// (a weak reference to the batch). A reader of a large input then allocates a few batch storages, not one per batch,
+/// so its large arrays stop driving full collections.
 /// </summary>
+/// <remarks>Thread-safe: a read-ahead takes a storage while the batch before it is released.</remarks>
 internal sealed class EventRowBatchPool
 {
     private const int MaxKept = 4;
     private readonly List<(WeakReference<EventRowBatch> Owner, EventRowBatch.Storage Storage)> _kept = [];
+    private readonly Stack<EventRowBatch.Storage> _released = new();
 
     public EventRowBatch Take(int maxRows)
     {
-        for (var i = 0; i < _kept.Count; i++)
+        lock (_kept)
         {
-            var (owner, storage) = _kept[i];
-            if (!owner.TryGetTarget(out _))
+            if (_released.TryPop(out var free))
             {
-                var batch = EventRowBatch.Over(maxRows, storage);
-                _kept[i] = (new WeakReference<EventRowBatch>(batch), storage);
-                return batch;
+                return Keep(EventRowBatch.Over(maxRows, free));
+            }
+
+            for (var i = 0; i < _kept.Count; i++)
+            {
+                var (owner, storage) = _kept[i];
+                if (!owner.TryGetTarget(out _))
+                {
+                    var batch = EventRowBatch.Over(maxRows, storage);
+                    _kept[i] = (new WeakReference<EventRowBatch>(batch), storage);
+                    return batch;
+                }
+            }
+
+            return Keep(new EventRowBatch(maxRows));
+        }
+    }
+
+    /// <summary>Takes <paramref name="batch"/>'s arrays for the next <see cref="Take"/>; the batch's views throw from now on.</summary>
+    public void Release(EventRowBatch batch)
+    {
+        lock (_kept)
+        {
+            if (batch.Detach() is not { } storage)
+            {
+                return;
+            }
+
+            // The weak entry of the batch (if kept) no longer owns the storage: the stack does, until it is taken again.
+            var at = _kept.FindIndex(k => ReferenceEquals(k.Storage, storage));
+            if (at >= 0)
+            {
+                _kept.RemoveAt(at);
+            }
+
+            if (_released.Count + _kept.Count < MaxKept)
+            {
+                _released.Push(storage);
             }
         }
+    }
 
-        var fresh = new EventRowBatch(maxRows);
-        if (_kept.Count < MaxKept)
+    private EventRowBatch Keep(EventRowBatch batch)
+    {
+        if (_released.Count + _kept.Count < MaxKept)
         {
-            _kept.Add((new WeakReference<EventRowBatch>(fresh), fresh.Arrays));
+            _kept.Add((new WeakReference<EventRowBatch>(batch), batch.Arrays));
         }
 
-        return fresh;
+        return batch;
     }
 }

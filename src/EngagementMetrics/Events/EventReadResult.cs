@@ -5,6 +5,7 @@ public sealed class EventReadResult
 {
     internal EventReadResult(EventRowBatch rows, List<EventError> errors, int recordCount, bool lines)
     {
+        Rows = rows;
         Events = new EventColumns(rows);
         Positions = new RowNumbers(rows, recordIndexes: false);
         Errors = errors;
@@ -22,6 +23,9 @@ public sealed class EventReadResult
         RecordIndexes = recordIndexes;
         IsLines = lines;
     }
+
+    /// <summary>The reader's storage of <see cref="Events"/> (null for events given as objects).</summary>
+    internal EventRowBatch? Rows { get; }
 
     /// <summary>For each of <see cref="Events"/>, its zero-based record number (differs from the line where blank lines were skipped).</summary>
     internal IReadOnlyList<int>? RecordIndexes { get; }

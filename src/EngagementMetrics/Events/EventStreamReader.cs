@@ -118,6 +118,19 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
         return batch.Count == 0 && _done ? null : batch.Build();
     }
 
+    /// <summary>
+    /// Gives the storage of <paramref name="batch"/> (read by this reader) back for the next batch at once, instead of
+    /// after the garbage collector has found the batch unreachable: its <see cref="EventReadResult.Events"/> and
+    /// <see cref="EventReadResult.Positions"/> throw <see cref="ObjectDisposedException"/> from then on.
+    /// </summary>
+    internal void Release(EventReadResult batch)
+    {
+        if (batch.Rows is { } rows)
+        {
+            _batches.Release(rows);
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

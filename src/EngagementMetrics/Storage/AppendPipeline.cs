@@ -322,6 +322,12 @@ public static class AppendPipeline
     /// batch, reading and parsing the next batch on another thread while the current one is stored, so the parsing and
     /// the store's work overlap. Yields each batch with what its append did, in input order.
     /// </summary>
+    /// <remarks>
+    /// The events of a yielded batch (<see cref="EventReadResult.Events"/>, <see cref="EventReadResult.Positions"/>) are
+    /// released when the enumeration moves on, so the reader reuses their memory for a later batch at once: read them
+    /// before asking for the next batch (they throw <see cref="ObjectDisposedException"/> afterwards). The batch's
+    /// <see cref="EventReadResult.RecordCount"/> and <see cref="EventReadResult.Errors"/>, and the append's result, stay.
+    /// </remarks>
     /// <param name="store">The store.</param>
     /// <param name="reader">The reader; nothing else may use it during the enumeration.</param>
     /// <param name="mode">Applied to each batch on its own (strict refuses a batch, not what was stored before it).</param>
@@ -340,6 +346,7 @@ public static class AppendPipeline
                 next = ReadAhead();
                 var result = await store.AppendAsync(batch, mode, cancellationToken).ConfigureAwait(false);
                 yield return new IngestedBatch(batch, result);
+                reader.Release(batch);
             }
         }
         finally
