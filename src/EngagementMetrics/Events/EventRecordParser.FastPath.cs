@@ -44,12 +44,7 @@ internal sealed partial class EventRecordParser
         while (true)
         {
             // A property name, then ':'.
-            if (!TryString(record, ref at, out var name))
-            {
-                return false;
-            }
-
-            var field = IdentifyUnescaped(name);
+            var field = KnownName(record, ref at);
             if (field == Field.Unknown || (seen & (1 << (int)field)) != 0)
             {
                 return false;
@@ -231,6 +226,43 @@ internal sealed partial class EventRecordParser
 
         AddRow(batch, botId, accountId, userId, conversationId, channel, goal, tag, timestamp, kind, intentMatched, fallback, apiError, eventIdStart, eventIdLength);
         return true;
+    }
+
+    // The field whose name, quotes included, starts at 'at', and 'at' past its closing quote; Unknown (and 'at' as it
+    // was) for any other name. The record holds no backslash, so a name is exactly the bytes between its quotes: one
+    // comparison with the one or two names that start with its first letter tells it, without searching for the quote.
+    private static Field KnownName(ReadOnlySpan<byte> record, scoped ref int at)
+    {
+        var rest = record[at..];
+        if (rest.Length < 6 || rest[0] != '"')
+        {
+            return Field.Unknown;
+        }
+
+        rest = rest[1..];
+        var (field, length) = rest[0] switch
+        {
+            (byte)'e' when rest.StartsWith("eventId\""u8) => (Field.EventId, 7),
+            (byte)'e' when rest.StartsWith("error\""u8) => (Field.Error, 5),
+            (byte)'a' when rest.StartsWith("accountId\""u8) => (Field.AccountId, 9),
+            (byte)'b' when rest.StartsWith("botId\""u8) => (Field.BotId, 5),
+            (byte)'u' when rest.StartsWith("userId\""u8) => (Field.UserId, 6),
+            (byte)'c' when rest.StartsWith("conversationId\""u8) => (Field.ConversationId, 14),
+            (byte)'c' when rest.StartsWith("channel\""u8) => (Field.Channel, 7),
+            (byte)'t' when rest.StartsWith("timestamp\""u8) => (Field.Timestamp, 9),
+            (byte)'t' when rest.StartsWith("tag\""u8) => (Field.Tag, 3),
+            (byte)'k' when rest.StartsWith("kind\""u8) => (Field.Kind, 4),
+            (byte)'i' when rest.StartsWith("intentMatched\""u8) => (Field.IntentMatched, 13),
+            (byte)'f' when rest.StartsWith("fallback\""u8) => (Field.Fallback, 8),
+            (byte)'g' when rest.StartsWith("goal\""u8) => (Field.Goal, 4),
+            _ => (Field.Unknown, 0),
+        };
+        if (field != Field.Unknown)
+        {
+            at += length + 2;
+        }
+
+        return field;
     }
 
     // JSON white space: space, tab, line feed, carriage return (nothing else).
