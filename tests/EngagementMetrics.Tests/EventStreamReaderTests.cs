@@ -473,6 +473,76 @@ public class EventStreamReaderTests
         slow.Reads.Should().BeGreaterThan(body.Length / 5_000);
     }
 
+    [Fact]
+    public async Task Reading_ahead_keeps_every_line_whole_across_buffers_short_or_longer_than_the_room_kept_for_it()
+    {
+        // A source that keeps up is read one buffer ahead, the unfinished line of a buffer moved in front of the next
+        // one (or, longer than the 64 KB kept for it, the next one's bytes moved after it). Lines of 200 bytes to
+        // 300 KB, CRLF and LF, blank lines and bad ones, against a source handing out 7,001 bytes at a time, which
+        // never reads ahead: the same events, positions, errors and bytes read.
+        var random = new Random(9);
+        var lines = new List<string>();
+        int bad = 0, blank = 0;
+        for (var i = 0; i < 20_000; i++)
+        {
+            var note = random.Next(200) == 0 ? new string('n', random.Next(70_000, 300_000)) : "x";
+            lines.Add(i % 997 == 5 ? "{not json" : i % 501 == 7 ? "  " :
+                $$"""{"eventId":"e{{i}}","botId":"b","userId":"u-{{i % 131}}","timestamp":"2025-06-01T00:00:{{i % 60:00}}Z","kind":"message_in","note":"{{note}}"}""");
+            bad += i % 997 == 5 ? 1 : 0;
+            blank += i % 997 != 5 && i % 501 == 7 ? 1 : 0;
+        }
+
+        var body = Encoding.UTF8.GetBytes(string.Concat(lines.Select((l, i) => l + (i % 3 == 0 ? "\r\n" : "\n"))));
+        body.Length.Should().BeGreaterThan(8_000_000);
+
+        async Task<(List<(int Line, InteractionEvent Event)> Events, List<string> Errors, long Bytes)> ReadAsync(Stream stream)
+        {
+            var events = new List<(int, InteractionEvent)>();
+            var errors = new List<string>();
+            await using var reader = new EventStreamReader(stream, new EventReaderOptions { BatchSize = 3_000 });
+            while (await reader.ReadBatchAsync() is { } batch)
+            {
+                events.AddRange(batch.Events.Select((e, i) => (batch.Positions[i], e)));
+                errors.AddRange(batch.Errors.Select(e => e.ToString()));
+            }
+
+            return (events, errors, reader.BytesRead);
+        }
+
+        var ahead = await ReadAsync(new TrickleStream(body, int.MaxValue));
+        var trickled = await ReadAsync(new TrickleStream(body, 7_001));
+        ahead.Events.Should().HaveCount(20_000 - bad - blank).And.Equal(trickled.Events);
+        ahead.Errors.Should().HaveCount(bad).And.Equal(trickled.Errors);
+        ahead.Bytes.Should().Be(body.Length).And.Be(trickled.Bytes);
+    }
+
+    [Fact]
+    public async Task A_reader_disposed_while_reading_ahead_waits_for_the_read_before_giving_its_buffers_back()
+    {
+        var body = Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(0, 60_000).Select(i =>
+            $$"""{"botId":"b","userId":"u{{i}}","timestamp":"2025-06-01T00:00:00Z","kind":"message_in"}""")));
+        var stream = new GatedStream(body);
+        var reader = new EventStreamReader(stream, new EventReaderOptions { BatchSize = 10 });
+        while (stream.Reads < 7)
+        {
+            (await reader.ReadBatchAsync()).Should().NotBeNull();
+        }
+
+        // Held from the next read on: once the reader has started it (ahead of what it parses), disposing must wait
+        // for it rather than hand the buffer it writes into back to the pool.
+        stream.Hold();
+        while (stream.Reads < 8)
+        {
+            (await reader.ReadBatchAsync()).Should().NotBeNull("the read ahead, not the batch, waits for the held read");
+        }
+
+        var disposing = reader.DisposeAsync().AsTask();
+        await Task.Delay(100);
+        disposing.IsCompleted.Should().BeFalse("a read ahead is still writing into the reader's spare buffer");
+        stream.Release();
+        await disposing;
+    }
+
     // The reader's contract on any bytes: no exception; every accepted record is valid UTF-8 and round-trips.
     private static bool Holds(byte[] bytes)
     {
@@ -589,6 +659,58 @@ public class EventStreamReaderTests
 
     private static byte[] Bytes(params object[] parts) =>
         [.. parts.SelectMany(p => p switch { string s => Encoding.UTF8.GetBytes(s), byte[] b => b, _ => throw new ArgumentException("part") })];
+
+    /// <summary>A stream that fills every read, and whose reads can be held until released.</summary>
+    private sealed class GatedStream(byte[] data) : Stream
+    {
+        private readonly SemaphoreSlim _gate = new(1, 1);
+        private int _position;
+
+        public int Reads { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public void Hold() => _gate.Wait();
+
+        public void Release() => _gate.Release();
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Reads++;
+            await _gate.WaitAsync(cancellationToken);
+            try
+            {
+                var n = Math.Min(buffer.Length, data.Length - _position);
+                data.AsSpan(_position, n).CopyTo(buffer.Span);
+                _position += n;
+                return n;
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 
     /// <summary>A stream that hands out at most <c>chunk</c> bytes per read, to put record boundaries anywhere.</summary>
     private sealed class TrickleStream(byte[] data, int chunk) : Stream

@@ -40,6 +40,12 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
     private int _start;
     private int _end;
     private long _discarded;
+
+    // Read-ahead for a source that fills every read (a file): the next read goes into a second buffer, after room for
+    // the unfinished line of the current one, while the current one is parsed.
+    private const int ReadAheadReserve = 1 << 16;
+    private byte[]? _spare;
+    private Task<int>? _readAhead;
     private bool _eof;
     private bool _done;
     private bool _atStart = true;
@@ -144,6 +150,11 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (_readAhead is { } pending)
+        {
+            await ((Task)pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         ReturnBuffer();
         if (!_leaveOpen)
         {
@@ -400,6 +411,12 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
             return;
         }
 
+        if (_readAhead is not null)
+        {
+            await TakeReadAheadAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (_start > 0)
         {
             _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
@@ -426,10 +443,92 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
 
         _sourceKeepsUp = read == free;
         _end += read;
+        if (_sourceKeepsUp && _buffer.Length >= LargeBufferSize)
+        {
+            StartReadAhead();
+        }
+    }
+
+    // A source that keeps up with a large buffer is read one buffer ahead: the reading overlaps the parsing (the
+    // thread that reads a file's next megabyte copies it while this one parses the last), instead of each fill
+    // waiting for the system call. Its own token: a read outlives the call that started it.
+    private void StartReadAhead()
+    {
+        _spare ??= ArrayPool<byte>.Shared.Rent(_buffer.Length);
+        _readAhead = _stream.ReadAsync(_spare.AsMemory(ReadAheadReserve), CancellationToken.None).AsTask();
+    }
+
+    // Makes the read-ahead the buffer: the unfinished line of the current buffer goes just before the data read ahead
+    // (or, longer than the room left for it, the data goes after it), and the next read ahead starts.
+    private async ValueTask TakeReadAheadAsync(CancellationToken cancellationToken)
+    {
+        var read = await _readAhead!.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _readAhead = null;
+        var spare = _spare!;
+        if (read == 0)
+        {
+            _eof = true;
+            return;
+        }
+
+        var remainder = _end - _start;
+        if (remainder <= ReadAheadReserve)
+        {
+            var start = ReadAheadReserve - remainder;
+            _buffer.AsSpan(_start, remainder).CopyTo(spare.AsSpan(start));
+            _discarded += _start - start;
+            (_buffer, _spare) = (spare, _buffer);
+            _start = start;
+            _end = ReadAheadReserve + read;
+        }
+        else
+        {
+            _buffer.AsSpan(_start, remainder).CopyTo(_buffer);
+            _discarded += _start;
+            _start = 0;
+            _end = remainder;
+            if (_buffer.Length - _end < read)
+            {
+                var grown = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _end + read));
+                _buffer.AsSpan(0, _end).CopyTo(grown);
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = grown;
+            }
+
+            spare.AsSpan(ReadAheadReserve, read).CopyTo(_buffer.AsSpan(_end));
+            _end += read;
+        }
+
+        if (_spare!.Length < _buffer.Length)
+        {
+            ArrayPool<byte>.Shared.Return(_spare);
+            _spare = null;
+        }
+
+        StartReadAhead();
     }
 
     private void ReturnBuffer()
     {
+        // A read ahead still writing into the spare buffer must end before the buffer goes back to the pool.
+        if (_readAhead is { } pending)
+        {
+            _readAhead = null;
+            try
+            {
+                pending.GetAwaiter().GetResult();
+            }
+            catch (Exception) when (pending.IsFaulted || pending.IsCanceled)
+            {
+            }
+        }
+
+        if (_spare is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_spare);
+            _spare = null;
+        }
+
         if (_buffer.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(_buffer);
