@@ -285,7 +285,7 @@ internal sealed class BotState
 /// <remarks>
 /// <para>No event object is kept. User-activity events live in time-ordered column chunks (what the engine scans, plus
 /// a details byte); every other event is a record of the <see cref="HistoryLog"/>; event ids are remembered as
-/// 128-bit fingerprints (<see cref="FingerprintSet"/>); conversation and user ids in UTF-8 arenas (<see cref="IdTable"/>);
+/// 96-bit fingerprints (<see cref="FingerprintSet"/>); conversation and user ids in UTF-8 arenas (<see cref="IdTable"/>);
 /// channels, goals and tags once each.</para>
 /// <para>Conversation facts are bytes in pages copied on write (<see cref="ConversationFactPages"/>), so a fact written
 /// after a snapshot was published stays invisible to it. First-seen values are copied on write when an earlier event

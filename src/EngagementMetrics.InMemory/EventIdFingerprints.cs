@@ -18,8 +18,9 @@ namespace EngagementMetrics.InMemory;
 /// </summary>
 /// <remarks>
 /// SipHash is a keyed pseudorandom function: without the key, which never leaves the process, nobody can choose ids
-/// that collide. Two different ids of one bot get the same fingerprint with probability 2^-128 per pair, so among
-/// n ids of one bot the chance of any collision is below n^2 / 2^129: about 1.5 in 10^19 for 10^10 events.
+/// that collide. <see cref="FingerprintSet"/> keeps 96 of the 128 bits: two different ids of one bot share them with
+/// probability 2^-96 per pair, so among n ids of one bot the chance of any collision is below n^2 / 2^97: about 6 in
+/// 10^16 for 10^8 events, 6 in 10^10 for 10^10.
 /// The BCL has no keyed 128-bit hash (System.IO.Hashing's XxHash128 is neither keyed nor on this project's package
 /// feed), hence this implementation, checked against the reference's test vectors.
 /// </remarks>
@@ -124,13 +125,13 @@ internal readonly struct EventIdFingerprints
 }
 
 /// <summary>
-/// The set of event-id fingerprints of one bot: about 19 bytes per id (16 for the fingerprint in tables kept 81% to
-/// 93% full), fast to add to at any size.
+/// The set of event-id fingerprints of one bot, 96 bits of each: about 16 bytes per id (12 for the fingerprint, in
+/// tables kept 62% to 93% full), fast to add to at any size, in native memory.
 /// </summary>
 /// <remarks>
 /// <para>Layout: extendible hashing over small open-addressing tables. A directory indexed by the top bits of the
 /// fingerprint points to shards; each shard covers the fingerprints with a given prefix of its own depth and holds them
-/// in buckets of 8 slots (128 bytes) with linear probing, its home bucket being the bits after the prefix scaled to the
+/// in buckets of 8 slots (96 bytes) with linear probing, its home bucket being the bits after the prefix scaled to the
 /// bucket count.</para>
 /// <para><b>Ordered.</b> A shard keeps its entries in fingerprint order (ordered linear probing: an insert shifts the
 /// rest of its run of taken slots one place to make room). The home bucket grows with the fingerprint, so every entry
@@ -138,14 +139,20 @@ internal readonly struct EventIdFingerprints
 /// only at a free slot, which cuts the probes of new ids (the common case) at high load; growing or splitting a shard is
 /// one sequential pass over its slots, with no sorting; and an entry can be removed anywhere by shifting its run's
 /// displaced entries back (<see cref="Undo"/>).</para>
-/// <para>Growth stays small and local: a shard more than 93% full is rebuilt 15% larger, and one that would pass
-/// 4,096 slots (64 KB, so it stays in the processor's cache and off the large-object heap) splits in two by the next
-/// bit of the prefix instead, each half at a point of the growth cycle of its own (81% to 93% full). No operation ever
-/// touches more than one shard's 64 KB, and shards fill up at different moments, so the whole set is about 87% full on
-/// average whatever its size. (At 97%, as before, the runs of taken slots an insert walks and shifts grew to about 60
-/// slots; at 93% they are a third of that.)</para>
+/// <para>Growth stays local: a shard more than 93% full is rebuilt half as large again, and one that would pass 680
+/// buckets (64 KB, so it stays in the processor's cache) splits in two by the next bit of the prefix instead, each half
+/// at a point of the growth cycle of its own (62% to 93% full). No operation ever touches more than one shard's 64 KB,
+/// and shards fill up at different moments, so the whole set is about 75% full on average whatever its size. (At 97%,
+/// as once, the runs of taken slots an insert walks and shifts grew to about 60 slots; at 93% they are a third of
+/// that. Growing by 15% instead of half kept the set 87% full, 19 bytes per id with 16-byte entries, but allocated
+/// seven times the set's size on the way instead of three.)</para>
+/// <para><b>Native memory.</b> The tables are allocated with <see cref="NativeMemory"/>, freed when outgrown, and by
+/// the finalizer once the set is unreachable. The churn of outgrown tables (three times the set's final size) on the
+/// garbage-collected heap started a full background collection every few batches, each marking the whole heap; the
+/// native allocator reuses them at once and the collector never sees them. <see cref="NativeBytes"/> counts them for
+/// the documentation's memory figures.</para>
 /// <para>Each shard has spare buckets past its last home, the very last always empty; an insert that would need it grows
-/// the shard. The all-zero value marks an empty slot; a fingerprint that is zero is stored as one (a 2^-128 event).</para>
+/// the shard. The all-zero value marks an empty slot; a fingerprint that is zero is stored as one (a 2^-96 event).</para>
 /// <para>Not thread-safe: used under the store's write gate only (readers never look at event ids).</para>
 /// </remarks>
 internal sealed class FingerprintSet

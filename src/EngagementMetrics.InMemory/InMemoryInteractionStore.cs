@@ -19,16 +19,17 @@ namespace EngagementMetrics.InMemory;
 /// <para><b>Accounts.</b> A bot belongs to the account its first stored event names (<c>default</c> when it names
 /// none). A later event that omits <c>accountId</c> belongs to the bot's account; one that names another account is
 /// rejected (field <c>accountId</c>).</para>
-/// <para><b>Idempotency.</b> An event id is remembered as a 128-bit fingerprint (SipHash-2-4 under a random key drawn
+/// <para><b>Idempotency.</b> An event id is remembered as a 96-bit fingerprint (of SipHash-2-4 under a random key drawn
 /// when the store is created, which never leaves the process), not as text. Two different ids of one bot share a
-/// fingerprint with probability 2^-128, so the chance that any new event of a bot holding n ids is wrongly taken for a
-/// duplicate is below n^2 / 2^129: about 1.5 in 10^19 for 10^10 events of one bot.</para>
+/// fingerprint with probability 2^-96, so the chance that any new event of a bot holding n ids is wrongly taken for a
+/// duplicate is below n^2 / 2^97: about 6 in 10^16 for 10^8 events of one bot.</para>
 /// <para><b>History.</b> <see cref="ReadEventsAsync"/> rebuilds events from the columns: every field but
 /// <see cref="InteractionEvent.EventId"/>, which is <see langword="null"/> (only fingerprints are kept), with the bot's
 /// account, the timestamp in UTC and the channel normalised (lower case, <c>default</c> when absent).</para>
-/// <para><b>Memory.</b> About 38 bytes per event for a typical bot log of 10 million events with ids (about 19 of them
+/// <para><b>Memory.</b> About 36 bytes per event for a typical bot log of 10 million events with ids (about 16 of them
 /// for the ids' fingerprints, 16 per user-activity event for its columns); see the documentation's stores page for the
-/// layout and the measured figures.</para>
+/// layout and the measured figures. The fingerprint tables are native memory: they count in the process's working set,
+/// not in the managed heap's figures.</para>
 /// </remarks>
 public sealed class InMemoryInteractionStore : IInteractionStore, IAppendTarget, IEventHistory
 {

