@@ -20,7 +20,7 @@ namespace EngagementMetrics.InMemory;
 /// SipHash is a keyed pseudorandom function: without the key, which never leaves the process, nobody can choose ids
 /// that collide. <see cref="FingerprintSet"/> keeps 96 of the 128 bits: two different ids of one bot share them with
 /// probability 2^-96 per pair, so among n ids of one bot the chance of any collision is below n^2 / 2^97: about 6 in
-/// 10^16 for 10^8 events, 6 in 10^10 for 10^10.
+/// 10^14 for 10^8 events, 6 in 10^10 for 10^10.
 /// The BCL has no keyed 128-bit hash (System.IO.Hashing's XxHash128 is neither keyed nor on this project's package
 /// feed), hence this implementation, checked against the reference's test vectors.
 /// </remarks>
@@ -204,14 +204,19 @@ internal sealed class FingerprintSet
                 }
             }
 
+            GC.KeepAlive(this);
             return bytes;
         }
     }
 
+    // Every method that reads a table keeps the set reachable to its end (GC.KeepAlive): the tables are native memory
+    // its finalizer frees, and a span over one does not keep the set alive by itself.
     public bool Contains(UInt128 fingerprint)
     {
         var (hi, lo) = Split(fingerprint);
-        return _directory[Prefix(hi, _depth)].Find(hi, lo) >= 0;
+        var found = _directory[Prefix(hi, _depth)].Find(hi, lo) >= 0;
+        GC.KeepAlive(this);
+        return found;
     }
 
     /// <summary>
@@ -234,6 +239,8 @@ internal sealed class FingerprintSet
 
             added[i] = Add(fingerprints[i]);
         }
+
+        GC.KeepAlive(this);
     }
 
     private unsafe void Prefetch(UInt128 fingerprint)
@@ -248,6 +255,13 @@ internal sealed class FingerprintSet
 
     /// <summary>Adds a fingerprint; false when it was already there.</summary>
     public bool Add(UInt128 fingerprint)
+    {
+        var added = AddCore(fingerprint);
+        GC.KeepAlive(this);
+        return added;
+    }
+
+    private bool AddCore(UInt128 fingerprint)
     {
         var (hi, lo) = Split(fingerprint);
         while (true)
@@ -290,9 +304,11 @@ internal sealed class FingerprintSet
                 Count--;
             }
         }
+
+        GC.KeepAlive(this);
     }
 
-    // Grows a full shard by 15%, or splits it in two when it would pass the size limit.
+    // Grows a full shard by half, or splits it in two when it would pass the size limit.
     private void Enlarge(Shard shard)
     {
         Generation++;
@@ -316,9 +332,9 @@ internal sealed class FingerprintSet
         }
 
         // Halves of equal size would fill, grow and split in step with every other shard (fingerprints are uniform),
-        // and the whole set would swing between 81% and 93% full together. Each half instead starts at its own point
-        // of the growth cycle, drawn from the fingerprints themselves (uniform in log scale between 81% and 93% full),
-        // so at any moment the shards are spread over the cycle and the set is about 87% full on average.
+        // and the whole set would swing between 62% and 93% full together. Each half instead starts at its own point
+        // of the growth cycle, drawn from the fingerprints themselves (uniform in log scale between 62% and 93% full),
+        // so at any moment the shards are spread over the cycle and the set is about 75% full on average.
         var some = default(Entry);
         foreach (var e in shard.Slots)
         {
@@ -329,9 +345,11 @@ internal sealed class FingerprintSet
             }
         }
 
-        var seed = (some.Hi << 32) | some.Lo;
-        var zero = new Shard(shard.Depth + 1, StaggeredBuckets(shard.Count / 2, seed), allocate: false);
-        var one = new Shard(shard.Depth + 1, StaggeredBuckets(shard.Count / 2, BitOperations.RotateLeft(seed, 32)), allocate: false);
+        // The smallest entry's bits just after the prefix are nearly zero: mixed (multiplied by odd constants) so
+        // that every bit of the seed depends on all of them.
+        var bits = some.Hi ^ ((ulong)some.Lo << 32) ^ some.Lo;
+        var zero = new Shard(shard.Depth + 1, StaggeredBuckets(shard.Count / 2, bits * 0x9E3779B97F4A7C15UL), allocate: false);
+        var one = new Shard(shard.Depth + 1, StaggeredBuckets(shard.Count / 2, bits * 0xC2B2AE3D27D4EB4FUL), allocate: false);
 
         // In fingerprint order the entries whose next bit is 0 all come before those whose bit is 1.
         var bit = 63 - shard.Depth;
@@ -351,9 +369,22 @@ internal sealed class FingerprintSet
             zeros++;
         }
 
-        zero.Build(entries.AsSpan(0, zeros));
-        one.Build(entries.AsSpan(zeros, n - zeros));
-        ArrayPool<Entry>.Shared.Return(entries);
+        try
+        {
+            zero.Build(entries.AsSpan(0, zeros));
+            one.Build(entries.AsSpan(zeros, n - zeros));
+        }
+        catch
+        {
+            // Out of memory for a half: the old shard stays in place, whole; nothing of the halves is kept.
+            zero.Free();
+            one.Free();
+            throw;
+        }
+        finally
+        {
+            ArrayPool<Entry>.Shared.Return(entries);
+        }
 
         // The directory entries of the old shard: the first half now point to 'zero', the second to 'one'.
         var span = 1 << (_depth - shard.Depth);
@@ -530,8 +561,19 @@ internal sealed class FingerprintSet
         {
             var old = _slots;
             var oldLength = _length;
+            var oldBuckets = Buckets;
             Buckets = buckets;
-            Place(new ReadOnlySpan<Entry>(old, oldLength), Count);
+            try
+            {
+                Place(new ReadOnlySpan<Entry>(old, oldLength), Count);
+            }
+            catch
+            {
+                // Out of memory: the old table, which Place did not replace, keeps its bucket count.
+                Buckets = oldBuckets;
+                throw;
+            }
+
             Release(old, oldLength);
         }
 
@@ -586,8 +628,19 @@ internal sealed class FingerprintSet
                 var at = Math.Max(Home(e.Hi) * BucketSlots, next);
                 if (at >= slots.Length - BucketSlots)
                 {
-                    // Rare: the last run passes the end. Room for it, and again an empty last bucket.
-                    var larger = Allocate(length + (2 * BucketSlots));
+                    // Rare: the last run passes the end. Room for it, and again an empty last bucket (the table so far
+                    // is given back if there is no memory for it).
+                    Entry* larger;
+                    try
+                    {
+                        larger = Allocate(length + (2 * BucketSlots));
+                    }
+                    catch
+                    {
+                        Release(table, length);
+                        throw;
+                    }
+
                     slots[..next].CopyTo(new Span<Entry>(larger, length + (2 * BucketSlots)));
                     Release(table, length);
                     table = larger;

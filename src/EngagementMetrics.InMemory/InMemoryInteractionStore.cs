@@ -22,7 +22,7 @@ namespace EngagementMetrics.InMemory;
 /// <para><b>Idempotency.</b> An event id is remembered as a 96-bit fingerprint (of SipHash-2-4 under a random key drawn
 /// when the store is created, which never leaves the process), not as text. Two different ids of one bot share a
 /// fingerprint with probability 2^-96, so the chance that any new event of a bot holding n ids is wrongly taken for a
-/// duplicate is below n^2 / 2^97: about 6 in 10^16 for 10^8 events of one bot.</para>
+/// duplicate is below n^2 / 2^97: about 6 in 10^14 for 10^8 events of one bot.</para>
 /// <para><b>History.</b> <see cref="ReadEventsAsync"/> rebuilds events from the columns: every field but
 /// <see cref="InteractionEvent.EventId"/>, which is <see langword="null"/> (only fingerprints are kept), with the bot's
 /// account, the timestamp in UTC and the channel normalised (lower case, <c>default</c> when absent).</para>

@@ -517,30 +517,77 @@ public class EventStreamReaderTests
     }
 
     [Fact]
-    public async Task A_reader_disposed_while_reading_ahead_waits_for_the_read_before_giving_its_buffers_back()
+    public async Task A_reader_disposed_while_reading_ahead_waits_for_a_read_that_cannot_be_cancelled()
+    {
+        var (reader, stream) = await ReaderWithHeldReadAheadAsync(honorsCancellation: false);
+
+        // Like a file's read (a system call), this one ignores the cancellation: disposing must wait for it rather
+        // than hand the buffer it writes into back to the pool.
+        var disposing = reader.DisposeAsync().AsTask();
+        await Task.Delay(100);
+        disposing.IsCompleted.Should().BeFalse("a read ahead is still writing into the reader's spare buffer");
+        stream.Release();
+        await disposing;
+    }
+
+    [Fact]
+    public async Task A_cancelled_read_and_then_disposing_do_not_wait_for_a_stalled_source()
+    {
+        var (reader, _) = await ReaderWithHeldReadAheadAsync(honorsCancellation: true);
+
+        // The source stalls (held) with a read ahead under way: a cancelled ReadBatchAsync gives up at once when it
+        // needs that read, and disposing cancels the read itself instead of hanging.
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var reading = async () =>
+        {
+            while (await reader.ReadBatchAsync(cancel.Token) is not null)
+            {
+            }
+        };
+        await reading.Should().ThrowAsync<OperationCanceledException>();
+        await reader.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Reading_ahead_never_asks_for_more_than_a_megabyte_at_a_time_even_after_long_lines()
+    {
+        // Lines of 300 KB and 900 KB straddle the fills (longer than the 64 KB kept in front of a read ahead for the
+        // unfinished line); the reads asked of the source stay at most 1 MB, so the buffers do not double on their own.
+        var lines = Enumerable.Range(0, 400).Select(i => i % 9 == 4 ? $$"""{"botId":"b","userId":"long","kind":"message_in","timestamp":"2025-06-01T00:00:00Z","note":"{{new string('n', i % 2 == 0 ? 300_000 : 900_000)}}"}""" : $$"""{"botId":"b","userId":"u{{i}}","kind":"message_in","timestamp":"2025-06-01T00:00:00Z"}""");
+        var body = Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Repeat(lines, 5).SelectMany(l => l)));
+        var stream = new TrickleStream(body, int.MaxValue);
+        await using var reader = new EventStreamReader(stream, new EventReaderOptions { BatchSize = 50 });
+        var events = 0;
+        while (await reader.ReadBatchAsync() is { } batch)
+        {
+            batch.Errors.Should().BeEmpty();
+            events += batch.Events.Count;
+        }
+
+        events.Should().Be(2_000);
+        stream.LargestRead.Should().BeLessThanOrEqualTo(1 << 20);
+    }
+
+    // A reader over a gated stream, read until its read ahead is under way and held.
+    private static async Task<(EventStreamReader Reader, GatedStream Stream)> ReaderWithHeldReadAheadAsync(bool honorsCancellation)
     {
         var body = Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(0, 60_000).Select(i =>
             $$"""{"botId":"b","userId":"u{{i}}","timestamp":"2025-06-01T00:00:00Z","kind":"message_in"}""")));
-        var stream = new GatedStream(body);
+        var stream = new GatedStream(body, honorsCancellation);
         var reader = new EventStreamReader(stream, new EventReaderOptions { BatchSize = 10 });
         while (stream.Reads < 7)
         {
             (await reader.ReadBatchAsync()).Should().NotBeNull();
         }
 
-        // Held from the next read on: once the reader has started it (ahead of what it parses), disposing must wait
-        // for it rather than hand the buffer it writes into back to the pool.
+        // Held from the next read on: the reader starts it ahead of what it parses, and the batches go on meanwhile.
         stream.Hold();
         while (stream.Reads < 8)
         {
             (await reader.ReadBatchAsync()).Should().NotBeNull("the read ahead, not the batch, waits for the held read");
         }
 
-        var disposing = reader.DisposeAsync().AsTask();
-        await Task.Delay(100);
-        disposing.IsCompleted.Should().BeFalse("a read ahead is still writing into the reader's spare buffer");
-        stream.Release();
-        await disposing;
+        return (reader, stream);
     }
 
     // The reader's contract on any bytes: no exception; every accepted record is valid UTF-8 and round-trips.
@@ -660,8 +707,11 @@ public class EventStreamReaderTests
     private static byte[] Bytes(params object[] parts) =>
         [.. parts.SelectMany(p => p switch { string s => Encoding.UTF8.GetBytes(s), byte[] b => b, _ => throw new ArgumentException("part") })];
 
-    /// <summary>A stream that fills every read, and whose reads can be held until released.</summary>
-    private sealed class GatedStream(byte[] data) : Stream
+    /// <summary>
+    /// A stream that fills every read, and whose reads can be held until released; a held read gives up when cancelled
+    /// only if <c>honorsCancellation</c> (a network body does; a file's read, a system call, does not).
+    /// </summary>
+    private sealed class GatedStream(byte[] data, bool honorsCancellation) : Stream
     {
         private readonly SemaphoreSlim _gate = new(1, 1);
         private int _position;
@@ -687,7 +737,7 @@ public class EventStreamReaderTests
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             Reads++;
-            await _gate.WaitAsync(cancellationToken);
+            await _gate.WaitAsync(honorsCancellation ? cancellationToken : CancellationToken.None);
             try
             {
                 var n = Math.Min(buffer.Length, data.Length - _position);
@@ -719,6 +769,8 @@ public class EventStreamReaderTests
 
         public int Reads { get; private set; }
 
+        public int LargestRead { get; private set; }
+
         public override bool CanRead => true;
 
         public override bool CanSeek => false;
@@ -732,6 +784,7 @@ public class EventStreamReaderTests
         public override int Read(byte[] buffer, int offset, int count)
         {
             Reads++;
+            LargestRead = Math.Max(LargestRead, count);
             var n = Math.Min(Math.Min(count, chunk), data.Length - _position);
             Array.Copy(data, _position, buffer, offset, n);
             _position += n;

@@ -35,6 +35,46 @@ public class InMemoryColumnarTests
     }
 
     [Fact]
+    public void FingerprintSet_KeepsNinetySixBits_LongRunsOfOneHighHalfStayOrdered()
+    {
+        // Many fingerprints share their high 64 bits (runs ordered by the low 32 kept bits, across growth and splits);
+        // two that differ only in the 32 bits not kept are one fingerprint: the documented 2^-96 chance.
+        var set = new FingerprintSet();
+        var random = new Random(17);
+        var his = Enumerable.Range(0, 300).Select(_ => (ulong)random.NextInt64()).ToArray();
+        var kept = new HashSet<(ulong, uint)>();
+        var all = new List<UInt128>();
+        for (var i = 0; i < 60_000; i++)
+        {
+            var hi = his[random.Next(his.Length)];
+            var lo = (ulong)random.NextInt64();
+            var fingerprint = new UInt128(hi, lo);
+            set.Add(fingerprint).Should().Be(kept.Add((hi, (uint)lo)));
+            all.Add(fingerprint);
+        }
+
+        set.Count.Should().Be(kept.Count);
+        all.Should().OnlyContain(f => set.Contains(f));
+        var some = all[123];
+        set.Add(some ^ (UInt128)(0xFFFF_FFFFUL << 32)).Should().BeFalse("only the low 32 bits of the low half are kept");
+        set.Contains(some ^ 1).Should().Be(kept.Contains(((ulong)(some >> 64), (uint)some ^ 1u)));
+
+        // Undo after all that growth: gone where they lie, the rest still found.
+        var generation = set.Generation;
+        var extra = Enumerable.Range(0, 5_000).Select(_ => new UInt128(his[random.Next(his.Length)], (ulong)random.NextInt64())).Where(f => !set.Contains(f)).Distinct().ToList();
+        foreach (var f in extra)
+        {
+            set.Add(f).Should().BeTrue();
+        }
+
+        extra.Reverse();
+        set.Undo(extra, generation);
+        set.Count.Should().Be(kept.Count);
+        extra.Should().OnlyContain(f => !set.Contains(f));
+        all.Should().OnlyContain(f => set.Contains(f));
+    }
+
+    [Fact]
     public void FingerprintSet_RemembersEveryFingerprintThroughGrowthAndSplits_AndUndoRestoresIt()
     {
         var random = new Random(11);

@@ -17,7 +17,9 @@ namespace EngagementMetrics.Events;
 /// (equal by value to the previous one, not the same instance); its <see cref="InteractionEvent.EventId"/> is decoded
 /// from the bytes each time. Read each element once, or keep what you read.</para>
 /// <para>Only the core creates instances (the reader, and the append pipeline's per-bot views of a batch), so every
-/// event in one has passed every rule of <see cref="InteractionEventValidator"/>. Immutable; thread-safe for reading.</para>
+/// event in one has passed every rule of <see cref="InteractionEventValidator"/>. Immutable; thread-safe for reading.
+/// One exception: the batches <c>AppendAllAsync</c> yields are released when its enumeration moves on, and from then on
+/// every member throws <see cref="ObjectDisposedException"/> (read them in the loop's body, on its thread).</para>
 /// </remarks>
 public sealed class EventColumns : IReadOnlyList<InteractionEvent>
 {
@@ -115,8 +117,9 @@ public sealed class EventColumns : IReadOnlyList<InteractionEvent>
     /// <returns>False when the event has no id (then <paramref name="utf8"/> is empty).</returns>
     /// <remarks>
     /// The span lends the batch's own memory, which the reader reuses for a later batch once this
-    /// <see cref="EventColumns"/> is unreachable: use it while you hold the columns (call
-    /// <c>GC.KeepAlive(columns)</c> after its last use if nothing else does), or copy it.
+    /// <see cref="EventColumns"/> is unreachable, or released (<c>AppendAllAsync</c> moved on): use it while you hold
+    /// the columns and before the batch is released (call <c>GC.KeepAlive(columns)</c> after its last use if nothing
+    /// else holds them), or copy it.
     /// </remarks>
     public bool TryGetEventIdUtf8(int index, out ReadOnlySpan<byte> utf8)
     {
@@ -247,7 +250,7 @@ internal sealed class EventRowBatch
 
     public int Count { get; private set; }
 
-    /// <summary>A new, empty batch over <paramref name="storage"/> (whose previous batch is unreachable).</summary>
+    /// <summary>A new, empty batch over <paramref name="storage"/> (whose previous batch is unreachable or released).</summary>
     public static EventRowBatch Over(int maxRows, Storage storage) => new(maxRows, storage);
 
     internal Storage Arrays => _storage ?? Released();

@@ -5,7 +5,8 @@ namespace EngagementMetrics.Events;
 
 /// <summary>
 /// Reads interaction events from a UTF-8 stream (a file, standard input, an HTTP request body) in batches, strictly,
-/// without ever holding the whole input: memory stays at about one buffer plus one batch, whatever the input's size.
+/// without ever holding the whole input: memory stays at about two buffers (the one parsed and one read ahead, 1 MB
+/// each, more only for a line longer than that) plus one batch, whatever the input's size.
 /// </summary>
 /// <remarks>
 /// <para><b>Never throws for bad input.</b> Every bad record becomes an <see cref="EventError"/> naming its line
@@ -46,6 +47,7 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
     private const int ReadAheadReserve = 1 << 16;
     private byte[]? _spare;
     private Task<int>? _readAhead;
+    private CancellationTokenSource? _readAheadCancel;
     private bool _eof;
     private bool _done;
     private bool _atStart = true;
@@ -152,6 +154,7 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
     {
         if (_readAhead is { } pending)
         {
+            await (_readAheadCancel?.CancelAsync() ?? Task.CompletedTask).ConfigureAwait(false);
             await ((Task)pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
@@ -451,11 +454,19 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
 
     // A source that keeps up with a large buffer is read one buffer ahead: the reading overlaps the parsing (the
     // thread that reads a file's next megabyte copies it while this one parses the last), instead of each fill
-    // waiting for the system call. Its own token: a read outlives the call that started it.
+    // waiting for the system call. At most 1 MB per read, whatever the buffers grew to for a long line, so they never
+    // grow further on their own. The reader's own token, cancelled by Dispose: a read outlives the call that started it.
     private void StartReadAhead()
     {
-        _spare ??= ArrayPool<byte>.Shared.Rent(_buffer.Length);
-        _readAhead = _stream.ReadAsync(_spare.AsMemory(ReadAheadReserve), CancellationToken.None).AsTask();
+        if (_spare is { Length: > LargeBufferSize })
+        {
+            ArrayPool<byte>.Shared.Return(_spare);
+            _spare = null;
+        }
+
+        _spare ??= ArrayPool<byte>.Shared.Rent(LargeBufferSize);
+        _readAheadCancel ??= new CancellationTokenSource();
+        _readAhead = _stream.ReadAsync(_spare.AsMemory(ReadAheadReserve, LargeBufferSize - ReadAheadReserve), _readAheadCancel.Token).AsTask();
     }
 
     // Makes the read-ahead the buffer: the unfinished line of the current buffer goes just before the data read ahead
@@ -468,6 +479,8 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
         if (read == 0)
         {
             _eof = true;
+            ArrayPool<byte>.Shared.Return(spare);
+            _spare = null;
             return;
         }
 
@@ -489,7 +502,8 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
             _end = remainder;
             if (_buffer.Length - _end < read)
             {
-                var grown = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _end + read));
+                // The unfinished line (at most MaxRecordBytes, or it is skipped) and at most 1 MB read ahead.
+                var grown = ArrayPool<byte>.Shared.Rent(_end + read);
                 _buffer.AsSpan(0, _end).CopyTo(grown);
                 ArrayPool<byte>.Shared.Return(_buffer);
                 _buffer = grown;
@@ -499,18 +513,14 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
             _end += read;
         }
 
-        if (_spare!.Length < _buffer.Length)
-        {
-            ArrayPool<byte>.Shared.Return(_spare);
-            _spare = null;
-        }
-
         StartReadAhead();
     }
 
     private void ReturnBuffer()
     {
-        // A read ahead still writing into the spare buffer must end before the buffer goes back to the pool.
+        // A read ahead still writing into the spare buffer must end before the buffer goes back to the pool: cancelled
+        // (a stalled network source gives up at once; a file's read finishes its copy), then waited for.
+        _readAheadCancel?.Cancel();
         if (_readAhead is { } pending)
         {
             _readAhead = null;
@@ -528,6 +538,9 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
             ArrayPool<byte>.Shared.Return(_spare);
             _spare = null;
         }
+
+        _readAheadCancel?.Dispose();
+        _readAheadCancel = null;
 
         if (_buffer.Length > 0)
         {
