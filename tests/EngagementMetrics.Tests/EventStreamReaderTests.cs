@@ -707,63 +707,8 @@ public class EventStreamReaderTests
     private static byte[] Bytes(params object[] parts) =>
         [.. parts.SelectMany(p => p switch { string s => Encoding.UTF8.GetBytes(s), byte[] b => b, _ => throw new ArgumentException("part") })];
 
-    /// <summary>
-    /// A stream that fills every read, and whose reads can be held until released; a held read gives up when cancelled
-    /// only if <c>honorsCancellation</c> (a network body does; a file's read, a system call, does not).
-    /// </summary>
-    private sealed class GatedStream(byte[] data, bool honorsCancellation) : Stream
-    {
-        private readonly SemaphoreSlim _gate = new(1, 1);
-        private int _position;
-
-        public int Reads { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public void Hold() => _gate.Wait();
-
-        public void Release() => _gate.Release();
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            Reads++;
-            await _gate.WaitAsync(honorsCancellation ? cancellationToken : CancellationToken.None);
-            try
-            {
-                var n = Math.Min(buffer.Length, data.Length - _position);
-                data.AsSpan(_position, n).CopyTo(buffer.Span);
-                _position += n;
-                return n;
-            }
-            finally
-            {
-                _gate.Release();
-            }
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-
-    /// <summary>A stream that hands out at most <c>chunk</c> bytes per read, to put record boundaries anywhere.</summary>
-    private sealed class TrickleStream(byte[] data, int chunk) : Stream
+    /// <summary>A read-only, forward-only stream over bytes; subclasses decide how much each read hands out.</summary>
+    private abstract class ForwardStream(byte[] data) : Stream
     {
         private int _position;
 
@@ -781,16 +726,6 @@ public class EventStreamReaderTests
 
         public override long Position { get => _position; set => throw new NotSupportedException(); }
 
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            Reads++;
-            LargestRead = Math.Max(LargestRead, count);
-            var n = Math.Min(Math.Min(count, chunk), data.Length - _position);
-            Array.Copy(data, _position, buffer, offset, n);
-            _position += n;
-            return n;
-        }
-
         public override void Flush()
         {
         }
@@ -800,5 +735,56 @@ public class EventStreamReaderTests
         public override void SetLength(long value) => throw new NotSupportedException();
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        // Counts a read of up to 'asked' bytes.
+        protected void Counted(int asked) => (Reads, LargestRead) = (Reads + 1, Math.Max(LargestRead, asked));
+
+        // Copies at most 'max' of the remaining bytes into 'destination'.
+        protected int Copy(Span<byte> destination, int max)
+        {
+            var n = Math.Min(Math.Min(destination.Length, max), data.Length - _position);
+            data.AsSpan(_position, n).CopyTo(destination);
+            _position += n;
+            return n;
+        }
+    }
+
+    /// <summary>
+    /// A stream that fills every read, and whose reads can be held until released; a held read gives up when cancelled
+    /// only if <c>honorsCancellation</c> (a network body does; a file's read, a system call, does not).
+    /// </summary>
+    private sealed class GatedStream(byte[] data, bool honorsCancellation) : ForwardStream(data)
+    {
+        private readonly SemaphoreSlim _gate = new(1, 1);
+
+        public void Hold() => _gate.Wait();
+
+        public void Release() => _gate.Release();
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Counted(buffer.Length);
+            await _gate.WaitAsync(honorsCancellation ? cancellationToken : CancellationToken.None);
+            try
+            {
+                return Copy(buffer.Span, int.MaxValue);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+    }
+
+    /// <summary>A stream that hands out at most <c>chunk</c> bytes per read, to put record boundaries anywhere.</summary>
+    private sealed class TrickleStream(byte[] data, int chunk) : ForwardStream(data)
+    {
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            Counted(count);
+            return Copy(buffer.AsSpan(offset, count), chunk);
+        }
     }
 }

@@ -231,6 +231,9 @@ internal sealed partial class EventRecordParser
     // The field whose name, quotes included, starts at 'at', and 'at' past its closing quote; Unknown (and 'at' as it
     // was) for any other name. The record holds no backslash, so a name is exactly the bytes between its quotes: one
     // comparison with the one or two names that start with its first letter tells it, without searching for the quote.
+    // The names are spelled out as u8 constants, quote included, rather than taken from FieldNamesUtf8: the JIT turns
+    // each comparison with a constant into one or two loads and compares, and a loop over a table of the same names
+    // (tried) made the reader alone slower: 353-450 ms against 385-612 per 1M lines, alternating runs.
     private static Field KnownName(ReadOnlySpan<byte> record, scoped ref int at)
     {
         var rest = record[at..];

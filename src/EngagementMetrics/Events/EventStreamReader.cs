@@ -156,6 +156,7 @@ public sealed class EventStreamReader : IAsyncDisposable, IDisposable
         {
             await (_readAheadCancel?.CancelAsync() ?? Task.CompletedTask).ConfigureAwait(false);
             await ((Task)pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _readAhead = null;
         }
 
         ReturnBuffer();
