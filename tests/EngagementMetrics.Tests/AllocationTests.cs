@@ -35,8 +35,11 @@ public class AllocationTests
     private static long AllocatedByQuery(EngagementEngine engine, TrendQuery query) =>
         Allocated(() => engine.GetTrendAsync(query).AsTask().GetAwaiter().GetResult().Summary.UniqueUsers);
 
-    // Bytes allocated by the last of four runs of a query on this thread (the first three warm up: JIT, the array
-    // pool's first rent, the zone's offset cache); the query's answer must count somebody.
+    // Bytes allocated by one run of a query on this thread, the least of five measured runs after three that warm
+    // up (JIT, the array pool's first rent, the zone's offset cache). The least, because the runtime itself allocates
+    // now and then on the calling thread (tiered recompilation's stubs, a type loaded late): a one-off 1.5 KB made
+    // this test flaky on a shared machine, while what is measured, an allocation per event, would show in every
+    // run. The query's answer must count somebody.
     private static long Allocated(Func<int> query)
     {
         for (var i = 0; i < 3; i++)
@@ -44,11 +47,17 @@ public class AllocationTests
             query();
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        var counted = query();
-        var after = GC.GetAllocatedBytesForCurrentThread();
-        counted.Should().BeGreaterThan(0);
-        return after - before;
+        var least = long.MaxValue;
+        for (var i = 0; i < 5; i++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var counted = query();
+            var after = GC.GetAllocatedBytesForCurrentThread();
+            counted.Should().BeGreaterThan(0);
+            least = Math.Min(least, after - before);
+        }
+
+        return least;
     }
 
     [Fact]
