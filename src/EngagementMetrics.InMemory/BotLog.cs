@@ -377,8 +377,23 @@ internal sealed class BotLog
         var others = Scratch.Get(ref scratch.Others, Math.Min(events.Count, 1024));
         var otherCount = 0;
         var firstSeenCopied = false;
+
+        // The hashes of the conversations a few events ahead, whose table slots are being fetched meanwhile
+        // (IdTable.Prefetch): a ring, slot index % ConversationsAhead.
+        Span<int> ahead = stackalloc int[ConversationsAhead];
+        for (var k = 0; k < ConversationsAhead && k < events.Count; k++)
+        {
+            ahead[k] = PrefetchConversation(events, k);
+        }
+
         for (var index = 0; index < events.Count; index++)
         {
+            var conversationCode = ahead[index % ConversationsAhead];
+            if (index + ConversationsAhead < events.Count)
+            {
+                ahead[index % ConversationsAhead] = PrefetchConversation(events, index + ConversationsAhead);
+            }
+
             if (duplicate is not null && duplicate[index])
             {
                 continue;
@@ -389,7 +404,7 @@ internal sealed class BotLog
             var conversation = -1;
             if (evt.ConversationId is { } conversationId)
             {
-                conversation = ConversationOrdinal(conversationId);
+                conversation = ConversationOrdinal(conversationId, conversationCode);
                 if (evt.Kind.IsUserInput())
                 {
                     _facts.Set(conversation, ConversationFacts.Interactive);
@@ -575,9 +590,29 @@ internal sealed class BotLog
         return ordinal;
     }
 
-    private int ConversationOrdinal(string conversationId)
+    // A new conversation (one event in seven in a typical log) is looked up in a table that, on a bot with a million
+    // conversations, is far bigger than the processor's caches. Its slot is fetched this many events ahead: 7% less
+    // time for the append of 10M events, measured against no prefetch in the same process. The users' table (tens of
+    // thousands of ids) mostly stays in the cache; prefetching it gained nothing.
+    private const int ConversationsAhead = 8;
+
+    // The hash of the conversation of event 'index' (0 without one), its table slot fetched.
+    private int PrefetchConversation<TEvents>(TEvents events, int index)
+        where TEvents : IEventSource
     {
-        var ordinal = _conversations.Intern(conversationId, out var isNew);
+        if (events.ConversationId(index) is not { } id)
+        {
+            return 0;
+        }
+
+        var code = id.GetHashCode();
+        _conversations.Prefetch(code);
+        return code;
+    }
+
+    private int ConversationOrdinal(string conversationId, int code)
+    {
+        var ordinal = _conversations.Intern(conversationId, code, out var isNew);
         if (isNew)
         {
             _facts.Add(ordinal);

@@ -27,6 +27,9 @@ internal interface IEventSource
 
     void Load(int index, out EventFields fields);
 
+    /// <summary>The conversation of event <paramref name="index"/> (what <see cref="Load"/> gives too).</summary>
+    string? ConversationId(int index);
+
     /// <summary>The fingerprint of event <paramref name="index"/>'s id; false when it has none.</summary>
     bool TryFingerprint(in EventIdFingerprints fingerprints, int index, out UInt128 fingerprint);
 }
@@ -34,6 +37,8 @@ internal interface IEventSource
 internal readonly struct ObjectEvents(IReadOnlyList<InteractionEvent> events) : IEventSource
 {
     public int Count => events.Count;
+
+    public string? ConversationId(int index) => events[index].ConversationId;
 
     public void Load(int index, out EventFields fields)
     {
@@ -64,6 +69,8 @@ internal readonly struct ObjectEvents(IReadOnlyList<InteractionEvent> events) : 
 internal readonly struct ColumnEvents(EventColumns events) : IEventSource
 {
     public int Count => events.Count;
+
+    public string? ConversationId(int index) => events.GetConversationId(index);
 
     public void Load(int index, out EventFields fields)
     {

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using System.Text;
 
 namespace EngagementMetrics.InMemory;
@@ -6,8 +8,9 @@ namespace EngagementMetrics.InMemory;
 /// <summary>
 /// Ids of one bot (its conversations, its users), numbered densely in order of first appearance: their UTF-8 bytes in
 /// an append-only arena of 64 KB pages (a varint length before each), an <c>int</c> offset per ordinal, and an
-/// open-addressing table of ordinals (with a byte of each one's hash) for the lookup from id to ordinal. About 13 bytes per id plus its UTF-8 length,
-/// where a <see cref="Dictionary{TKey, TValue}"/> of strings takes about 100.
+/// open-addressing table of ordinals (with a byte of each one's hash) keyed on the string hash of each id (kept by
+/// ordinal) for the lookup from id to ordinal. About 17 bytes per id plus its UTF-8 length, where a
+/// <see cref="Dictionary{TKey, TValue}"/> of strings takes about 100.
 /// </summary>
 /// <remarks>
 /// Written under the store's write gate only. Readers use <see cref="Publish"/>'s immutable view: pages and offsets are
@@ -22,6 +25,12 @@ internal sealed class IdTable
     private int _pageCount = 1;
     private int _used;
     private int[] _offsets = new int[16];
+
+    // Each id's string hash (string.GetHashCode: per-process randomised, so ids chosen to collide cannot be prepared in
+    // advance), by ordinal. The table is keyed on it, so a lookup hashes the string once (the recent cache needs that
+    // hash anyway) and encodes nothing, and a rehash reads neither the arena nor an id. (Keyed on a hash of the UTF-8
+    // bytes, as before, a lookup encoded and hashed every id a second time: 8% of a 1M-event append.)
+    private int[] _hashes = new int[16];
     private int[] _table = new int[32];
 
     // The top 8 bits of each table entry's hash: a probe reads an id's bytes in the arena (a cache miss on a large bot)
@@ -42,9 +51,26 @@ internal sealed class IdTable
     /// A small direct-mapped cache of recent ids (at most 4,096, a quarter of the count) answers the events of the
     /// conversations in progress without touching the table and the arena, which are cache misses on a large bot.
     /// </remarks>
-    public int Intern(string id, out bool isNew)
+    public int Intern(string id, out bool isNew) => Intern(id, id.GetHashCode(), out isNew);
+
+    /// <summary>
+    /// Starts fetching the table slot of an id that the recent cache will not answer, given its hash
+    /// (<c>id.GetHashCode()</c>), for an <see cref="Intern(string, int, out bool)"/> a few events later: on a large bot
+    /// (a million conversations) that slot is a cache miss, and this overlaps its wait with the events in between.
+    /// </summary>
+    public unsafe void Prefetch(int code)
     {
-        var code = id.GetHashCode();
+        if (Sse.IsSupported && _recentHashes[code & (_recentHashes.Length - 1)] != code)
+        {
+            var pos = Home((uint)code, _table.Length);
+            Sse.Prefetch0(Unsafe.AsPointer(ref _table[pos]));
+            Sse.Prefetch0(Unsafe.AsPointer(ref _tags[pos]));
+        }
+    }
+
+    /// <summary>The ordinal of <paramref name="id"/>, numbering it when it is new; <paramref name="code"/> is its <c>GetHashCode</c>.</summary>
+    public int Intern(string id, int code, out bool isNew)
+    {
         var recent = code & (_recentIds.Length - 1);
         if (IsRecent(recent, id, code))
         {
@@ -52,7 +78,7 @@ internal sealed class IdTable
             return _recentOrdinals[recent];
         }
 
-        var ordinal = Lookup(id, insert: true, out isNew);
+        var ordinal = Lookup(id, code, insert: true, out isNew);
         if (Count > _recentIds.Length * 4 && _recentIds.Length < 4096)
         {
             _recentIds = new string?[_recentIds.Length * 2];
@@ -78,7 +104,7 @@ internal sealed class IdTable
             return true;
         }
 
-        ordinal = Lookup(id, insert: false, out _);
+        ordinal = Lookup(id, code, insert: false, out _);
         return ordinal >= 0;
     }
 
@@ -86,67 +112,94 @@ internal sealed class IdTable
     private bool IsRecent(int slot, string id, int code) =>
         _recentIds[slot] is { } cached && (ReferenceEquals(cached, id) || (_recentHashes[slot] == code && string.Equals(cached, id, StringComparison.Ordinal)));
 
-    private int Lookup(string id, bool insert, out bool isNew)
+    private int Lookup(string id, int code, bool insert, out bool isNew)
     {
-        var max = Encoding.UTF8.GetMaxByteCount(id.Length);
-        byte[]? rented = null;
-        var buffer = max <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(max));
-        try
+        var hash = (uint)code;
+        var tag = (byte)hash;
+        var pos = Home(hash, _table.Length);
+        while (_table[pos] != 0)
         {
-            var bytes = buffer[..Encoding.UTF8.GetBytes(id, buffer)];
-            var hash = Hash(bytes);
-            var tag = (byte)hash;
-            var pos = Home(hash, _table.Length);
-            while (_table[pos] != 0)
-            {
-                var ordinal = _table[pos] - 1;
-                if (_tags[pos] == tag && Bytes(_pages, _offsets[ordinal]).SequenceEqual(bytes))
-                {
-                    isNew = false;
-                    return ordinal;
-                }
-
-                pos = pos + 1 == _table.Length ? 0 : pos + 1;
-            }
-
-            if (!insert)
+            var ordinal = _table[pos] - 1;
+            if (_tags[pos] == tag && Same(Bytes(_pages, _offsets[ordinal]), id))
             {
                 isNew = false;
-                return -1;
+                return ordinal;
             }
 
-            isNew = true;
-            var added = Count;
-            if (added == _offsets.Length)
-            {
-                Array.Resize(ref _offsets, added + (added >> 2));
-            }
-
-            _offsets[added] = Append(bytes);
-            _table[pos] = added + 1;
-            _tags[pos] = tag;
-            Count = added + 1;
-            if (Count > _limit)
-            {
-                Rehash();
-            }
-
-            return added;
+            pos = pos + 1 == _table.Length ? 0 : pos + 1;
         }
-        finally
+
+        if (!insert)
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            isNew = false;
+            return -1;
         }
+
+        isNew = true;
+        var added = Count;
+        if (added == _offsets.Length)
+        {
+            Array.Resize(ref _offsets, added + (added >> 2));
+            Array.Resize(ref _hashes, _offsets.Length);
+        }
+
+        _offsets[added] = Append(id);
+        _hashes[added] = code;
+        _table[pos] = added + 1;
+        _tags[pos] = tag;
+        Count = added + 1;
+        if (Count > _limit)
+        {
+            Rehash();
+        }
+
+        return added;
+    }
+
+    // An id's UTF-8 bytes against a string: UTF-8 never takes fewer bytes than UTF-16 takes characters, and as many only
+    // for ASCII, so equal lengths compare as ASCII and a longer encoding is compared encoded (rare: non-ASCII ids).
+    private static bool Same(ReadOnlySpan<byte> utf8, string id)
+    {
+        if (utf8.Length == id.Length)
+        {
+            return System.Text.Ascii.Equals(utf8, id);
+        }
+
+        if (utf8.Length < id.Length || utf8.Length > Encoding.UTF8.GetMaxByteCount(id.Length) || Encoding.UTF8.GetByteCount(id) != utf8.Length)
+        {
+            return false;
+        }
+
+        byte[]? rented = null;
+        var buffer = utf8.Length <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(utf8.Length));
+        var same = utf8.SequenceEqual(buffer[..Encoding.UTF8.GetBytes(id, buffer)]);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return same;
     }
 
     /// <summary>An immutable view of the ids numbered so far.</summary>
     public View Publish() => new(_pages.AsSpan(0, _pageCount).ToArray(), _offsets, Count);
 
     /// <summary>Bytes held (for documentation and tests).</summary>
-    public long ByteCount => (_pageCount * (long)PageSize) + (_offsets.Length * 4L) + (_table.Length * 5L);
+    public long ByteCount => (_pageCount * (long)PageSize) + (_offsets.Length * 8L) + (_table.Length * 5L);
+
+    private int Append(string id)
+    {
+        var max = Encoding.UTF8.GetMaxByteCount(id.Length);
+        byte[]? rented = null;
+        var buffer = max <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        var offset = Append(buffer[..Encoding.UTF8.GetBytes(id, buffer)]);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return offset;
+    }
 
     private int Append(ReadOnlySpan<byte> bytes)
     {
@@ -189,7 +242,7 @@ internal sealed class IdTable
         var tags = new byte[length];
         for (var ordinal = 0; ordinal < Count; ordinal++)
         {
-            var hash = Hash(Bytes(_pages, _offsets[ordinal]));
+            var hash = (uint)_hashes[ordinal];
             var pos = Home(hash, length);
             while (table[pos] != 0)
             {
@@ -214,14 +267,6 @@ internal sealed class IdTable
         var first = page[at];
         var length = first < 0x80 ? first : (int)VarInt.Read(page, ref at);
         return page.AsSpan(first < 0x80 ? at + 1 : at, length);
-    }
-
-    // The BCL's per-process randomised hash: ids chosen to collide cannot be prepared in advance.
-    private static uint Hash(ReadOnlySpan<byte> bytes)
-    {
-        var hash = default(HashCode);
-        hash.AddBytes(bytes);
-        return (uint)hash.ToHashCode();
     }
 
     private static int Home(uint hash, int length) => (int)(((ulong)hash * (ulong)length) >> 32);

@@ -108,6 +108,65 @@ public class InMemoryColumnarTests
         }
     }
 
+    // ---- Id tables ---------------------------------------------------------------------------------------------------
+
+    [Fact]
+    public void IdTable_NumbersIdsOnce_AsciiAndNot_ThroughRehashesAndTheRecentCache()
+    {
+        // Keyed on the string hash, compared with the UTF-8 bytes in the arena: ids that are ASCII, that are not (two-,
+        // three- and four-byte characters), that differ only past their first characters or in one non-ASCII
+        // character, and that are prefixes of each other, are told apart; new string instances with equal text (not
+        // the reference the recent cache holds) find the same ordinal.
+        var ids = new List<string>();
+        for (var i = 0; i < 3000; i++)
+        {
+            ids.Add($"conv-{i}");
+            ids.Add($"conv-{i}-é");
+            ids.Add($"conv-{i}-è");
+            ids.Add($"会話-{i}");
+            ids.Add($"😀{i}");
+            ids.Add($"{i}");
+        }
+
+        var table = new IdTable();
+        for (var i = 0; i < ids.Count; i++)
+        {
+            table.Intern(ids[i], out var isNew).Should().Be(i);
+            isNew.Should().BeTrue();
+        }
+
+        for (var i = ids.Count - 1; i >= 0; i--)
+        {
+            var copy = new string(ids[i].AsSpan());
+            table.Intern(copy, out var isNew).Should().Be(i, ids[i]);
+            isNew.Should().BeFalse();
+            table.TryFind(new string(ids[i].AsSpan()), out var found).Should().BeTrue();
+            found.Should().Be(i);
+        }
+
+        table.TryFind("conv-1-e", out _).Should().BeFalse("é and e are different ids");
+        table.TryFind("会話-", out _).Should().BeFalse("a prefix is another id");
+        table.TryFind("😀", out _).Should().BeFalse();
+        var view = table.Publish();
+        view.Count.Should().Be(ids.Count);
+        Enumerable.Range(0, ids.Count).Select(i => view[i]).Should().Equal(ids);
+    }
+
+    [Fact]
+    public void IdTable_PrefetchChangesNothing_AndInternWithAGivenHashIsInternOfTheId()
+    {
+        var table = new IdTable();
+        for (var i = 0; i < 10_000; i++)
+        {
+            var id = $"c{i % 2500}";
+            table.Prefetch(id.GetHashCode());
+            table.Intern(id, id.GetHashCode(), out var isNew).Should().Be(i % 2500);
+            isNew.Should().Be(i < 2500);
+        }
+
+        table.Count.Should().Be(2500);
+    }
+
     // ---- History round trip -------------------------------------------------------------------------------------------
 
     private static readonly string?[] Channels = [null, "", "rtm", "RTM", "Slack", "msteams"];
